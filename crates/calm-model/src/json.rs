@@ -1,0 +1,461 @@
+//! Strict JSON loading with a compact span index.
+//!
+//! `serde_json` gives us the value (strict, fast, with a recursion limit that turns hostile nesting
+//! into an error instead of a stack overflow). Positions come from our own iterative scanner: a
+//! flat "tape" with one 16-byte entry per value in document order. We hand-roll this because no
+//! crate offers an iterative span index of this size: jsonc-parser's AST is recursive (it
+//! overflows the stack on deep nesting) and costs about ten times the file size in memory, which
+//! breaks the 100,000-node budget.
+
+use crate::pointer::pointer_tokens;
+use crate::source::Source;
+use serde_json::Value;
+use std::collections::HashSet;
+use std::fmt;
+
+/// Deepest nesting accepted (serde_json's own recursion limit).
+pub const MAX_DEPTH: usize = 128;
+/// Largest input accepted (1 GiB); byte offsets are stored as `u32`.
+pub const MAX_FILE_BYTES: usize = 1 << 30;
+
+/// Why a document could not be loaded. Every variant is exit code 2 in the CLI.
+#[derive(Debug, Clone, PartialEq)]
+pub enum LoadError {
+    /// The file could not be read.
+    Io { file: String, message: String },
+    /// The file is not UTF-8.
+    NotUtf8 { file: String, offset: usize },
+    /// Too large to load.
+    TooLarge { file: String, bytes: usize },
+    /// Not JSON: the parser's message with the 1-based line and 1-based column.
+    Syntax { file: String, message: String, line: usize, column: usize, snippet: String },
+}
+
+impl fmt::Display for LoadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            LoadError::Io { file, message } => write!(f, "cannot read {file}: {message}"),
+            LoadError::NotUtf8 { file, offset } => {
+                write!(f, "{file} is not UTF-8 text (invalid byte at offset {offset})")
+            }
+            LoadError::TooLarge { file, bytes } => write!(
+                f,
+                "{file} is too large to load ({bytes} bytes; the limit is {MAX_FILE_BYTES} bytes)"
+            ),
+            LoadError::Syntax { file, message, line, column, snippet } => {
+                write!(f, "{file}:{line}:{column}: invalid JSON: {message}")?;
+                if !snippet.is_empty() {
+                    write!(f, "\n{snippet}")?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+impl std::error::Error for LoadError {}
+
+/// Something odd but loadable, e.g. a key given twice in one object (JSON parsers keep the last).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoadWarning {
+    pub code: &'static str,
+    pub message: String,
+    pub pointer: String,
+    pub offset: usize,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Entry {
+    /// Byte offset where the value starts.
+    start: u32,
+    /// Byte offset just past the value.
+    end: u32,
+    /// Byte offset of the opening quote of the member's key, or `u32::MAX` (array item / root).
+    key_start: u32,
+    /// Index of the first entry after this value's subtree.
+    next: u32,
+}
+
+/// Byte span of every value in a document, addressable by JSON pointer.
+#[derive(Debug, Clone, Default)]
+pub struct SpanIndex {
+    entries: Vec<Entry>,
+}
+
+impl SpanIndex {
+    /// Byte span `(start, end)` of the value at `pointer`, or of its nearest existing ancestor.
+    /// The boolean says whether the exact value was found.
+    pub fn span(&self, text: &str, pointer: &str) -> Option<((usize, usize), bool)> {
+        let mut idx = 0usize;
+        let first = self.entries.first()?;
+        let mut found = (first.start as usize, first.end as usize);
+        let bytes = text.as_bytes();
+        for token in pointer_tokens(pointer) {
+            let e = self.entries[idx];
+            let open = bytes.get(e.start as usize).copied();
+            let mut child = idx + 1;
+            let mut hit = None;
+            match open {
+                Some(b'{') => {
+                    while child < e.next as usize {
+                        let c = self.entries[child];
+                        if key_equals(text, c.key_start as usize, &token) {
+                            hit = Some(child);
+                        }
+                        child = c.next as usize;
+                    }
+                }
+                Some(b'[') => {
+                    if let Ok(n) = token.parse::<usize>() {
+                        let mut i = 0;
+                        while child < e.next as usize {
+                            if i == n {
+                                hit = Some(child);
+                                break;
+                            }
+                            i += 1;
+                            child = self.entries[child].next as usize;
+                        }
+                    }
+                }
+                _ => {}
+            }
+            match hit {
+                Some(h) => {
+                    idx = h;
+                    found = (self.entries[h].start as usize, self.entries[h].end as usize);
+                }
+                None => return Some((found, false)),
+            }
+        }
+        Some((found, true))
+    }
+
+    /// Byte span of the key of the member at `pointer` (the quoted name), if it is an object member.
+    pub fn key_span(&self, text: &str, pointer: &str) -> Option<(usize, usize)> {
+        let tokens = pointer_tokens(pointer);
+        let last = tokens.last()?;
+        let parent: String = tokens[..tokens.len() - 1]
+            .iter()
+            .map(|t| format!("/{}", crate::pointer::escape_token(t)))
+            .collect();
+        let ((pstart, _), exact) = self.span(text, &parent)?;
+        if !exact {
+            return None;
+        }
+        let pidx = self.entries.iter().position(|e| e.start as usize == pstart)?;
+        let e = self.entries[pidx];
+        let mut child = pidx + 1;
+        let mut out = None;
+        while child < e.next as usize {
+            let c = self.entries[child];
+            if c.key_start != u32::MAX && key_equals(text, c.key_start as usize, last) {
+                let ks = c.key_start as usize;
+                out = Some((ks, string_end(text.as_bytes(), ks)));
+            }
+            child = c.next as usize;
+        }
+        out
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+}
+
+/// End (exclusive) of the JSON string whose opening quote is at `start`.
+fn string_end(b: &[u8], start: usize) -> usize {
+    let mut i = start + 1;
+    while i < b.len() {
+        match b[i] {
+            b'\\' => i += 2,
+            b'"' => return i + 1,
+            _ => i += 1,
+        }
+    }
+    b.len()
+}
+
+fn key_equals(text: &str, key_start: usize, token: &str) -> bool {
+    if key_start == u32::MAX as usize {
+        return false;
+    }
+    let b = text.as_bytes();
+    let end = string_end(b, key_start);
+    let raw = &text[key_start + 1..end - 1];
+    if !raw.contains('\\') {
+        return raw == token;
+    }
+    serde_json::from_str::<String>(&text[key_start..end]).map(|k| k == token).unwrap_or(false)
+}
+
+/// Result of loading: the value, its spans and any warnings.
+#[derive(Debug, Clone)]
+pub struct Parsed {
+    pub value: Value,
+    pub spans: SpanIndex,
+    pub warnings: Vec<LoadWarning>,
+}
+
+/// Strip a UTF-8 BOM and check the encoding.
+pub fn decode(file: &str, bytes: Vec<u8>) -> Result<String, LoadError> {
+    if bytes.len() > MAX_FILE_BYTES {
+        return Err(LoadError::TooLarge { file: file.to_string(), bytes: bytes.len() });
+    }
+    let bytes = if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) { bytes[3..].to_vec() } else { bytes };
+    String::from_utf8(bytes).map_err(|e| LoadError::NotUtf8 {
+        file: file.to_string(),
+        offset: e.utf8_error().valid_up_to(),
+    })
+}
+
+/// Parse strict JSON text into a value with spans.
+pub fn parse(source: &Source) -> Result<Parsed, LoadError> {
+    let text = source.text();
+    let value: Value = serde_json::from_str(text).map_err(|e| {
+        let (line, column) = (e.line().max(1), e.column().max(1));
+        let message = e.to_string();
+        // serde_json appends " at line L column C"; we print the position ourselves.
+        let message = match message.rfind(" at line ") {
+            Some(i) => message[..i].to_string(),
+            None => message,
+        };
+        LoadError::Syntax {
+            file: source.name.clone(),
+            message,
+            line,
+            column,
+            snippet: snippet(source, line, column),
+        }
+    })?;
+    let (spans, warnings) = scan(text);
+    Ok(Parsed { value, spans, warnings })
+}
+
+/// A two-line snippet: the offending line (cut to 120 characters around the column) and a caret.
+pub fn snippet(source: &Source, line: usize, column: usize) -> String {
+    let text = source.line_text(line);
+    let chars: Vec<char> = text.chars().collect();
+    let col0 = column.saturating_sub(1).min(chars.len());
+    let from = col0.saturating_sub(60);
+    let to = (from + 120).min(chars.len());
+    let shown: String = chars[from..to].iter().collect();
+    let gutter = format!("{line} | ");
+    format!(
+        "{gutter}{shown}\n{}{}^",
+        " ".repeat(gutter.len() - 2),
+        format_args!("| {}", " ".repeat(col0 - from))
+    )
+}
+
+struct Frame<'a> {
+    entry: usize,
+    is_object: bool,
+    keys: HashSet<&'a str>,
+    count: usize,
+}
+
+/// Build the span tape. The text is already known to be valid JSON (serde_json accepted it),
+/// so the scanner only needs to find boundaries. Iterative: no recursion at all.
+fn scan(text: &str) -> (SpanIndex, Vec<LoadWarning>) {
+    let b = text.as_bytes();
+    let mut entries: Vec<Entry> = Vec::with_capacity(text.len() / 24 + 1);
+    let mut stack: Vec<Frame> = Vec::new();
+    let mut warnings = Vec::new();
+    let mut i = 0usize;
+    let skip_ws = |i: &mut usize| {
+        while *i < b.len() && matches!(b[*i], b' ' | b'\n' | b'\r' | b'\t') {
+            *i += 1;
+        }
+    };
+    loop {
+        skip_ws(&mut i);
+        if i >= b.len() {
+            break;
+        }
+        // Inside an object, a value is preceded by its key.
+        let mut key_start = u32::MAX;
+        if let Some(top) = stack.last() {
+            match b[i] {
+                b',' => {
+                    i += 1;
+                    continue;
+                }
+                b'}' | b']' => {
+                    let f = stack.pop().unwrap();
+                    entries[f.entry].end = (i + 1) as u32;
+                    entries[f.entry].next = entries.len() as u32;
+                    i += 1;
+                    continue;
+                }
+                _ => {}
+            }
+            if top.is_object {
+                let ks = i;
+                let ke = string_end(b, ks);
+                let raw = &text[ks + 1..ke - 1];
+                let duplicate = !stack.last_mut().unwrap().keys.insert(raw);
+                if duplicate {
+                    let parent_ptr = pointer_of(text, &entries, &stack);
+                    let key = serde_json::from_str::<String>(&text[ks..ke]).unwrap_or_default();
+                    warnings.push(LoadWarning {
+                        code: "duplicate-key",
+                        message: format!(
+                            "key \"{key}\" appears more than once in this object; the last value is used"
+                        ),
+                        pointer: format!("{parent_ptr}/{}", crate::pointer::escape_token(&key)),
+                        offset: ks,
+                    });
+                }
+                i = ke;
+                skip_ws(&mut i);
+                i += 1; // ':'
+                skip_ws(&mut i);
+                key_start = ks as u32;
+            }
+            stack.last_mut().unwrap().count += 1;
+        }
+        let start = i;
+        let idx = entries.len();
+        entries.push(Entry { start: start as u32, end: 0, key_start, next: 0 });
+        match b[i] {
+            b'{' | b'[' => {
+                stack.push(Frame {
+                    entry: idx,
+                    is_object: b[i] == b'{',
+                    keys: HashSet::new(),
+                    count: 0,
+                });
+                i += 1;
+                continue;
+            }
+            b'"' => i = string_end(b, i),
+            _ => {
+                while i < b.len() && !matches!(b[i], b',' | b'}' | b']' | b' ' | b'\n' | b'\r' | b'\t') {
+                    i += 1;
+                }
+            }
+        }
+        entries[idx].end = i as u32;
+        entries[idx].next = (idx + 1) as u32;
+        if stack.is_empty() {
+            break;
+        }
+    }
+    (SpanIndex { entries }, warnings)
+}
+
+/// Pointer of the innermost open container (used for duplicate-key warnings only).
+fn pointer_of(text: &str, entries: &[Entry], stack: &[Frame]) -> String {
+    let mut p = String::new();
+    for depth in 1..stack.len() {
+        let parent = &stack[depth - 1];
+        let e = entries[stack[depth].entry];
+        p.push('/');
+        if parent.is_object {
+            let ks = e.key_start as usize;
+            let ke = string_end(text.as_bytes(), ks);
+            let key = serde_json::from_str::<String>(&text[ks..ke]).unwrap_or_default();
+            p.push_str(&crate::pointer::escape_token(&key));
+        } else {
+            p.push_str(&(parent.count - 1).to_string());
+        }
+    }
+    p
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load(t: &str) -> (Source, Parsed) {
+        let s = Source::new("t.json", None, t);
+        let p = parse(&s).unwrap();
+        (s, p)
+    }
+
+    #[test]
+    fn spans_by_pointer() {
+        let text = "{\n  \"nodes\": [\n    {\"unique-id\": \"a\", \"name\": \"A\"},\n    {\"unique-id\": \"b\", \"x\": [1, 2.5e3, null]}\n  ],\n  \"a/b\": true\n}";
+        let (s, p) = load(text);
+        let ((st, en), exact) = p.spans.span(s.text(), "/nodes/1/x/1").unwrap();
+        assert!(exact);
+        assert_eq!(&text[st..en], "2.5e3");
+        let ((st, en), _) = p.spans.span(s.text(), "/nodes/0").unwrap();
+        assert_eq!(&text[st..en], "{\"unique-id\": \"a\", \"name\": \"A\"}");
+        assert_eq!(s.line_col(st), (3, 4));
+        let ((st, en), exact) = p.spans.span(s.text(), "/a~1b").unwrap();
+        assert!(exact);
+        assert_eq!(&text[st..en], "true");
+        let ((st, _), exact) = p.spans.span(s.text(), "/nodes/1/missing").unwrap();
+        assert!(!exact);
+        assert_eq!(&text[st..st + 1], "{");
+        let (ks, ke) = p.spans.key_span(s.text(), "/nodes/0/name").unwrap();
+        assert_eq!(&text[ks..ke], "\"name\"");
+    }
+
+    #[test]
+    fn duplicate_keys_warn() {
+        let (_, p) = load(r#"{"nodes": [{"a": 1, "a": 2}]}"#);
+        assert_eq!(p.warnings.len(), 1);
+        assert_eq!(p.warnings[0].pointer, "/nodes/0/a");
+    }
+
+    #[test]
+    fn deep_nesting_is_an_error_not_a_crash() {
+        let text = "[".repeat(200_000) + &"]".repeat(200_000);
+        let s = Source::new("deep.json", None, text);
+        let e = parse(&s).unwrap_err();
+        assert!(matches!(e, LoadError::Syntax { .. }), "{e}");
+        assert!(e.to_string().contains("recursion limit"), "{e}");
+    }
+
+    #[test]
+    fn syntax_error_has_position_and_snippet() {
+        let s = Source::new("bad.json", None, "{\n  \"a\": 1,\n  \"b\" 2\n}");
+        let e = parse(&s).unwrap_err();
+        let LoadError::Syntax { line, column, snippet, .. } = &e else { panic!() };
+        assert_eq!((*line, *column), (3, 7));
+        assert!(snippet.contains("3 |   \"b\" 2"), "{snippet}");
+        assert!(e.to_string().starts_with("bad.json:3:7: invalid JSON"));
+    }
+
+    #[test]
+    fn bom_is_accepted() {
+        let t = decode("x", b"\xEF\xBB\xBF{}".to_vec()).unwrap();
+        assert_eq!(t, "{}");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn scanner_never_panics_on_valid_json(v in arb_json()) {
+            let text = serde_json::to_string_pretty(&v).unwrap();
+            let s = Source::new("p", None, text.clone());
+            let p = parse(&s).unwrap();
+            // The root span covers the whole document.
+            let ((st, en), _) = p.spans.span(s.text(), "").unwrap();
+            proptest::prop_assert_eq!(&text[st..en], text.trim());
+        }
+    }
+
+    fn arb_json() -> impl proptest::strategy::Strategy<Value = Value> {
+        use proptest::prelude::*;
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::Bool),
+            any::<i64>().prop_map(|n| Value::from(n)),
+            "[a-z\\\\\"é ]{0,8}".prop_map(Value::String),
+        ];
+        leaf.prop_recursive(4, 64, 6, |inner| {
+            prop_oneof![
+                proptest::collection::vec(inner.clone(), 0..6).prop_map(Value::Array),
+                proptest::collection::vec(("[a-z/~]{0,4}", inner), 0..6)
+                    .prop_map(|kv| Value::Object(kv.into_iter().collect())),
+            ]
+        })
+    }
+}
