@@ -1,1 +1,27 @@
-fn main() {}
+//! `calm-advisor`: the command-line front end. Commands are thin layers over the library crates.
+
+mod cli;
+mod commands;
+mod common;
+
+use clap::Parser;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let cli = match cli::Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            // Help and version go to stdout with exit 0; usage errors exit 2 (documented).
+            let code = if e.use_stderr() { cli::exit::INPUT } else { cli::exit::OK };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    match commands::run(cli.command) {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => {
+            eprintln!("error: {}", e.message);
+            ExitCode::from(e.code)
+        }
+    }
+}

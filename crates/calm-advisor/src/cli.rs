@@ -1,0 +1,499 @@
+//! Every command and flag of `calm-advisor`, with its help text, in one place.
+//! The `commands/` folder has one file per command that implements it.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+/// Exit codes, shared by every command (also printed by `--help`).
+pub mod exit {
+    /// Success: valid, no finding at or above `--fail-on`, no difference with `--exit-code`.
+    pub const OK: u8 = 0;
+    /// The check failed: validation errors (or warnings with `--strict`), findings at or above
+    /// `--fail-on`, documents differ (`diff --exit-code`), a new finding at `--fail-on-new`.
+    pub const FAILED: u8 = 1;
+    /// Usage error, unreadable file, or input that is not JSON.
+    pub const INPUT: u8 = 2;
+    /// A change was refused: it would make the document invalid, or the file changed on disk.
+    pub const REFUSED: u8 = 3;
+}
+
+pub const EXIT_CODES_HELP: &str = "\
+Exit codes:
+  0  success (valid; no finding at or above --fail-on; no difference with --exit-code)
+  1  check failed (validation errors, or warnings with --strict; findings at or above --fail-on;
+     documents differ with --exit-code; a new finding at or above --fail-on-new)
+  2  usage error, unreadable file, or input that is not JSON
+  3  change refused (the result would not validate, or the file changed on disk meanwhile)";
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "calm-advisor",
+    version,
+    about = "Deterministic, offline architecture advisor for FINOS CALM documents",
+    long_about = "Validate, review, fix, render and report on FINOS CALM architectures.\n\
+                  Everything runs offline and gives the same output for the same input.",
+    after_help = EXIT_CODES_HELP
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Validate architectures, patterns or timelines (a drop-in for `calm validate`).
+    #[command(after_help = EXIT_CODES_HELP)]
+    Validate(ValidateArgs),
+    /// Review an architecture: ranked findings with rationale, evidence and fixes.
+    #[command(after_help = EXIT_CODES_HELP)]
+    Review(ReviewArgs),
+    /// Print a rule's documentation, or explain one finding of a file in depth.
+    Explain(ExplainArgs),
+    /// List every rule (advisor and validation) with category and default severity.
+    Rules(RulesArgs),
+    /// What breaks when nodes fail: flows, actor journeys, dependants.
+    Simulate(SimulateArgs),
+    /// Apply a refactoring recipe, keeping the document valid and the diff minimal.
+    #[command(after_help = EXIT_CODES_HELP)]
+    Fix(FixArgs),
+    /// Draw the architecture (SVG, PNG, self-contained HTML, Mermaid), or compare two versions.
+    Render(RenderArgs),
+    /// Write the architecture-improvements document (before/after), or a review report.
+    Report(ReportArgs),
+    /// Structural diff of two architectures, with findings introduced and resolved.
+    #[command(after_help = EXIT_CODES_HELP)]
+    Diff(DiffArgs),
+    /// Talk to the advisor about one architecture in plain language.
+    Chat(ChatArgs),
+    /// Run an MCP server over stdio, so AI assistants can call calm-advisor's tools.
+    Mcp(McpArgs),
+    /// Configure an AI assistant (MCP server + instructions) to use calm-advisor.
+    InitAi(InitAiArgs),
+}
+
+// ---------------------------------------------------------------------------------------------
+// validate
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ValidateFormat {
+    Json,
+    Junit,
+    Pretty,
+    Sarif,
+}
+
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    /// Architecture file to validate (repeatable; each is validated on its own).
+    #[arg(short = 'a', long = "architecture", value_name = "FILE")]
+    pub architecture: Vec<PathBuf>,
+    /// Pattern to validate the architecture against (the architecture's `$schema` is then not
+    /// used). Alone, the pattern itself is validated.
+    #[arg(short = 'p', long = "pattern", value_name = "FILE")]
+    pub pattern: Option<PathBuf>,
+    /// Timeline file to validate (cannot be combined with -a or -p).
+    #[arg(long = "timeline", value_name = "FILE", conflicts_with_all = ["architecture", "pattern"])]
+    pub timeline: Option<PathBuf>,
+    /// Extra directory of schemas: every JSON/YAML file in it is registered under its `$id`.
+    #[arg(short = 's', long = "schema-directory", value_name = "DIR")]
+    pub schema_directory: Vec<PathBuf>,
+    /// JSON file mapping URLs to local files (relative paths resolve against the mapping file).
+    #[arg(short = 'u', long = "url-to-local-file-mapping", value_name = "FILE")]
+    pub url_mapping: Option<PathBuf>,
+    /// Accepted for compatibility with `calm validate`; CalmHub is never contacted (offline).
+    #[arg(short = 'c', long = "calm-hub-url", value_name = "URL", hide = true)]
+    pub calm_hub_url: Option<String>,
+    /// Output format.
+    #[arg(short = 'f', long = "format", value_enum, default_value = "json")]
+    pub format: ValidateFormat,
+    /// Write the report to this file instead of stdout.
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Warnings fail the run too (exit 1), including unresolved control requirements.
+    #[arg(long)]
+    pub strict: bool,
+    /// Log what is loaded and resolved to stderr.
+    #[arg(short = 'v', long)]
+    pub verbose: bool,
+}
+
+// ---------------------------------------------------------------------------------------------
+// review / explain / rules / simulate
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReviewFormat {
+    Text,
+    Json,
+    Markdown,
+    Sarif,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, ValueEnum)]
+pub enum SeverityArg {
+    Info,
+    Low,
+    Medium,
+    High,
+    Critical,
+}
+
+#[derive(Debug, Args)]
+pub struct ReviewArgs {
+    /// Architecture file to review.
+    pub file: PathBuf,
+    /// Output format.
+    #[arg(short = 'f', long, value_enum, default_value = "text")]
+    pub format: ReviewFormat,
+    /// Show only the N top-ranked concerns (text and markdown group findings by rule).
+    #[arg(long, value_name = "N")]
+    pub top: Option<usize>,
+    /// Only these categories (comma-separated): resilience, security, performance,
+    /// operability, documentation.
+    #[arg(long, value_delimiter = ',', value_name = "CATS")]
+    pub category: Vec<String>,
+    /// Hide findings below this severity.
+    #[arg(long, value_enum, value_name = "S")]
+    pub min_severity: Option<SeverityArg>,
+    /// Exit 1 when a finding of this severity or worse remains (after suppressions).
+    #[arg(long, value_enum, value_name = "S")]
+    pub fail_on: Option<SeverityArg>,
+    /// Baseline file of accepted / mitigated / false-positive findings.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Write the review to this file instead of stdout.
+    #[arg(short = 'o', long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// A rule id (e.g. `spof-node`, `RES-01`, or a validation rule code), or an architecture file.
+    pub target: String,
+    /// With a file: the finding id to explain (e.g. `spof-node@api-gateway`).
+    pub finding: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct RulesArgs {
+    /// Output format.
+    #[arg(short = 'f', long, value_enum, default_value = "text")]
+    pub format: ListFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ListFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct SimulateArgs {
+    /// Architecture file.
+    pub file: PathBuf,
+    /// Nodes that fail together (comma-separated unique-ids).
+    #[arg(long, value_delimiter = ',', value_name = "NODE", required_unless_present = "each")]
+    pub fail: Vec<String>,
+    /// Fail every node in turn and rank them by blast radius.
+    #[arg(long, conflicts_with = "fail")]
+    pub each: bool,
+    /// Output format.
+    #[arg(short = 'f', long, value_enum, default_value = "text")]
+    pub format: ListFormat,
+}
+
+// ---------------------------------------------------------------------------------------------
+// fix
+
+#[derive(Debug, Args)]
+pub struct FixArgs {
+    /// Architecture file to change.
+    pub file: PathBuf,
+    #[command(subcommand)]
+    pub recipe: Option<Recipe>,
+    /// Apply the recommended fix of this review finding.
+    #[arg(long, value_name = "FINDING-ID", conflicts_with = "all")]
+    pub finding: Option<String>,
+    /// Apply every fixable finding, one after another.
+    #[arg(long)]
+    pub all: bool,
+    /// With --all: only findings of this severity or worse.
+    #[arg(long, value_enum, value_name = "S")]
+    pub min_severity: Option<SeverityArg>,
+    /// Print the unified diff and write nothing.
+    #[arg(long, global = true)]
+    pub dry_run: bool,
+    /// Print the change as an RFC 6902 JSON Patch (nothing is written unless -o or in place).
+    #[arg(long, global = true)]
+    pub emit_patch: bool,
+    /// Write the result to this file instead of changing FILE in place.
+    #[arg(short = 'o', long, global = true, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Recipe {
+    /// Put a load balancer in front of a node and clone the node into redundant instances.
+    AddLoadBalancer(AddLoadBalancerArgs),
+    /// Turn a database into a primary/replica cluster.
+    ReplicateDatabase(ReplicateDatabaseArgs),
+    /// Replace a synchronous call with a message broker and queue.
+    Decouple(DecoupleArgs),
+    /// Add a control at architecture, node, relationship or flow scope.
+    AddControl(AddControlArgs),
+    /// Rename a unique-id everywhere it is referenced.
+    Rename(RenameArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct AddLoadBalancerArgs {
+    /// Node to put behind the load balancer.
+    #[arg(long, value_name = "NODE")]
+    pub target: String,
+    /// Number of instances of the target.
+    #[arg(long, default_value_t = 2)]
+    pub instances: usize,
+    /// Ids of the instances (default: TARGET-1, TARGET-2, …).
+    #[arg(long, value_delimiter = ',', value_name = "IDS")]
+    pub names: Vec<String>,
+    /// Id of the load balancer node.
+    #[arg(long, default_value = "load-balancer", value_name = "ID")]
+    pub lb_id: String,
+    /// node-type of the load balancer.
+    #[arg(long, default_value = "service", value_name = "TYPE")]
+    pub lb_type: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReplicationMode {
+    Async,
+    Sync,
+}
+
+#[derive(Debug, Args)]
+pub struct ReplicateDatabaseArgs {
+    /// Database node to replicate.
+    #[arg(long, value_name = "NODE")]
+    pub target: String,
+    /// Number of read replicas.
+    #[arg(long, default_value_t = 1)]
+    pub replicas: usize,
+    /// Replication mode.
+    #[arg(long, value_enum, default_value = "async")]
+    pub mode: ReplicationMode,
+    /// Id of the primary (default: TARGET-primary).
+    #[arg(long, value_name = "ID")]
+    pub primary_id: Option<String>,
+    /// Id of the cluster node (default: TARGET-cluster).
+    #[arg(long, value_name = "ID")]
+    pub cluster_id: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Broker {
+    Rabbitmq,
+    Kafka,
+}
+
+#[derive(Debug, Args)]
+pub struct DecoupleArgs {
+    /// The caller whose synchronous call is replaced.
+    #[arg(long, value_name = "NODE")]
+    pub from: String,
+    /// The callee.
+    #[arg(long, value_name = "NODE")]
+    pub to: String,
+    /// Broker technology (sets protocol and default port).
+    #[arg(long, value_enum, default_value = "rabbitmq")]
+    pub broker: Broker,
+    /// Id of the broker node (reused when it exists).
+    #[arg(long, default_value = "message-broker", value_name = "ID")]
+    pub broker_id: String,
+    /// Id of the queue node.
+    #[arg(long, value_name = "ID")]
+    pub queue_id: Option<String>,
+    /// Broker port (default 5672 for RabbitMQ, 9092 for Kafka).
+    #[arg(long)]
+    pub port: Option<u16>,
+    /// ADR that records the decision (stored as `adr` metadata and added to `adrs`).
+    #[arg(long, value_name = "PATH")]
+    pub adr: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ControlPreset {
+    HighAvailability,
+    Failover,
+    CircuitBreaker,
+}
+
+#[derive(Debug, Args)]
+pub struct AddControlArgs {
+    /// Where: architecture, node:ID, relationship:ID or flow:ID.
+    #[arg(long, default_value = "architecture")]
+    pub scope: String,
+    /// Control id (default: the preset's name).
+    #[arg(long, value_name = "ID")]
+    pub id: Option<String>,
+    /// Requirement URL (default: the preset's).
+    #[arg(long, value_name = "URL")]
+    pub requirement_url: Option<String>,
+    /// Description of the control (default: the preset's).
+    #[arg(long)]
+    pub description: Option<String>,
+    /// Config values, key=value (numbers and booleans are typed); overrides the preset's.
+    #[arg(long, value_name = "KEY=VALUE", num_args = 1..)]
+    pub config: Vec<String>,
+    /// Start from a preset.
+    #[arg(long, value_enum)]
+    pub preset: Option<ControlPreset>,
+}
+
+#[derive(Debug, Args)]
+pub struct RenameArgs {
+    /// Current unique-id.
+    pub old: String,
+    /// New unique-id.
+    pub new: String,
+}
+
+// ---------------------------------------------------------------------------------------------
+// render / report / diff
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RenderFormat {
+    Svg,
+    Png,
+    Html,
+    Mermaid,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Direction {
+    #[value(name = "TB", alias = "tb")]
+    Tb,
+    #[value(name = "LR", alias = "lr")]
+    Lr,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Theme {
+    Light,
+    Dark,
+}
+
+#[derive(Debug, Args)]
+pub struct RenderArgs {
+    /// Architecture file (omit with --compare).
+    #[arg(required_unless_present = "compare")]
+    pub file: Option<PathBuf>,
+    /// Output format (default: from the -o extension, else svg).
+    #[arg(short = 'f', long, value_enum)]
+    pub format: Option<RenderFormat>,
+    /// Output file (default: stdout for svg/mermaid/html; required for png).
+    #[arg(short = 'o', long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Overlay review findings: severity badges, outlines and a legend.
+    #[arg(long)]
+    pub findings: bool,
+    /// Highlight this flow's path with step numbers.
+    #[arg(long, value_name = "FLOW-ID")]
+    pub flow: Option<String>,
+    /// Draw only these nodes and their neighbours.
+    #[arg(long, value_delimiter = ',', value_name = "NODE")]
+    pub focus: Vec<String>,
+    /// Layout direction.
+    #[arg(long, value_enum, default_value = "TB")]
+    pub direction: Direction,
+    /// Colour theme.
+    #[arg(long, value_enum, default_value = "light")]
+    pub theme: Theme,
+    /// Compare two versions side by side: --compare BEFORE AFTER.
+    #[arg(long, num_args = 2, value_names = ["BEFORE", "AFTER"], conflicts_with = "file")]
+    pub compare: Vec<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// Architecture file for a review report (instead of --before/--after).
+    #[arg(conflicts_with_all = ["before", "after"])]
+    pub file: Option<PathBuf>,
+    /// The architecture before the change (a path or git:REV:PATH).
+    #[arg(long, value_name = "OLD", requires = "after")]
+    pub before: Option<String>,
+    /// The architecture after the change (a path or git:REV:PATH).
+    #[arg(long, value_name = "NEW", requires = "before")]
+    pub after: Option<String>,
+    /// Write the Markdown here instead of stdout.
+    #[arg(short = 'o', long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Document title.
+    #[arg(long)]
+    pub title: Option<String>,
+    /// Also render before/after PNG diagrams into DIR and link them.
+    #[arg(long, value_name = "DIR")]
+    pub images: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DiffFormat {
+    Text,
+    Json,
+    Markdown,
+}
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The old architecture (a path or git:REV:PATH).
+    pub old: String,
+    /// The new architecture (a path or git:REV:PATH).
+    pub new: String,
+    /// Output format.
+    #[arg(short = 'f', long, value_enum, default_value = "text")]
+    pub format: DiffFormat,
+    /// Exit 1 when the documents differ.
+    #[arg(long)]
+    pub exit_code: bool,
+    /// Exit 1 when the change introduces a finding of this severity or worse.
+    #[arg(long, value_enum, value_name = "S")]
+    pub fail_on_new: Option<SeverityArg>,
+}
+
+// ---------------------------------------------------------------------------------------------
+// chat / mcp / init-ai
+
+#[derive(Debug, Args)]
+pub struct ChatArgs {
+    /// Architecture file to talk about.
+    pub file: PathBuf,
+    /// Run the requests in this file (separated by lines holding only `---`) and print the
+    /// transcript; `-` reads them from stdin.
+    #[arg(long, value_name = "FILE")]
+    pub script: Option<PathBuf>,
+    /// Answer yes to every confirmation (the file is still written only by `save`).
+    #[arg(long)]
+    pub yes: bool,
+    /// Send requests the built-in parser cannot handle to an OpenAI-compatible model
+    /// (CALM_ADVISOR_LLM_BASE_URL, CALM_ADVISOR_LLM_MODEL, CALM_ADVISOR_LLM_API_KEY). Off by default.
+    #[arg(long)]
+    pub llm: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct McpArgs {}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum AiProvider {
+    Copilot,
+    Claude,
+    Codex,
+    Kiro,
+}
+
+#[derive(Debug, Args)]
+pub struct InitAiArgs {
+    /// Which assistant to configure.
+    #[arg(long, value_enum)]
+    pub provider: AiProvider,
+    /// Project directory (default: current directory).
+    pub dir: Option<PathBuf>,
+}

@@ -1,0 +1,34 @@
+//! One file per command. Each `run` returns the process exit code (see `cli::exit`).
+
+use crate::cli::Command;
+use crate::common::CmdResult;
+
+mod chat;
+mod diff;
+mod explain;
+mod fix;
+mod init_ai;
+mod mcp;
+mod render;
+mod report;
+mod review;
+mod rules;
+mod simulate;
+mod validate;
+
+pub fn run(command: Command) -> CmdResult {
+    match command {
+        Command::Validate(a) => validate::run(&a),
+        Command::Review(a) => review::run(&a),
+        Command::Explain(a) => explain::run(&a),
+        Command::Rules(a) => rules::run(&a),
+        Command::Simulate(a) => simulate::run(&a),
+        Command::Fix(a) => fix::run(&a),
+        Command::Render(a) => render::run(&a),
+        Command::Report(a) => report::run(&a),
+        Command::Diff(a) => diff::run(&a),
+        Command::Chat(a) => chat::run(&a),
+        Command::Mcp(a) => mcp::run(&a),
+        Command::InitAi(a) => init_ai::run(&a),
+    }
+}

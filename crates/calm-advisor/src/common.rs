@@ -1,0 +1,77 @@
+//! What every command needs: loading inputs with clear errors, and writing outputs safely.
+
+use crate::cli::exit;
+use calm_model::Document;
+use std::io::Write;
+use std::path::Path;
+
+/// An error that ends the command with a message and a documented exit code.
+#[derive(Debug)]
+pub struct CliError {
+    pub code: u8,
+    pub message: String,
+}
+
+impl CliError {
+    pub fn input(message: impl Into<String>) -> Self {
+        CliError { code: exit::INPUT, message: message.into() }
+    }
+    pub fn refused(message: impl Into<String>) -> Self {
+        CliError { code: exit::REFUSED, message: message.into() }
+    }
+}
+
+impl From<calm_model::LoadError> for CliError {
+    fn from(e: calm_model::LoadError) -> Self {
+        CliError::input(e.to_string())
+    }
+}
+
+impl From<std::io::Error> for CliError {
+    fn from(e: std::io::Error) -> Self {
+        CliError::input(e.to_string())
+    }
+}
+
+pub type CmdResult = Result<u8, CliError>;
+
+/// Load an architecture (or any CALM JSON) file; errors name the file and position.
+pub fn load_document(path: &Path) -> Result<Document, CliError> {
+    Ok(Document::load_path(path)?)
+}
+
+/// Write `content` to `path` atomically (temp file in the same folder, then rename), keeping the
+/// permissions of an existing file; or to stdout when `path` is `None`.
+pub fn write_output(path: Option<&Path>, content: &[u8]) -> Result<(), CliError> {
+    match path {
+        None => {
+            let mut out = std::io::stdout().lock();
+            out.write_all(content).and_then(|_| out.flush()).or_else(|e| {
+                // A closed pipe (e.g. `| head`) is not an error worth reporting.
+                if e.kind() == std::io::ErrorKind::BrokenPipe { Ok(()) } else { Err(e) }
+            })?;
+            Ok(())
+        }
+        Some(p) => write_atomic(p, content),
+    }
+}
+
+/// Atomic file write: never leaves a half-written file behind.
+pub fn write_atomic(path: &Path, content: &[u8]) -> Result<(), CliError> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => std::path::PathBuf::from("."),
+    };
+    std::fs::create_dir_all(&dir)
+        .map_err(|e| CliError::input(format!("cannot create {}: {e}", dir.display())))?;
+    let mut tmp = tempfile::NamedTempFile::new_in(&dir)
+        .map_err(|e| CliError::input(format!("cannot write in {}: {e}", dir.display())))?;
+    tmp.write_all(content)
+        .and_then(|_| tmp.as_file().sync_all())
+        .map_err(|e| CliError::input(format!("cannot write {}: {e}", path.display())))?;
+    if let Ok(meta) = std::fs::metadata(path) {
+        let _ = std::fs::set_permissions(tmp.path(), meta.permissions());
+    }
+    tmp.persist(path).map_err(|e| CliError::input(format!("cannot write {}: {}", path.display(), e.error)))?;
+    Ok(())
+}
