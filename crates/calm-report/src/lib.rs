@@ -1,1 +1,16 @@
-//! placeholder
+//! Documents the evolution of an architecture: a structural diff keyed by `unique-id`
+//! (with renames, flow transitions, controls and ADR links), findings introduced and resolved
+//! between two reviews, and the Markdown "architecture improvements" and review reports.
+
+pub mod diff;
+pub mod input;
+pub mod similarity;
+
+pub use diff::{Change, Detail, Op, Renames, Section, StructuralDiff, structural_diff};
+pub use input::{InputSpec, LoadedArchitecture, load_architecture};
+pub mod diff_output;
+pub mod requirement_text;
+pub mod review;
+
+pub use diff_output::ArchitectureDiff;
+pub use review::{Review, ReviewDelta, compare_reviews};

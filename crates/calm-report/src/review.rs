@@ -1,0 +1,170 @@
+//! Findings of the two reviews, compared across renames: which were introduced, which resolved,
+//! and how each flow's estimated availability moved.
+
+use crate::diff::Renames;
+use calm_analysis::{Finding, Severity};
+use serde::Serialize;
+use std::collections::BTreeSet;
+
+/// The outcome of reviewing one architecture, as the report needs it.
+#[derive(Debug, Clone, Default)]
+pub struct Review {
+    /// Ranked findings (suppressed ones included; see [`Review::active`]).
+    pub findings: Vec<Finding>,
+    pub flows: Vec<FlowAvailability>,
+}
+
+impl Review {
+    /// Findings that are not suppressed as accepted or false positive.
+    pub fn active(&self) -> impl Iterator<Item = &Finding> {
+        self.findings.iter().filter(|f| f.suppression.is_none())
+    }
+
+    /// Distinct nodes that findings tag as single points of failure.
+    pub fn single_points_of_failure(&self) -> BTreeSet<String> {
+        self.active()
+            .filter(|f| is_spof(f))
+            .flat_map(|f| f.nodes.iter().take(1).cloned())
+            .collect()
+    }
+}
+
+/// Whether a finding is about a single point of failure (by tag, so new rules count too).
+pub fn is_spof(f: &Finding) -> bool {
+    f.tags
+        .iter()
+        .any(|t| t.eq_ignore_ascii_case("seems:spof") || t.eq_ignore_ascii_case("spof"))
+}
+
+/// Estimated availability of one flow.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FlowAvailability {
+    pub flow: String,
+    pub name: String,
+    /// Estimated availability as a fraction (0.997 = 99.7 %).
+    pub estimate: Option<f64>,
+    /// Declared target as a fraction, when one applies.
+    pub target: Option<f64>,
+}
+
+/// A finding as shown in diffs.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FindingSummary {
+    pub id: String,
+    pub rule: String,
+    pub severity: Severity,
+    pub title: String,
+    pub nodes: Vec<String>,
+}
+
+impl From<&Finding> for FindingSummary {
+    fn from(f: &Finding) -> Self {
+        FindingSummary {
+            id: f.id.clone(),
+            rule: f.rule.clone(),
+            severity: f.severity,
+            title: f.title.clone(),
+            nodes: f.nodes.clone(),
+        }
+    }
+}
+
+/// One flow's availability before and after.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FlowAvailabilityChange {
+    pub flow: String,
+    pub name: String,
+    pub before: Option<f64>,
+    pub after: Option<f64>,
+    pub target: Option<f64>,
+}
+
+/// What changed between the two reviews.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct ReviewDelta {
+    pub introduced: Vec<FindingSummary>,
+    pub resolved: Vec<FindingSummary>,
+    pub flows: Vec<FlowAvailabilityChange>,
+}
+
+/// Identity of a finding across versions: rule plus the elements it is about, with OLD ids
+/// rewritten through the renames (the synthetic id embeds ids, so it changes on a rename).
+pub fn finding_key(f: &Finding, renames: Option<&Renames>) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut nodes: Vec<String> = f
+        .nodes
+        .iter()
+        .map(|n| renames.map(|r| r.node(n)).unwrap_or(n).to_string())
+        .collect();
+    nodes.sort();
+    let mut rels: Vec<String> = f
+        .relationships
+        .iter()
+        .map(|n| renames.map(|r| r.relationship(n)).unwrap_or(n).to_string())
+        .collect();
+    rels.sort();
+    parts.push(f.rule.clone());
+    parts.push(nodes.join(","));
+    parts.push(rels.join(","));
+    if f.nodes.is_empty() && f.relationships.is_empty() {
+        let mut flows: Vec<String> = f
+            .flows
+            .iter()
+            .map(|n| renames.map(|r| r.flow(n)).unwrap_or(n).to_string())
+            .collect();
+        flows.sort();
+        parts.push(flows.join(","));
+    }
+    parts.join("|")
+}
+
+/// Findings of OLD that NEW no longer has (resolved), and of NEW that OLD did not have.
+pub fn compare_reviews(renames: &Renames, old: &Review, new: &Review) -> ReviewDelta {
+    let old_keys: BTreeSet<String> = old
+        .active()
+        .map(|f| finding_key(f, Some(renames)))
+        .collect();
+    let new_keys: BTreeSet<String> = new.active().map(|f| finding_key(f, None)).collect();
+    let resolved = old
+        .active()
+        .filter(|f| !new_keys.contains(&finding_key(f, Some(renames))))
+        .map(FindingSummary::from)
+        .collect();
+    let introduced = new
+        .active()
+        .filter(|f| !old_keys.contains(&finding_key(f, None)))
+        .map(FindingSummary::from)
+        .collect();
+    let mut flows = Vec::new();
+    for nf in &new.flows {
+        let before = old.flows.iter().find(|o| renames.flow(&o.flow) == nf.flow);
+        flows.push(FlowAvailabilityChange {
+            flow: nf.flow.clone(),
+            name: nf.name.clone(),
+            before: before.and_then(|b| b.estimate),
+            after: nf.estimate,
+            target: nf.target,
+        });
+    }
+    for of in &old.flows {
+        if !new.flows.iter().any(|n| n.flow == renames.flow(&of.flow)) {
+            flows.push(FlowAvailabilityChange {
+                flow: of.flow.clone(),
+                name: of.name.clone(),
+                before: of.estimate,
+                after: None,
+                target: of.target,
+            });
+        }
+    }
+    ReviewDelta {
+        introduced,
+        resolved,
+        flows,
+    }
+}
+
+/// `99.601%` style, trimmed to three decimals.
+pub fn percent(a: f64) -> String {
+    format!("{:.3}%", a * 100.0)
+}
