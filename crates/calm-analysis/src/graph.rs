@@ -1,0 +1,300 @@
+//! The dependency graph (advisor-design.md §3.3): `connects` = call edges (sync unless proven
+//! async), `interacts` = entry edges from actors, `deployed-in` = hosting (AND) dependencies,
+//! `composed-of` = containment (a redundancy group or a mere aggregation, decided in
+//! `redundancy.rs`). Edge modes come from protocol, metadata and roles, with evidence.
+
+use crate::finding::Confidence;
+use crate::normalize::{Kind, Model, tokens};
+use crate::roles::{Role, RoleInfo};
+use serde::Serialize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum EdgeMode {
+    /// Actor → node (`interacts`): where traffic enters.
+    Entry,
+    /// Request/response: the caller waits for the callee.
+    Sync,
+    /// Producer → broker/queue: the producer still needs the broker up (serial for the
+    /// producer), but not the consumer.
+    Publish,
+    /// Broker/queue → consumer (or a fire-and-forget call): leaves the request path.
+    Deliver,
+    /// File drops (FTP/SFTP): off the request path.
+    Batch,
+}
+
+impl EdgeMode {
+    /// The source's request path depends on the destination.
+    pub fn is_hard(self) -> bool {
+        matches!(self, EdgeMode::Entry | EdgeMode::Sync | EdgeMode::Publish)
+    }
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EdgeMode::Entry => "entry",
+            EdgeMode::Sync => "sync",
+            EdgeMode::Publish => "publish",
+            EdgeMode::Deliver => "async",
+            EdgeMode::Batch => "batch",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Edge {
+    pub source: usize,
+    pub destination: usize,
+    /// Index of the relationship in `Model::relationships`.
+    pub relationship: usize,
+    pub mode: EdgeMode,
+    pub mode_evidence: String,
+    pub mode_confidence: Confidence,
+    /// Protocol from the relationship, else the destination interface.
+    pub protocol: Option<String>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Graph {
+    pub edges: Vec<Edge>,
+    /// Outgoing edge indices per node.
+    pub out: Vec<Vec<usize>>,
+    /// Incoming edge indices per node.
+    pub inc: Vec<Vec<usize>>,
+    /// `deployed-in` containers of each node (direct).
+    pub hosts: Vec<Vec<usize>>,
+    /// Nodes deployed in each container (direct).
+    pub hosted: Vec<Vec<usize>>,
+    /// `composed-of` parents of each node (direct).
+    pub parents: Vec<Vec<usize>>,
+    /// `composed-of` children of each container (direct).
+    pub children: Vec<Vec<usize>>,
+    /// Relationship index of each node's composed-of / deployed-in membership (for evidence).
+    pub actors: Vec<usize>,
+}
+
+const ASYNC_WORDS: &[&str] = &[
+    "async",
+    "asynchronous",
+    "publish",
+    "subscribe",
+    "event",
+    "fire-and-forget",
+    "consume",
+    "produce",
+    "emit",
+    "notify",
+];
+
+impl Graph {
+    pub fn build(model: &Model, roles: &[RoleInfo]) -> Graph {
+        let n = model.nodes.len();
+        let mut g = Graph {
+            out: vec![Vec::new(); n],
+            inc: vec![Vec::new(); n],
+            hosts: vec![Vec::new(); n],
+            hosted: vec![Vec::new(); n],
+            parents: vec![Vec::new(); n],
+            children: vec![Vec::new(); n],
+            ..Graph::default()
+        };
+        for (ri, r) in model.relationships.iter().enumerate() {
+            match &r.kind {
+                Kind::Connects {
+                    source,
+                    destination,
+                    destination_interfaces,
+                } => {
+                    let dst = &model.nodes[*destination];
+                    let iface = dst
+                        .interfaces
+                        .iter()
+                        .find(|i| destination_interfaces.contains(&i.id));
+                    let protocol = r
+                        .protocol
+                        .clone()
+                        .or_else(|| iface.and_then(|i| i.protocol.clone()));
+                    let (mode, ev, conf) =
+                        edge_mode(model, roles, ri, *source, *destination, protocol.as_deref());
+                    g.push(Edge {
+                        source: *source,
+                        destination: *destination,
+                        relationship: ri,
+                        mode,
+                        mode_evidence: ev,
+                        mode_confidence: conf,
+                        protocol,
+                    });
+                }
+                Kind::Interacts { actor, nodes } => {
+                    for d in nodes {
+                        g.push(Edge {
+                            source: *actor,
+                            destination: *d,
+                            relationship: ri,
+                            mode: EdgeMode::Entry,
+                            mode_evidence: "interacts".into(),
+                            mode_confidence: Confidence::High,
+                            protocol: None,
+                        });
+                    }
+                }
+                Kind::DeployedIn { container, nodes } => {
+                    for m in nodes {
+                        if m != container && !g.hosts[*m].contains(container) {
+                            g.hosts[*m].push(*container);
+                            g.hosted[*container].push(*m);
+                        }
+                    }
+                }
+                Kind::ComposedOf { container, nodes } => {
+                    for m in nodes {
+                        if m != container && !g.parents[*m].contains(container) {
+                            g.parents[*m].push(*container);
+                            g.children[*container].push(*m);
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        g.actors = (0..n).filter(|i| roles[*i].role == Role::Actor).collect();
+        g
+    }
+
+    fn push(&mut self, e: Edge) {
+        let i = self.edges.len();
+        self.out[e.source].push(i);
+        self.inc[e.destination].push(i);
+        self.edges.push(e);
+    }
+
+    /// Every (transitive) deployed-in container of `node`, nearest first, without repeats.
+    pub fn host_chain(&self, node: usize) -> Vec<usize> {
+        let mut seen = vec![node];
+        let mut out = Vec::new();
+        let mut stack: Vec<usize> = self.hosts[node].iter().rev().copied().collect();
+        while let Some(c) = stack.pop() {
+            if seen.contains(&c) {
+                continue;
+            }
+            seen.push(c);
+            out.push(c);
+            stack.extend(self.hosts[c].iter().rev().copied());
+        }
+        out
+    }
+
+    /// Every (transitive) composed-of ancestor of `node`.
+    pub fn ancestors(&self, node: usize) -> Vec<usize> {
+        let mut out: Vec<usize> = Vec::new();
+        let mut stack: Vec<usize> = self.parents[node].clone();
+        while let Some(c) = stack.pop() {
+            if c == node || out.contains(&c) {
+                continue;
+            }
+            out.push(c);
+            stack.extend(self.parents[c].iter().copied());
+        }
+        out
+    }
+}
+
+fn edge_mode(
+    model: &Model,
+    roles: &[RoleInfo],
+    rel: usize,
+    s: usize,
+    d: usize,
+    protocol: Option<&str>,
+) -> (EdgeMode, String, Confidence) {
+    let r = &model.relationships[rel];
+    // Metadata wins: it is the modeller's statement.
+    for key in [
+        "interaction",
+        "mode",
+        "async",
+        "communication",
+        "interaction-style",
+        "style",
+        "pattern",
+    ] {
+        if let Some(v) = r.metadata.get(key) {
+            if key == "async" && crate::normalize::truthy(v) {
+                return (
+                    deliver_or_publish(roles, d),
+                    "metadata async: true".into(),
+                    Confidence::High,
+                );
+            }
+            if let Some(text) = v.as_str() {
+                let t = text.to_ascii_lowercase();
+                if t == "sync" || t == "synchronous" || t == "request-response" {
+                    return (
+                        EdgeMode::Sync,
+                        format!("metadata {key}: {text}"),
+                        Confidence::High,
+                    );
+                }
+                if ASYNC_WORDS.iter().any(|w| t.contains(w)) {
+                    let mode = if t.contains("consume") || t.contains("subscribe") {
+                        EdgeMode::Deliver
+                    } else {
+                        deliver_or_publish(roles, d)
+                    };
+                    return (mode, format!("metadata {key}: {text}"), Confidence::High);
+                }
+            }
+        }
+    }
+    let p = protocol.unwrap_or("").to_ascii_uppercase();
+    if matches!(p.as_str(), "FTP" | "SFTP") {
+        return (EdgeMode::Batch, format!("protocol {p}"), Confidence::High);
+    }
+    let sm = roles[s].role.is_messaging();
+    let dm = roles[d].role.is_messaging();
+    if matches!(p.as_str(), "AMQP" | "AMQPS" | "KAFKA" | "MQTT" | "JMS") || sm || dm {
+        let why = if !p.is_empty() && !sm && !dm {
+            format!("protocol {p}")
+        } else if dm {
+            format!("destination is a {}", roles[d].role.as_str())
+        } else {
+            format!("source is a {}", roles[s].role.as_str())
+        };
+        let mode = if dm {
+            EdgeMode::Publish
+        } else if sm {
+            EdgeMode::Deliver
+        } else {
+            EdgeMode::Publish
+        };
+        return (mode, why, Confidence::High);
+    }
+    let desc = tokens(&r.description);
+    if desc
+        .iter()
+        .any(|t| t == "asynchronously" || t == "publishes" || t == "emits")
+    {
+        return (
+            deliver_or_publish(roles, d),
+            "description says asynchronous".into(),
+            Confidence::Low,
+        );
+    }
+    if p.is_empty() {
+        (
+            EdgeMode::Sync,
+            "no protocol: assumed synchronous".into(),
+            Confidence::Low,
+        )
+    } else {
+        (EdgeMode::Sync, format!("protocol {p}"), Confidence::Medium)
+    }
+}
+
+fn deliver_or_publish(roles: &[RoleInfo], d: usize) -> EdgeMode {
+    if roles[d].role.is_messaging() {
+        EdgeMode::Publish
+    } else {
+        EdgeMode::Deliver
+    }
+}

@@ -1,0 +1,452 @@
+//! Role inference (advisor-design.md §3.2): CALM `node-type` is too coarse (a gateway modelled as
+//! `service` or `network`, a queue as `data-asset` or a custom type, a cache as `database`), so
+//! every node gets a role with the evidence that produced it and a confidence.
+//! Evidence order: explicit `metadata.role` → custom/namespaced node-type → protocol/port of the
+//! node's interfaces and inbound relationships → id/name tokens → the standard CALM node-type.
+
+use crate::finding::Confidence;
+use crate::normalize::{Kind, Model, tokens};
+use serde::Serialize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Role {
+    Actor,
+    Client,
+    Cdn,
+    Waf,
+    LoadBalancer,
+    Gateway,
+    Service,
+    Database,
+    Cache,
+    Broker,
+    Queue,
+    Directory,
+    Idp,
+    Storage,
+    ExternalSystem,
+    NetworkZone,
+    Cluster,
+    /// A `system` node used as a container (ecosystem / frame).
+    System,
+    DataAsset,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Actor => "actor",
+            Role::Client => "client",
+            Role::Cdn => "cdn",
+            Role::Waf => "waf",
+            Role::LoadBalancer => "load-balancer",
+            Role::Gateway => "gateway",
+            Role::Service => "service",
+            Role::Database => "database",
+            Role::Cache => "cache",
+            Role::Broker => "broker",
+            Role::Queue => "queue",
+            Role::Directory => "directory",
+            Role::Idp => "idp",
+            Role::Storage => "storage",
+            Role::ExternalSystem => "external-system",
+            Role::NetworkZone => "network-zone",
+            Role::Cluster => "cluster",
+            Role::System => "system",
+            Role::DataAsset => "data-asset",
+        }
+    }
+    /// Stores state that outlives a request.
+    pub fn is_datastore(self) -> bool {
+        matches!(self, Role::Database | Role::Cache | Role::Storage)
+    }
+    pub fn is_messaging(self) -> bool {
+        matches!(self, Role::Broker | Role::Queue)
+    }
+    /// Client side of the system: not a provider dependency.
+    pub fn is_client_side(self) -> bool {
+        matches!(self, Role::Actor | Role::Client)
+    }
+    /// Sinks of request paths (targets of SPOF analysis).
+    pub fn is_sink(self) -> bool {
+        matches!(
+            self,
+            Role::Database | Role::Storage | Role::Directory | Role::ExternalSystem | Role::Cache
+        )
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RoleInfo {
+    pub role: Role,
+    /// What decided the role, e.g. `node-type "message-queue"` or `name token "gateway"`.
+    pub evidence: String,
+    pub confidence: Confidence,
+    /// Outside every ecosystem of the architecture, or declared third-party.
+    pub external: bool,
+}
+
+/// Role of a word (from metadata.role, a custom node-type, an id or a name).
+fn role_of_tokens(toks: &[String]) -> Option<(Role, String)> {
+    let has = |w: &str| toks.iter().any(|t| t == w);
+    // Third-party payment providers are external, not gateways we run.
+    for w in ["stripe", "adyen", "paypal", "braintree"] {
+        if has(w) {
+            return Some((Role::ExternalSystem, w.into()));
+        }
+    }
+    if has("payment") && has("gateway") && has("provider") {
+        return Some((Role::ExternalSystem, "payment provider".into()));
+    }
+    if (has("load") && (has("balancer") || has("balancing"))) || has("loadbalancer") {
+        return Some((Role::LoadBalancer, "load balancer".into()));
+    }
+    const TABLE: &[(&[&str], Role)] = &[
+        (
+            &[
+                "lb", "alb", "elb", "nlb", "haproxy", "nginx", "envoy", "traefik",
+            ],
+            Role::LoadBalancer,
+        ),
+        (&["waf", "firewall"], Role::Waf),
+        (&["cdn", "cloudfront", "akamai", "fastly"], Role::Cdn),
+        (
+            &["gateway", "gw", "kong", "apigee", "ingress", "apigateway"],
+            Role::Gateway,
+        ),
+        (
+            &[
+                "broker",
+                "kafka",
+                "rabbit",
+                "rabbitmq",
+                "activemq",
+                "nats",
+                "pulsar",
+                "eventbus",
+                "messagebus",
+                "bus",
+                "mq",
+                "msk",
+                "eventhub",
+                "servicebus",
+            ],
+            Role::Broker,
+        ),
+        (&["queue", "sqs", "topic", "dlq"], Role::Queue),
+        (
+            &["cache", "redis", "memcached", "elasticache", "valkey"],
+            Role::Cache,
+        ),
+        (
+            &[
+                "db",
+                "database",
+                "postgres",
+                "postgresql",
+                "mysql",
+                "mariadb",
+                "mongo",
+                "mongodb",
+                "oracle",
+                "rds",
+                "aurora",
+                "dynamodb",
+                "cassandra",
+                "datastore",
+                "sql",
+                "ledger",
+            ],
+            Role::Database,
+        ),
+        (
+            &["storage", "s3", "blob", "bucket", "filestore", "nas"],
+            Role::Storage,
+        ),
+        (&["ldap", "directory"], Role::Directory),
+        (
+            &["idp", "keycloak", "okta", "auth0", "sso", "identity"],
+            Role::Idp,
+        ),
+        (
+            &[
+                "cluster",
+                "k8s",
+                "kubernetes",
+                "eks",
+                "aks",
+                "gke",
+                "host",
+                "vm",
+            ],
+            Role::Cluster,
+        ),
+        (
+            &["vpc", "subnet", "zone", "network", "dmz", "vnet"],
+            Role::NetworkZone,
+        ),
+    ];
+    for (words, role) in TABLE {
+        if let Some(w) = words.iter().find(|w| has(w)) {
+            return Some((*role, format!("\"{w}\"")));
+        }
+    }
+    None
+}
+
+fn role_of_protocol(p: &str, port: Option<u64>) -> Option<Role> {
+    let p = p.to_ascii_uppercase();
+    match p.as_str() {
+        "JDBC" | "ODBC" => return Some(Role::Database),
+        "AMQP" | "AMQPS" | "KAFKA" | "MQTT" | "JMS" | "STOMP" => return Some(Role::Broker),
+        "LDAP" | "LDAPS" => return Some(Role::Directory),
+        _ => {}
+    }
+    match port? {
+        5432 | 3306 | 1521 | 1433 | 27017 | 9042 => Some(Role::Database),
+        5672 | 5671 | 9092 | 9093 | 1883 | 61616 => Some(Role::Broker),
+        389 | 636 => Some(Role::Directory),
+        6379 | 11211 => Some(Role::Cache),
+        _ => None,
+    }
+}
+
+/// Infer the role of every node.
+pub fn infer(model: &Model) -> Vec<RoleInfo> {
+    // Inbound protocols per node (relationship protocol, else destination interface protocol).
+    let mut inbound: Vec<Vec<(String, Option<u64>)>> = vec![Vec::new(); model.nodes.len()];
+    let mut is_container = vec![false; model.nodes.len()];
+    let mut has_parent = vec![false; model.nodes.len()];
+    let mut any_ecosystem = false;
+    for r in &model.relationships {
+        match &r.kind {
+            Kind::Connects {
+                destination,
+                destination_interfaces,
+                ..
+            } => {
+                let node = &model.nodes[*destination];
+                let iface = node
+                    .interfaces
+                    .iter()
+                    .find(|i| destination_interfaces.contains(&i.id));
+                let proto = r
+                    .protocol
+                    .clone()
+                    .or_else(|| iface.and_then(|i| i.protocol.clone()))
+                    .unwrap_or_default();
+                inbound[*destination].push((proto, iface.and_then(|i| i.port)));
+            }
+            Kind::ComposedOf { container, nodes } | Kind::DeployedIn { container, nodes } => {
+                is_container[*container] = true;
+                any_ecosystem = true;
+                for n in nodes {
+                    has_parent[*n] = true;
+                }
+            }
+            _ => {}
+        }
+    }
+
+    model
+        .nodes
+        .iter()
+        .enumerate()
+        .map(|(i, n)| {
+            let nt = n.node_type.to_ascii_lowercase();
+            let declared_external = ["external", "third-party", "thirdparty"]
+                .iter()
+                .any(|k| n.metadata.get(*k).is_some_and(crate::normalize::truthy));
+            let (role, evidence, confidence) = infer_one(n, &nt, &inbound[i], is_container[i]);
+            // External: a system/actor outside every ecosystem when the architecture has ecosystems,
+            // or declared third-party, or a third-party provider by role.
+            let external = declared_external
+                || role == Role::ExternalSystem
+                || (nt == "system" && any_ecosystem && !has_parent[i] && !is_container[i]);
+            let role = if external && matches!(role, Role::System | Role::Service) {
+                Role::ExternalSystem
+            } else {
+                role
+            };
+            RoleInfo {
+                role,
+                evidence,
+                confidence,
+                external,
+            }
+        })
+        .collect()
+}
+
+fn infer_one(
+    n: &crate::normalize::Node,
+    nt: &str,
+    inbound: &[(String, Option<u64>)],
+    container: bool,
+) -> (Role, String, Confidence) {
+    // 1. explicit metadata.role (only when it names a role: "primary"/"replica" are HA roles).
+    if let Some(r) = n.metadata.get("role").and_then(|v| v.as_str()) {
+        if let Some((role, _)) = role_of_tokens(&tokens(r)) {
+            return (role, format!("metadata.role \"{r}\""), Confidence::High);
+        }
+    }
+    // 2. standard CALM node-types that are precise enough on their own.
+    match nt {
+        "actor" => return (Role::Actor, "node-type \"actor\"".into(), Confidence::High),
+        "webclient" => {
+            return (
+                Role::Client,
+                "node-type \"webclient\"".into(),
+                Confidence::High,
+            );
+        }
+        "ldap" => {
+            return (
+                Role::Directory,
+                "node-type \"ldap\"".into(),
+                Confidence::High,
+            );
+        }
+        _ => {}
+    }
+    let standard = matches!(
+        nt,
+        "service" | "system" | "network" | "database" | "data-asset" | ""
+    );
+    // 3. custom / namespaced node-types (`aws:rds`, `message-queue`, `load-balancer`).
+    if !standard {
+        if let Some((role, _)) = role_of_tokens(&tokens(nt)) {
+            return (
+                role,
+                format!("node-type \"{}\"", n.node_type),
+                Confidence::High,
+            );
+        }
+    }
+    let name_toks: Vec<String> = tokens(&n.id).into_iter().chain(tokens(&n.name)).collect();
+    let by_name = role_of_tokens(&name_toks);
+    if nt == "database" {
+        // A cache modelled as a database (CalmStudio demo) is still a cache.
+        if let Some((Role::Cache, w)) = &by_name {
+            return (
+                Role::Cache,
+                format!("node-type \"database\" named {w}"),
+                Confidence::High,
+            );
+        }
+        return (
+            Role::Database,
+            "node-type \"database\"".into(),
+            Confidence::High,
+        );
+    }
+    // 4. protocol / port evidence on the node's interfaces or inbound relationships.
+    let proto = n
+        .interfaces
+        .iter()
+        .filter_map(|i| {
+            role_of_protocol(i.protocol.as_deref().unwrap_or(""), i.port).map(|r| {
+                (
+                    r,
+                    i.protocol
+                        .clone()
+                        .unwrap_or_else(|| format!("port {}", i.port.unwrap_or(0))),
+                )
+            })
+        })
+        .chain(inbound.iter().filter_map(|(p, port)| {
+            role_of_protocol(p, *port).map(|r| {
+                (
+                    r,
+                    if p.is_empty() {
+                        format!("port {}", port.unwrap_or(0))
+                    } else {
+                        p.clone()
+                    },
+                )
+            })
+        }))
+        .next();
+    if let Some((role, p)) = proto {
+        // A queue behind AMQP is still a queue when its name says so.
+        let role = match (&by_name, role) {
+            (Some((Role::Queue, _)), Role::Broker) => Role::Queue,
+            _ => role,
+        };
+        if !container || role == Role::Broker {
+            return (role, format!("protocol {p}"), Confidence::Medium);
+        }
+    }
+    // 5. name tokens.
+    if let Some((role, w)) = by_name {
+        let fits = match nt {
+            "data-asset" => matches!(
+                role,
+                Role::Queue | Role::Storage | Role::Database | Role::Cache
+            ),
+            "network" => true,
+            _ => !(container && matches!(role, Role::NetworkZone)) || true,
+        };
+        if fits {
+            return (role, format!("name token {w}"), Confidence::Low);
+        }
+    }
+    // 6. the CALM node-type.
+    let role = match nt {
+        "network" => Role::NetworkZone,
+        "data-asset" => Role::DataAsset,
+        "system" if container => Role::System,
+        "system" => Role::System,
+        _ if container => Role::System,
+        _ => Role::Service,
+    };
+    (
+        role,
+        format!(
+            "node-type \"{}\"",
+            if nt.is_empty() {
+                "(none)"
+            } else {
+                &n.node_type
+            }
+        ),
+        if nt.is_empty() {
+            Confidence::Low
+        } else {
+            Confidence::Medium
+        },
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use calm_model::Document;
+
+    #[test]
+    fn roles_from_evidence() {
+        let doc = Document::from_str(
+            "r.json",
+            r#"{"nodes":[
+              {"unique-id":"edge","node-type":"network","name":"API Gateway"},
+              {"unique-id":"orders-queue","node-type":"data-asset","name":"Orders"},
+              {"unique-id":"session-cache","node-type":"database","name":"Sessions"},
+              {"unique-id":"bus","node-type":"system","name":"Events","interfaces":[{"unique-id":"b-amqp","protocol":"AMQP"}]},
+              {"unique-id":"rds","node-type":"aws:rds","name":"Main"},
+              {"unique-id":"svc","node-type":"service","name":"Checkout"}
+            ]}"#,
+        )
+        .unwrap();
+        let m = Model::build(&doc);
+        let r = infer(&m);
+        assert_eq!(r[0].role, Role::Gateway);
+        assert_eq!(r[1].role, Role::Queue);
+        assert_eq!(r[2].role, Role::Cache);
+        assert_eq!(r[3].role, Role::Broker);
+        assert_eq!(r[3].confidence, Confidence::Medium);
+        assert_eq!(r[4].role, Role::Database);
+        assert_eq!(r[4].confidence, Confidence::High);
+        assert_eq!(r[5].role, Role::Service);
+    }
+}
