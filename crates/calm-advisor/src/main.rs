@@ -1,8 +1,10 @@
 //! `calm-advisor`: the command-line front end. Commands are thin layers over the library crates.
 
+mod chat;
 mod cli;
 mod commands;
 mod common;
+mod mcp;
 
 use clap::Parser;
 use std::process::ExitCode;

@@ -1,8 +1,9 @@
-//! `calm-advisor mcp` (work in progress: being implemented).
+//! `calm-advisor mcp`: serve calm-advisor's tools to AI assistants over MCP (stdio).
 
-use crate::cli::McpArgs;
+use crate::cli::{McpArgs, exit};
 use crate::common::{CliError, CmdResult};
 
 pub fn run(_args: &McpArgs) -> CmdResult {
-    Err(CliError::input("this command is not implemented yet"))
+    crate::mcp::serve_stdio().map_err(CliError::input)?;
+    Ok(exit::OK)
 }

@@ -1,0 +1,1762 @@
+//! Request understanding: one request (a sentence or a multi-line prompt) becomes a typed
+//! [`Intent`] with its slots filled from the text and the document, a clarifying question, or an
+//! honest "not understood". Nothing here edits or analyses anything: executing an intent is the
+//! libraries' job (see `engine.rs`).
+
+use super::slots::{self, Vocabulary, has_any};
+use serde_json::{Value, json};
+
+/// What the user asked for.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Intent {
+    /// Review the architecture (empty `categories` = every category).
+    Assess {
+        categories: Vec<String>,
+        top: Option<usize>,
+    },
+    /// Explain why something is a concern: a node, a finding id or a rule id.
+    Explain {
+        target: String,
+    },
+    /// What breaks when these nodes fail together.
+    Simulate {
+        fail: Vec<String>,
+    },
+    /// One or more changes, proposed together as one step.
+    Change(Vec<Change>),
+    Validate,
+    /// Draw the current architecture to a file.
+    Render {
+        format: String,
+        output: Option<String>,
+    },
+    /// Structural diff between the document as loaded and now.
+    Diff,
+    Undo,
+    Redo,
+    Save {
+        path: Option<String>,
+    },
+    Help,
+    Quit,
+    /// An answer to "apply this change?".
+    Confirm(bool),
+}
+
+/// Where a control or metadata goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Scope {
+    Architecture,
+    Node(String),
+    Relationship(String),
+    Flow(String),
+}
+
+impl Scope {
+    /// The `fix add-control --scope` spelling.
+    pub fn as_arg(&self) -> String {
+        match self {
+            Scope::Architecture => "architecture".into(),
+            Scope::Node(id) => format!("node:{id}"),
+            Scope::Relationship(id) => format!("relationship:{id}"),
+            Scope::Flow(id) => format!("flow:{id}"),
+        }
+    }
+}
+
+/// A change described in words, as typed data (each maps onto one calm-refactor recipe).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Change {
+    AddLoadBalancer {
+        target: String,
+        lb_id: String,
+        lb_type: String,
+        instances: Vec<String>,
+        count: usize,
+    },
+    ReplicateDatabase {
+        target: String,
+        primary_id: Option<String>,
+        replica_ids: Vec<String>,
+        replicas: usize,
+        cluster_id: Option<String>,
+        mode: String,
+    },
+    Decouple {
+        from: String,
+        to: String,
+        broker: String,
+        broker_id: String,
+        queue_id: Option<String>,
+        port: Option<u16>,
+        adr: Option<String>,
+    },
+    AddControl {
+        scope: Scope,
+        id: String,
+        preset: Option<String>,
+        requirement_url: Option<String>,
+        description: Option<String>,
+        config: Vec<(String, Value)>,
+    },
+    Rename {
+        old: String,
+        new: String,
+    },
+    SetMetadata {
+        scope: Scope,
+        entries: Vec<(String, Value)>,
+    },
+}
+
+impl Change {
+    /// The equivalent `calm-advisor fix` words (recipe name first), as the review's
+    /// `FixSuggestion.args` spells them.
+    pub fn recipe_args(&self) -> Vec<String> {
+        let mut a: Vec<String> = Vec::new();
+        let mut push = |k: &str, v: &str| {
+            a.push(k.to_string());
+            a.push(v.to_string());
+        };
+        match self {
+            Change::AddLoadBalancer {
+                target,
+                lb_id,
+                lb_type,
+                instances,
+                count,
+            } => {
+                push("--target", target);
+                push("--instances", &count.to_string());
+                if !instances.is_empty() {
+                    push("--names", &instances.join(","));
+                }
+                push("--lb-id", lb_id);
+                push("--lb-type", lb_type);
+                a.insert(0, "add-load-balancer".into());
+            }
+            Change::ReplicateDatabase {
+                target,
+                primary_id,
+                replica_ids,
+                replicas,
+                cluster_id,
+                mode,
+            } => {
+                push("--target", target);
+                push("--replicas", &replicas.to_string());
+                push("--mode", mode);
+                if let Some(p) = primary_id {
+                    push("--primary-id", p);
+                }
+                if !replica_ids.is_empty() {
+                    push("--replica-ids", &replica_ids.join(","));
+                }
+                if let Some(c) = cluster_id {
+                    push("--cluster-id", c);
+                }
+                a.insert(0, "replicate-database".into());
+            }
+            Change::Decouple {
+                from,
+                to,
+                broker,
+                broker_id,
+                queue_id,
+                port,
+                adr,
+            } => {
+                push("--from", from);
+                push("--to", to);
+                push("--broker", broker);
+                push("--broker-id", broker_id);
+                if let Some(q) = queue_id {
+                    push("--queue-id", q);
+                }
+                if let Some(p) = port {
+                    push("--port", &p.to_string());
+                }
+                if let Some(adr) = adr {
+                    push("--adr", adr);
+                }
+                a.insert(0, "decouple".into());
+            }
+            Change::AddControl {
+                scope,
+                id,
+                preset,
+                requirement_url,
+                description,
+                config,
+            } => {
+                push("--scope", &scope.as_arg());
+                push("--id", id);
+                if let Some(p) = preset {
+                    push("--preset", p);
+                }
+                if let Some(u) = requirement_url {
+                    push("--requirement-url", u);
+                }
+                if let Some(d) = description {
+                    push("--description", d);
+                }
+                if !config.is_empty() {
+                    a.push("--config".into());
+                    for (k, v) in config {
+                        a.push(format!("{k}={}", value_word(v)));
+                    }
+                }
+                a.insert(0, "add-control".into());
+            }
+            Change::Rename { old, new } => {
+                a = vec!["rename".into(), old.clone(), new.clone()];
+            }
+            Change::SetMetadata { scope, entries } => {
+                push("--scope", &scope.as_arg());
+                for (k, v) in entries {
+                    push("--set", &format!("{k}={}", value_word(v)));
+                }
+                a.insert(0, "set-metadata".into());
+            }
+        }
+        a
+    }
+
+    /// One line saying what will be done, naming every slot read from the request.
+    pub fn describe(&self) -> String {
+        match self {
+            Change::AddLoadBalancer {
+                target,
+                lb_id,
+                lb_type,
+                instances,
+                count,
+            } => {
+                let inst = if instances.is_empty() {
+                    format!("{count} instances")
+                } else {
+                    format!("instances {}", instances.join(", "))
+                };
+                format!(
+                    "put load balancer `{lb_id}` ({lb_type}) in front of `{target}`, with {inst}"
+                )
+            }
+            Change::ReplicateDatabase {
+                target,
+                primary_id,
+                replica_ids,
+                replicas,
+                cluster_id,
+                mode,
+            } => {
+                let mut s = format!("replicate database `{target}` ({mode} replication");
+                if let Some(p) = primary_id {
+                    s += &format!(", primary `{p}`");
+                }
+                if replica_ids.is_empty() {
+                    s += &format!(", {replicas} replica(s)");
+                } else {
+                    s += &format!(
+                        ", replica(s) {}",
+                        replica_ids
+                            .iter()
+                            .map(|r| format!("`{r}`"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    );
+                }
+                if let Some(c) = cluster_id {
+                    s += &format!(", cluster `{c}`");
+                }
+                s + ")"
+            }
+            Change::Decouple {
+                from,
+                to,
+                broker,
+                broker_id,
+                queue_id,
+                port,
+                adr,
+            } => {
+                let mut s =
+                    format!("route `{from}` -> `{to}` through {broker} broker `{broker_id}`");
+                if let Some(q) = queue_id {
+                    s += &format!(", queue `{q}`");
+                }
+                if let Some(p) = port {
+                    s += &format!(", port {p}");
+                }
+                if let Some(a) = adr {
+                    s += &format!(", ADR {a}");
+                }
+                s
+            }
+            Change::AddControl {
+                scope,
+                id,
+                config,
+                requirement_url,
+                ..
+            } => {
+                let mut s = format!("add control `{id}` at {}", scope_words(scope));
+                if !config.is_empty() {
+                    let kv: Vec<String> = config
+                        .iter()
+                        .map(|(k, v)| format!("{k}={}", value_word(v)))
+                        .collect();
+                    s += &format!(" with {}", kv.join(", "));
+                }
+                if let Some(u) = requirement_url {
+                    s += &format!(" (requirement {u})");
+                }
+                s
+            }
+            Change::Rename { old, new } => {
+                format!("rename `{old}` to `{new}` everywhere it is referenced")
+            }
+            Change::SetMetadata { scope, entries } => {
+                let kv: Vec<String> = entries
+                    .iter()
+                    .map(|(k, v)| format!("{k}={}", value_word(v)))
+                    .collect();
+                format!("set metadata {} on {}", kv.join(", "), scope_words(scope))
+            }
+        }
+    }
+}
+
+fn scope_words(scope: &Scope) -> String {
+    match scope {
+        Scope::Architecture => "architecture level".into(),
+        Scope::Node(id) => format!("node `{id}`"),
+        Scope::Relationship(id) => format!("relationship `{id}`"),
+        Scope::Flow(id) => format!("flow `{id}`"),
+    }
+}
+
+fn value_word(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// The outcome of reading one request.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Parsed {
+    Understood(Intent),
+    /// Something required is missing or ambiguous: ask this.
+    Clarify(String),
+    NotUnderstood,
+}
+
+/// What the advisor can do, listed when a request is not understood.
+pub const CAPABILITIES: &str = "\
+I can:
+  - assess the architecture: \"what are the top 3 resilience concerns?\" (resilience, security,
+    performance, operability, documentation, or everything)
+  - explain a concern: \"why is api-gateway a problem?\"; simulate: \"what happens if X fails?\"
+  - change it (shown as a diff first): add a load balancer with named instances; replicate a
+    database (primary/replica ids, cluster, sync/async); route a call through a message broker
+    and queue (protocol, port, ADR); add controls (high-availability 99.9%, failover RTO/RPO,
+    circuit-breaker \"5 failures in 30s\"); rename an id; set metadata
+  - validate; show the diagram (HTML or PNG); diff since the start; undo; redo; save; quit";
+
+fn lc(text: &str) -> String {
+    text.to_lowercase()
+}
+
+fn trimmed_command(text: &str) -> String {
+    lc(text)
+        .trim()
+        .trim_end_matches(['.', '!', '?'])
+        .trim()
+        .to_string()
+}
+
+/// Read one request.
+pub fn parse(text: &str, vocab: &Vocabulary) -> Parsed {
+    let t = lc(text);
+    let cmd = trimmed_command(text);
+    if cmd.is_empty() {
+        return Parsed::NotUnderstood;
+    }
+    // Short commands first: they are whole requests.
+    match cmd.as_str() {
+        "y" | "yes" | "apply" | "apply it" | "ok" | "okay" | "confirm" | "do it" | "go ahead"
+        | "yes please" | "sure" => {
+            return Parsed::Understood(Intent::Confirm(true));
+        }
+        "n" | "no" | "cancel" | "discard" | "don't" | "do not apply" | "no thanks" | "skip" => {
+            return Parsed::Understood(Intent::Confirm(false));
+        }
+        "undo"
+        | "undo that"
+        | "undo the last change"
+        | "revert the last change"
+        | "take that back"
+        | "go back" => {
+            return Parsed::Understood(Intent::Undo);
+        }
+        "redo" | "redo that" | "redo the last change" => return Parsed::Understood(Intent::Redo),
+        "help" | "?" | "what can you do" | "commands" => return Parsed::Understood(Intent::Help),
+        "quit" | "exit" | "bye" | "q" | "goodbye" => return Parsed::Understood(Intent::Quit),
+        _ => {}
+    }
+    if let Some(rest) = cmd.strip_prefix("save") {
+        let rest = rest.trim();
+        if rest.is_empty()
+            || rest == "it"
+            || rest == "the file"
+            || rest == "the architecture"
+            || rest == "changes"
+            || rest == "the changes"
+        {
+            return Parsed::Understood(Intent::Save { path: None });
+        }
+        let path = rest
+            .trim_start_matches("as ")
+            .trim_start_matches("to ")
+            .trim();
+        if !path.contains(' ') && path.ends_with(".json") {
+            // Keep the original spelling of the path.
+            let orig = text.trim().trim_end_matches(['.', '!']);
+            let p = orig[orig.len() - path.len()..].to_string();
+            return Parsed::Understood(Intent::Save { path: Some(p) });
+        }
+    }
+
+    // "What happens if X fails?" -> simulate.
+    if has_any(
+        &t,
+        &[
+            "what happens",
+            "what breaks",
+            "what would happen",
+            "impact of",
+            "blast radius",
+            "simulate",
+            "what if",
+        ],
+    ) || (has_any(
+        &t,
+        &[
+            "fails",
+            "fail",
+            "failed",
+            "goes down",
+            "go down",
+            "is down",
+            "crashes",
+            "dies",
+            "outage",
+            "unavailable",
+        ],
+    ) && has_any(&t, &["what", "which", "who", "if", "when"])
+        && !has_change_verb(&t))
+    {
+        if has_any(
+            &t,
+            &[
+                "what happens",
+                "what breaks",
+                "what would happen",
+                "impact of",
+                "blast radius",
+                "simulate",
+                "what if",
+                "fails",
+                "fail",
+                "goes down",
+                "go down",
+                "is down",
+                "crashes",
+                "dies",
+                "outage",
+                "unavailable",
+            ],
+        ) {
+            let fail: Vec<String> = vocab
+                .mentioned_ids(text)
+                .into_iter()
+                .filter(|id| !vocab.is_type(id, "actor"))
+                .collect();
+            if fail.is_empty() {
+                return Parsed::Clarify(format!(
+                    "Which node should fail? For example: {}.",
+                    examples(vocab, |n| n.node_type != "actor", 4)
+                ));
+            }
+            return Parsed::Understood(Intent::Simulate { fail });
+        }
+    }
+
+    // "Why ...?" -> explain.
+    if t.trim_start().starts_with("why")
+        || has_any(
+            &t,
+            &[
+                "explain",
+                "what's the problem with",
+                "what is the problem with",
+                "what is wrong with",
+                "what's wrong with",
+                "tell me more about",
+                "rationale",
+            ],
+        )
+    {
+        if let Some(id) = finding_or_rule_token(text) {
+            return Parsed::Understood(Intent::Explain { target: id });
+        }
+        let ids = vocab.mentioned_ids(text);
+        match ids.len() {
+            0 => {
+                return Parsed::Clarify(
+                    "Which element or finding should I explain? Name a node (e.g. \"why is the api gateway a problem?\") or a finding id from the assessment.".into(),
+                );
+            }
+            _ => {
+                return Parsed::Understood(Intent::Explain {
+                    target: ids[0].clone(),
+                });
+            }
+        }
+    }
+
+    // Changes.
+    if has_change_verb(&t) {
+        if let Some(p) = parse_change(text, &t, vocab) {
+            return p;
+        }
+    }
+
+    if has_any(
+        &t,
+        &[
+            "validate",
+            "validation",
+            "valid",
+            "validity",
+            "schema check",
+            "calm validate",
+        ],
+    ) {
+        return Parsed::Understood(Intent::Validate);
+    }
+    if has_any(
+        &t,
+        &[
+            "diagram",
+            "draw",
+            "render",
+            "visualize",
+            "visualise",
+            "visualization",
+            "visualisation",
+            "picture",
+            "preview",
+            "png",
+            "html",
+        ],
+    ) {
+        let format = if has_any(&t, &["png", "image", "screenshot"]) {
+            "png"
+        } else if has_any(&t, &["svg"]) {
+            "svg"
+        } else {
+            "html"
+        };
+        let output = slots::quoted(text)
+            .into_iter()
+            .map(|(_, q)| q)
+            .chain(
+                text.split_whitespace()
+                    .map(|w| w.trim_matches(|c: char| c == ',' || c == '"').to_string()),
+            )
+            .find(|w| {
+                [".png", ".html", ".svg"]
+                    .iter()
+                    .any(|e| w.to_lowercase().ends_with(e))
+            });
+        let format = output
+            .as_deref()
+            .and_then(|o| o.rsplit('.').next())
+            .map(|e| e.to_lowercase())
+            .unwrap_or_else(|| format.to_string());
+        return Parsed::Understood(Intent::Render { format, output });
+    }
+    if has_any(
+        &t,
+        &[
+            "diff",
+            "what changed",
+            "what has changed",
+            "what have we changed",
+            "what did we change",
+            "changes so far",
+            "show changes",
+            "show the changes",
+            "compare",
+            "since the start",
+        ],
+    ) {
+        return Parsed::Understood(Intent::Diff);
+    }
+    if has_any(
+        &t,
+        &[
+            "analyze",
+            "analyse",
+            "analysis",
+            "assess",
+            "assessment",
+            "review",
+            "evaluate",
+            "audit",
+            "concerns",
+            "concern",
+            "issues",
+            "risks",
+            "weaknesses",
+            "weak spots",
+            "problems",
+            "what's wrong",
+            "what is wrong",
+            "recommend",
+            "recommendations",
+            "improve",
+            "top",
+            "findings",
+            "check my",
+            "single points of failure",
+            "spof",
+            "spofs",
+            "bottlenecks",
+            "how resilient",
+            "how secure",
+        ],
+    ) {
+        return Parsed::Understood(Intent::Assess {
+            categories: categories(&t),
+            top: slots::top_n(text),
+        });
+    }
+    Parsed::NotUnderstood
+}
+
+fn has_change_verb(t: &str) -> bool {
+    has_any(
+        t,
+        &[
+            "add",
+            "adding",
+            "put",
+            "place",
+            "introduce",
+            "insert",
+            "create",
+            "update",
+            "implement",
+            "make",
+            "give",
+            "deploy",
+            "front",
+            "rename",
+            "change",
+            "replace",
+            "route",
+            "move",
+            "set",
+            "tag",
+            "mark",
+            "attach",
+            "document",
+            "replicate",
+            "decouple",
+            "split",
+            "cluster",
+            "record",
+            "need",
+            "want",
+            "let's",
+            "lets",
+            "call it",
+            "turn",
+            "convert",
+            "switch",
+            "use",
+            "send",
+            "apply",
+            "configure",
+            "protect",
+            "require",
+        ],
+    )
+}
+
+fn categories(t: &str) -> Vec<String> {
+    let mut c = Vec::new();
+    if has_any(
+        t,
+        &[
+            "everything",
+            "all categories",
+            "overall",
+            "full review",
+            "all issues",
+            "all concerns",
+            "in general",
+            "everything else",
+            "all findings",
+        ],
+    ) {
+        return c;
+    }
+    let families: [(&str, &[&str]); 5] = [
+        (
+            "resilience",
+            &[
+                "resilience",
+                "resilient",
+                "reliability",
+                "reliable",
+                "availability",
+                "single point of failure",
+                "single points of failure",
+                "spof",
+                "spofs",
+                "redundancy",
+                "failover",
+                "fault tolerance",
+                "fault-tolerance",
+                "outage",
+                "outages",
+                "recovery",
+            ],
+        ),
+        (
+            "security",
+            &[
+                "security",
+                "secure",
+                "insecure",
+                "vulnerability",
+                "vulnerabilities",
+                "threat",
+                "threats",
+                "encryption",
+                "authentication",
+                "attack",
+            ],
+        ),
+        (
+            "performance",
+            &[
+                "performance",
+                "latency",
+                "throughput",
+                "scalability",
+                "scale",
+                "bottleneck",
+                "bottlenecks",
+                "slow",
+                "fast",
+            ],
+        ),
+        (
+            "operability",
+            &[
+                "operability",
+                "operations",
+                "operational",
+                "monitoring",
+                "observability",
+                "runbook",
+                "on-call",
+            ],
+        ),
+        (
+            "documentation",
+            &[
+                "documentation",
+                "documented",
+                "undocumented",
+                "descriptions",
+            ],
+        ),
+    ];
+    for (name, words) in families {
+        if has_any(t, words) {
+            c.push(name.to_string());
+        }
+    }
+    c
+}
+
+/// A finding id (`rule@element`) or a rule id in backticks/quotes.
+fn finding_or_rule_token(text: &str) -> Option<String> {
+    text.split(|c: char| c.is_whitespace() || c == '`' || c == '"' || c == '?' || c == ',')
+        .find(|w| w.contains('@') && w.len() > 3 && !w.starts_with('@'))
+        .map(|w| w.trim_end_matches(['.', ')']).to_string())
+}
+
+fn examples(vocab: &Vocabulary, keep: impl Fn(&slots::NodeInfo) -> bool, n: usize) -> String {
+    let v: Vec<String> = vocab
+        .nodes
+        .iter()
+        .filter(|x| keep(x))
+        .take(n)
+        .map(|x| x.id.clone())
+        .collect();
+    if v.is_empty() {
+        "(no nodes)".into()
+    } else {
+        v.join(", ")
+    }
+}
+
+fn one_of(ids: &[String]) -> String {
+    match ids.len() {
+        0 => String::new(),
+        1 => ids[0].clone(),
+        _ => format!(
+            "{} or {}",
+            ids[..ids.len() - 1].join(", "),
+            ids[ids.len() - 1]
+        ),
+    }
+}
+
+fn parse_change(text: &str, t: &str, vocab: &Vocabulary) -> Option<Parsed> {
+    let brokerish = has_any(
+        t,
+        &[
+            "message broker",
+            "message-broker",
+            "message queue",
+            "message-queue",
+            "queue",
+            "broker",
+            "kafka",
+            "rabbitmq",
+            "rabbit",
+            "amqp",
+            "decouple",
+            "decoupling",
+            "pub/sub",
+            "publish",
+            "publishes",
+            "event bus",
+            "topic",
+        ],
+    );
+    let replicaish = has_any(
+        t,
+        &[
+            "replica",
+            "replicas",
+            "replicate",
+            "replication",
+            "read replica",
+            "standby",
+            "primary/replica",
+            "secondary",
+        ],
+    );
+    let lbish = has_any(
+        t,
+        &[
+            "load balancer",
+            "load-balancer",
+            "loadbalancer",
+            "load balancers",
+            "lb",
+        ],
+    );
+    let controlish = has_any(
+        t,
+        &[
+            "control",
+            "controls",
+            "circuit breaker",
+            "circuit-breaker",
+            "rto",
+            "rpo",
+            "uptime",
+            "sla",
+        ],
+    );
+    let renameish = has_any(
+        t,
+        &[
+            "rename",
+            "call it",
+            "change the id",
+            "change its id",
+            "change the unique-id",
+        ],
+    );
+    let metaish = has_any(t, &["metadata", "tag", "owner", "label"]) || t.contains('=');
+
+    if brokerish {
+        return Some(parse_decouple(text, t, vocab));
+    }
+    if replicaish {
+        return Some(parse_replicate(text, t, vocab));
+    }
+    if lbish {
+        return Some(parse_load_balancer(text, t, vocab));
+    }
+    if controlish {
+        return Some(parse_controls(text, vocab));
+    }
+    if renameish {
+        return Some(parse_rename(text, vocab));
+    }
+    if has_any(t, &["async", "asynchronous", "asynchronously"]) {
+        return Some(parse_decouple(text, t, vocab));
+    }
+    if metaish && has_any(t, &["metadata", "set", "tag", "mark", "add"]) {
+        return parse_metadata(text, t, vocab);
+    }
+    if has_any(
+        t,
+        &[
+            "redundant",
+            "redundancy",
+            "more instances",
+            "second instance",
+            "another instance",
+            "scale out",
+            "horizontally",
+        ],
+    ) {
+        return Some(parse_load_balancer(text, t, vocab));
+    }
+    None
+}
+
+fn parse_load_balancer(text: &str, t: &str, vocab: &Vocabulary) -> Parsed {
+    let news = slots::new_ids(text, vocab);
+    let lb_id = news
+        .iter()
+        .map(|(_, s)| s.clone())
+        .find(|s| {
+            s.contains("balancer")
+                || s.starts_with("lb")
+                || s.ends_with("-lb")
+                || s.contains("-lb-")
+        })
+        .unwrap_or_else(|| "load-balancer".to_string());
+    let candidates: Vec<String> = vocab
+        .mentioned_ids(text)
+        .into_iter()
+        .filter(|id| !vocab.is_type(id, "actor") && id != &lb_id && !vocab.is_type(id, "system"))
+        .collect();
+    let target = match pick_target(text, t, &candidates, vocab) {
+        Ok(x) => x,
+        Err(q) => return Parsed::Clarify(q),
+    };
+    let Some(target) = target else {
+        return Parsed::Clarify(format!(
+            "Which node should go behind the load balancer? For example: {}.",
+            examples(vocab, |n| n.node_type == "service", 4)
+        ));
+    };
+    // Instances: new ids other than the load balancer's, preferring ones derived from the target.
+    let mut instances: Vec<String> = news
+        .iter()
+        .map(|(_, s)| s.clone())
+        .filter(|s| s != &lb_id)
+        .collect();
+    let stem = target.trim_end_matches(|c: char| c.is_ascii_digit() || c == '-');
+    let derived: Vec<String> = instances
+        .iter()
+        .filter(|s| s.starts_with(stem) || s.contains(stem))
+        .cloned()
+        .collect();
+    if !derived.is_empty() {
+        instances = derived;
+    }
+    let count = slots::count_before(
+        text,
+        &[
+            "instances",
+            "instance",
+            "gateways",
+            "copies",
+            "replicas",
+            "nodes",
+            "servers",
+            "gateway instances",
+        ],
+    )
+    .map(|n| n as usize)
+    .unwrap_or(if instances.len() >= 2 {
+        instances.len()
+    } else {
+        2
+    });
+    if instances.len() > count {
+        instances.truncate(count);
+    }
+    if !instances.is_empty() && instances.len() < count {
+        return Parsed::Clarify(format!(
+            "You named {} but asked for {count} instances of `{target}`: what are the other ids? (or say \"{count} instances\" without names)",
+            instances.join(", ")
+        ));
+    }
+    let lb_type = node_type_near(text, "balancer").unwrap_or_else(|| "service".to_string());
+    Parsed::Understood(Intent::Change(vec![Change::AddLoadBalancer {
+        target,
+        lb_id,
+        lb_type,
+        instances,
+        count,
+    }]))
+}
+
+/// The node-type given for the thing named `near` ("load-balancer" node (type: service)).
+fn node_type_near(text: &str, near: &str) -> Option<String> {
+    let lower = text.to_lowercase();
+    let at = lower.find(near)?;
+    let window: String = lower[at..].chars().take(80).collect();
+    let ty = slots::node_type(&window)?;
+    const TYPES: &[&str] = &[
+        "actor",
+        "ecosystem",
+        "system",
+        "service",
+        "database",
+        "network",
+        "ldap",
+        "webclient",
+        "data-asset",
+        "message-queue",
+        "messagebus",
+    ];
+    TYPES.contains(&ty.as_str()).then_some(ty)
+}
+
+/// Choose the one node a request is about: Ok(None) when none is mentioned, Err(question) when
+/// several are and nothing in the sentence singles one out.
+fn pick_target(
+    text: &str,
+    t: &str,
+    candidates: &[String],
+    vocab: &Vocabulary,
+) -> Result<Option<String>, String> {
+    match candidates.len() {
+        0 => Ok(None),
+        1 => Ok(Some(candidates[0].clone())),
+        _ => {
+            // "X is a single point of failure", "in front of X", "for X", "of X": the first
+            // candidate mentioned right before/after those phrases wins.
+            let mentions = vocab.node_mentions(text);
+            for cue in [
+                "in front of",
+                "behind",
+                "single point of failure",
+                "instances of",
+                "for the",
+                "for",
+            ] {
+                if let Some(cue_at) = t.find(cue) {
+                    let after = mentions.iter().find(|m| {
+                        m.start >= cue_at && candidates.contains(&m.id) && m.start - cue_at < 40
+                    });
+                    let before = mentions.iter().rev().find(|m| {
+                        m.end <= cue_at && candidates.contains(&m.id) && cue_at - m.end < 20
+                    });
+                    let pick = if cue == "single point of failure" {
+                        before.or(after)
+                    } else {
+                        after.or(before)
+                    };
+                    if let Some(m) = pick {
+                        return Ok(Some(m.id.clone()));
+                    }
+                }
+            }
+            // The first sentence usually names the subject.
+            let first_sentence = t.split(['.', '\n', ':']).next().unwrap_or("");
+            let in_first: Vec<&String> = candidates
+                .iter()
+                .filter(|c| vocab.mentioned_ids(first_sentence).contains(c))
+                .collect();
+            if in_first.len() == 1 {
+                return Ok(Some(in_first[0].clone()));
+            }
+            Err(format!("Which node do you mean: {}?", one_of(candidates)))
+        }
+    }
+}
+
+fn is_database(vocab: &Vocabulary, id: &str) -> bool {
+    vocab.is_type(id, "database")
+        || id.contains("database")
+        || id.ends_with("-db")
+        || id.contains("-db-")
+}
+
+fn parse_replicate(text: &str, t: &str, vocab: &Vocabulary) -> Parsed {
+    let mentioned: Vec<String> = vocab
+        .mentioned_ids(text)
+        .into_iter()
+        .filter(|id| is_database(vocab, id))
+        .collect();
+    // A cluster that already exists is not a target to replicate.
+    let mentioned: Vec<String> = mentioned
+        .into_iter()
+        .filter(|id| !vocab.is_type(id, "system"))
+        .collect();
+    let target = match mentioned.len() {
+        1 => mentioned[0].clone(),
+        0 => {
+            let dbs: Vec<String> = vocab
+                .nodes
+                .iter()
+                .filter(|n| n.node_type == "database")
+                .map(|n| n.id.clone())
+                .collect();
+            match dbs.len() {
+                1 => dbs[0].clone(),
+                0 => return Parsed::Clarify("Which database should be replicated? This architecture has no node of type database; name the node.".into()),
+                _ => return Parsed::Clarify(format!("Which database should be replicated: {}?", one_of(&dbs))),
+            }
+        }
+        _ => match pick_target(text, t, &mentioned, vocab) {
+            Ok(Some(x)) => x,
+            Ok(None) => unreachable!("candidates are not empty"),
+            Err(_) => {
+                return Parsed::Clarify(format!(
+                    "Which database should be replicated: {}?",
+                    one_of(&mentioned)
+                ));
+            }
+        },
+    };
+    let news: Vec<String> = slots::new_ids(text, vocab)
+        .into_iter()
+        .map(|(_, s)| s)
+        .collect();
+    let renamed_to = rename_pair(text, vocab)
+        .filter(|(old, _)| old == &target)
+        .map(|(_, new)| new);
+    let primary_id = renamed_to.or_else(|| {
+        news.iter()
+            .find(|s| s.contains("primary") || s.contains("master") || s.contains("leader"))
+            .cloned()
+    });
+    let replica_ids: Vec<String> = news
+        .iter()
+        .filter(|s| {
+            s.contains("replica")
+                || s.contains("standby")
+                || s.contains("secondary")
+                || s.contains("follower")
+                || s.contains("reader")
+        })
+        .cloned()
+        .collect();
+    let cluster_id = news
+        .iter()
+        .find(|s| s.contains("cluster") || s.contains("group"))
+        .cloned();
+    let replicas = slots::count_before(
+        text,
+        &[
+            "replicas",
+            "replica",
+            "read replicas",
+            "standbys",
+            "secondaries",
+            "followers",
+        ],
+    )
+    .map(|n| n as usize)
+    .unwrap_or(replica_ids.len().max(1));
+    if !replica_ids.is_empty() && replica_ids.len() < replicas {
+        return Parsed::Clarify(format!(
+            "You named {} but asked for {replicas} replicas: what are the other ids?",
+            replica_ids.join(", ")
+        ));
+    }
+    let mode = slots::replication_mode(text).unwrap_or("async").to_string();
+    Parsed::Understood(Intent::Change(vec![Change::ReplicateDatabase {
+        target,
+        primary_id,
+        replica_ids,
+        replicas,
+        cluster_id,
+        mode,
+    }]))
+}
+
+fn parse_decouple(text: &str, t: &str, vocab: &Vocabulary) -> Parsed {
+    let news: Vec<String> = slots::new_ids(text, vocab)
+        .into_iter()
+        .map(|(_, s)| s)
+        .collect();
+    let mentioned = vocab.mentioned_ids(text);
+    let existing_broker = mentioned
+        .iter()
+        .find(|id| id.contains("broker") || id.contains("bus") || vocab.is_type(id, "messagebus"))
+        .cloned();
+    let broker_id = news
+        .iter()
+        .find(|s| {
+            s.contains("broker") || s.contains("bus") || s.contains("kafka") || s.contains("rabbit")
+        })
+        .cloned()
+        .or(existing_broker.clone())
+        .unwrap_or_else(|| "message-broker".to_string());
+    let queue_id = news
+        .iter()
+        .find(|s| s.contains("queue") || s.contains("topic") || s.ends_with("-q"))
+        .cloned();
+    let services: Vec<String> = mentioned
+        .iter()
+        .filter(|id| {
+            Some(*id) != existing_broker.as_ref()
+                && !vocab.is_type(id, "actor")
+                && !is_database(vocab, id)
+                && !vocab.is_type(id, "system")
+        })
+        .cloned()
+        .collect();
+
+    // Roles stated in words win: "X publishes", "Y consumes".
+    let mentions = vocab.node_mentions(text);
+    let role = |words: &[&str]| -> Option<String> {
+        for w in words {
+            for at in slots::find_word(t, w) {
+                if let Some(m) = mentions
+                    .iter()
+                    .rev()
+                    .find(|m| m.end <= at && at - m.end < 25 && services.contains(&m.id))
+                {
+                    return Some(m.id.clone());
+                }
+            }
+        }
+        None
+    };
+    let mut from = role(&[
+        "publishes",
+        "publish",
+        "produces",
+        "sends",
+        "emits",
+        "writes to the queue",
+    ]);
+    let mut to = role(&[
+        "consumes",
+        "consume",
+        "subscribes",
+        "reads from the queue",
+        "receives",
+        "processes",
+    ]);
+
+    // "order-to-payment": prefixes of two node ids.
+    if from.is_none() || to.is_none() {
+        if let Some((a, b)) = x_to_y(t, vocab) {
+            from.get_or_insert(a);
+            to.get_or_insert(b);
+        }
+    }
+    if from.is_none() || to.is_none() {
+        // Among the mentioned services, the pairs that have a synchronous call between them.
+        let pairs: Vec<(String, String)> = vocab
+            .links
+            .iter()
+            .filter(|l| services.contains(&l.source) && services.contains(&l.destination))
+            .filter(|l| {
+                from.as_ref().is_none_or(|f| f == &l.source)
+                    && to.as_ref().is_none_or(|x| x == &l.destination)
+            })
+            .map(|l| (l.source.clone(), l.destination.clone()))
+            .collect();
+        match pairs.len() {
+            1 => {
+                from = Some(pairs[0].0.clone());
+                to = Some(pairs[0].1.clone());
+            }
+            0 => {
+                let calls: Vec<String> = vocab
+                    .links
+                    .iter()
+                    .filter(|l| {
+                        !is_database(vocab, &l.destination) && !vocab.is_type(&l.source, "actor")
+                    })
+                    .take(6)
+                    .map(|l| format!("{} -> {}", l.source, l.destination))
+                    .collect();
+                let hint = if services.len() == 2 {
+                    format!(
+                        "{} and {} have no direct connects relationship. ",
+                        services[0], services[1]
+                    )
+                } else {
+                    String::new()
+                };
+                return Parsed::Clarify(format!(
+                    "{hint}Which synchronous call should go through the broker? Say \"from X to Y\"; calls in this architecture: {}.",
+                    if calls.is_empty() {
+                        "(none)".to_string()
+                    } else {
+                        calls.join(", ")
+                    }
+                ));
+            }
+            _ => {
+                let opts: Vec<String> = pairs.iter().map(|(a, b)| format!("{a} -> {b}")).collect();
+                return Parsed::Clarify(format!(
+                    "Which call should go through the broker: {}?",
+                    one_of(&opts)
+                ));
+            }
+        }
+    }
+    let (from, to) = (from.unwrap(), to.unwrap());
+    let broker = slots::broker_kind(text).unwrap_or("rabbitmq").to_string();
+    let port = slots::port(text);
+    let adr = slots::adr_path(text).or_else(|| {
+        let n = slots::adr_number(text)?;
+        let padded = format!("{n:04}");
+        vocab
+            .adrs
+            .iter()
+            .find(|a| a.contains(&padded) || a.to_lowercase().contains(&format!("adr-{n}")))
+            .cloned()
+    });
+    if slots::adr_number(text).is_some() && adr.is_none() {
+        return Parsed::Clarify(format!(
+            "The request refers to ADR-{:04}, but this architecture lists no such ADR{}. What is the ADR's path (e.g. docs/adr/0001-....md)?",
+            slots::adr_number(text).unwrap(),
+            if vocab.adrs.is_empty() {
+                String::new()
+            } else {
+                format!(" (it lists: {})", vocab.adrs.join(", "))
+            }
+        ));
+    }
+    Parsed::Understood(Intent::Change(vec![Change::Decouple {
+        from,
+        to,
+        broker,
+        broker_id,
+        queue_id,
+        port,
+        adr,
+    }]))
+}
+
+/// "order-to-payment" → (order-service, payment-service) when each prefix names one node.
+fn x_to_y(t: &str, vocab: &Vocabulary) -> Option<(String, String)> {
+    let re = regex::Regex::new(r"\b([a-z0-9]+)[- ]to[- ]([a-z0-9]+)\b").ok()?;
+    for c in re.captures_iter(t) {
+        let find = |p: &str| -> Option<String> {
+            let hits: Vec<&slots::NodeInfo> = vocab
+                .nodes
+                .iter()
+                .filter(|n| {
+                    n.node_type != "actor"
+                        && n.node_type != "database"
+                        && (n.id.starts_with(&format!("{p}-")) || n.id == p)
+                })
+                .collect();
+            (hits.len() == 1).then(|| hits[0].id.clone())
+        };
+        if let (Some(a), Some(b)) = (find(&c[1]), find(&c[2])) {
+            if a != b {
+                return Some((a, b));
+            }
+        }
+    }
+    None
+}
+
+/// "rename A to B", "A can become B", "call A B".
+fn rename_pair(text: &str, vocab: &Vocabulary) -> Option<(String, String)> {
+    let t = lc(text);
+    let mentions = vocab.node_mentions(text);
+    let news = slots::new_ids(text, vocab);
+    for cue in ["rename", "can become", "becomes", "should become", "call"] {
+        for at in slots::find_word(&t, cue) {
+            let old = if cue == "rename" || cue == "call" {
+                mentions
+                    .iter()
+                    .find(|m| m.start > at && m.start - at < 40)
+                    .map(|m| m.id.clone())
+                    .or_else(|| {
+                        // An id that is not a node (relationship, interface, flow).
+                        let rest = &text[at + cue.len()..];
+                        rest.split_whitespace()
+                            .map(|w| {
+                                w.trim_matches(|c: char| {
+                                    c == '"' || c == '`' || c == '\'' || c == ','
+                                })
+                            })
+                            .find(|w| vocab.has_id(w))
+                            .map(str::to_string)
+                    })
+            } else {
+                mentions
+                    .iter()
+                    .rev()
+                    .find(|m| m.end <= at && at - m.end < 15)
+                    .map(|m| m.id.clone())
+            };
+            let Some(old) = old else { continue };
+            let new = news.iter().find(|(p, _)| *p > at).map(|(_, s)| s.clone());
+            if let Some(new) = new {
+                return Some((old, new));
+            }
+        }
+    }
+    None
+}
+
+fn parse_rename(text: &str, vocab: &Vocabulary) -> Parsed {
+    match rename_pair(text, vocab) {
+        Some((old, new)) => Parsed::Understood(Intent::Change(vec![Change::Rename { old, new }])),
+        None => {
+            let mentioned = vocab.mentioned_ids(text);
+            if mentioned.is_empty() {
+                Parsed::Clarify(
+                    "Which id should be renamed, and to what? Say \"rename OLD to NEW\".".into(),
+                )
+            } else {
+                Parsed::Clarify(format!(
+                    "What should `{}` be renamed to? Say \"rename {} to NEW-ID\".",
+                    mentioned[0], mentioned[0]
+                ))
+            }
+        }
+    }
+}
+
+/// The controls a request asks for: one per list item (or the whole request), each with its
+/// scope, preset and values.
+fn parse_controls(text: &str, vocab: &Vocabulary) -> Parsed {
+    let (header, items) = slots::list_items(text);
+    let items: Vec<String> = if items.is_empty() {
+        vec![text.to_string()]
+    } else {
+        items
+    };
+    let base = slots::url_base(text);
+    let mut changes = Vec::new();
+    for item in &items {
+        let it = lc(item);
+        let preset = if has_any(
+            &it,
+            &["circuit breaker", "circuit-breaker", "circuit breakers"],
+        ) {
+            Some("circuit-breaker")
+        } else if has_any(
+            &it,
+            &[
+                "failover",
+                "fail-over",
+                "rto",
+                "rpo",
+                "recovery time",
+                "recovery point",
+                "disaster recovery",
+            ],
+        ) {
+            Some("failover")
+        } else if has_any(
+            &it,
+            &[
+                "high-availability",
+                "high availability",
+                "uptime",
+                "availability",
+                "sla",
+                "nines",
+            ],
+        ) {
+            Some("high-availability")
+        } else {
+            None
+        };
+        let named = slots::quoted(item)
+            .into_iter()
+            .map(|(_, q)| q)
+            .find(|q| slots::looks_like_id(q) && !vocab.has_id(q) && !q.contains('.'));
+        let id = match (named, preset) {
+            (Some(n), _) => n,
+            (None, Some(p)) => p.to_string(),
+            (None, None) => {
+                if items.len() == 1 {
+                    return Parsed::Clarify(
+                        "Which control? I know high-availability (uptime %), failover (RTO/RPO) and circuit-breaker (failures in a window); for another, give its id in quotes and its values as key=value.".into(),
+                    );
+                }
+                continue;
+            }
+        };
+        // Scope: architecture-level words, else the element named in the item.
+        let mut scope = None;
+        if has_any(
+            &it,
+            &[
+                "architecture-level",
+                "architecture level",
+                "whole architecture",
+                "system-wide",
+                "global",
+                "platform-wide",
+                "at the architecture",
+                "top-level",
+                "overall",
+            ],
+        ) {
+            scope = Some(Scope::Architecture);
+        }
+        if scope.is_none() {
+            let nodes = vocab.mentioned_ids(item);
+            if let Some(n) = nodes.first() {
+                scope = Some(Scope::Node(n.clone()));
+            } else if let Some(r) = vocab
+                .relationship_ids
+                .iter()
+                .find(|r| !slots::find_word(&it, &r.to_lowercase()).is_empty())
+            {
+                scope = Some(Scope::Relationship(r.clone()));
+            } else if let Some(f) = vocab
+                .flow_ids
+                .iter()
+                .find(|f| !slots::find_word(&it, &f.to_lowercase()).is_empty())
+            {
+                scope = Some(Scope::Flow(f.clone()));
+            }
+        }
+        let scope = match scope {
+            Some(s) => s,
+            None if preset == Some("high-availability") => Scope::Architecture,
+            None => {
+                let what = if preset == Some("failover") {
+                    "database or cluster"
+                } else {
+                    "service"
+                };
+                return Parsed::Clarify(format!(
+                    "Which {what} should carry the `{id}` control? For example: {}.",
+                    examples(
+                        vocab,
+                        |n| if preset == Some("failover") {
+                            n.node_type == "database" || n.id.contains("cluster")
+                        } else {
+                            n.node_type == "service"
+                        },
+                        4
+                    )
+                ));
+            }
+        };
+        let mut config: Vec<(String, Value)> = Vec::new();
+        match preset {
+            Some("high-availability") => {
+                if let Some(p) = slots::percent(item).or_else(|| slots::nines(item)) {
+                    config.push(("availability-percent".into(), number(p)));
+                }
+            }
+            Some("failover") => {
+                for (label, key) in [
+                    ("rto", "rto"),
+                    ("recovery time", "rto"),
+                    ("rpo", "rpo"),
+                    ("recovery point", "rpo"),
+                ] {
+                    if config.iter().any(|(k, _)| k.starts_with(key)) {
+                        continue;
+                    }
+                    if let Some(secs) = slots::duration_after(item, label) {
+                        if secs >= 60.0 && (secs % 60.0) == 0.0 {
+                            config.push((format!("{key}-minutes"), number(secs / 60.0)));
+                        } else {
+                            config.push((format!("{key}-seconds"), number(secs)));
+                        }
+                    }
+                }
+                if has_any(&it, &["automatic", "automatically", "auto"]) {
+                    config.push(("failover-mode".into(), json!("automatic")));
+                } else if has_any(&it, &["manual", "manually"]) {
+                    config.push(("failover-mode".into(), json!("manual")));
+                }
+            }
+            Some("circuit-breaker") => {
+                if let Some((n, w)) = slots::failures_in_window(item) {
+                    config.push(("failure-threshold".into(), json!(n)));
+                    config.push(("failure-window-seconds".into(), number(w)));
+                } else if let Some(n) = slots::failure_threshold(item) {
+                    config.push(("failure-threshold".into(), json!(n)));
+                }
+                for label in [
+                    "open for",
+                    "stays open for",
+                    "reset after",
+                    "open state",
+                    "cool down",
+                    "cooldown",
+                    "half-open after",
+                ] {
+                    if let Some(s) = slots::duration_after(item, label) {
+                        config.push(("open-state-duration-seconds".into(), number(s)));
+                        break;
+                    }
+                }
+            }
+            _ => {}
+        }
+        config.extend(key_values(item));
+        let requirement_url = explicit_url(item).or_else(|| {
+            let b = base.clone()?;
+            let path = match preset {
+                Some("high-availability") => "sla/high-availability".to_string(),
+                Some(p) => format!("resilience/{p}"),
+                None => format!("controls/{id}"),
+            };
+            Some(if b.matches('/').count() > 2 {
+                b
+            } else {
+                format!("{b}/{path}")
+            })
+        });
+        let _ = &header;
+        changes.push(Change::AddControl {
+            scope,
+            id,
+            preset: preset.map(str::to_string),
+            requirement_url,
+            description: None,
+            config,
+        });
+    }
+    if changes.is_empty() {
+        return Parsed::NotUnderstood;
+    }
+    Parsed::Understood(Intent::Change(changes))
+}
+
+/// A full URL with a path in the text (used as the requirement URL as is).
+fn explicit_url(text: &str) -> Option<String> {
+    let b = slots::url_base(text)?;
+    (b.starts_with("http") && b.matches('/').count() > 2 && text.contains("http")).then_some(b)
+}
+
+fn number(x: f64) -> Value {
+    if x.fract() == 0.0 && x.abs() < 1e15 {
+        json!(x as i64)
+    } else {
+        json!(x)
+    }
+}
+
+/// `key=value` and `"key": "value"` pairs.
+fn key_values(text: &str) -> Vec<(String, Value)> {
+    let re = regex::Regex::new(r#"(?:"([a-z][a-z0-9-]*)"\s*:\s*(?:"([^"]*)"|(-?\d+(?:\.\d+)?|true|false))|\b([a-z][a-z0-9-]*)=(?:"([^"]*)"|([^\s,;]+)))"#).unwrap();
+    let mut out = Vec::new();
+    for c in re.captures_iter(text) {
+        let (k, v) = if let Some(k) = c.get(1) {
+            let v = match (c.get(2), c.get(3)) {
+                (Some(s), _) => json!(s.as_str()),
+                (None, Some(n)) => typed(n.as_str()),
+                _ => continue,
+            };
+            (k.as_str().to_string(), v)
+        } else {
+            let k = c.get(4).unwrap().as_str().to_string();
+            let v = match (c.get(5), c.get(6)) {
+                (Some(s), _) => json!(s.as_str()),
+                (None, Some(n)) => typed(n.as_str().trim_end_matches('.')),
+                _ => continue,
+            };
+            (k, v)
+        };
+        out.push((k, v));
+    }
+    out
+}
+
+fn typed(s: &str) -> Value {
+    if let Ok(i) = s.parse::<i64>() {
+        return json!(i);
+    }
+    if let Ok(f) = s.parse::<f64>() {
+        return json!(f);
+    }
+    match s {
+        "true" => json!(true),
+        "false" => json!(false),
+        _ => json!(s),
+    }
+}
+
+fn parse_metadata(text: &str, t: &str, vocab: &Vocabulary) -> Option<Parsed> {
+    let mut entries = key_values(text);
+    let mentions = vocab.mentioned_ids(text);
+    // "set the owner of X to team-a", "set X's owner to team-a".
+    if entries.is_empty() {
+        let re = regex::Regex::new(r#"(?i)\bset\s+(?:the\s+)?([a-z][a-z0-9 -]{0,30}?)\s+(?:of|on|for)\s+.+?\s+to\s+"?([^"\n]+?)"?\s*[.!]?$"#).unwrap();
+        let re2 = regex::Regex::new(
+            r#"(?i)\bset\s+.+?'s\s+([a-z][a-z0-9 -]{0,30}?)\s+to\s+"?([^"\n]+?)"?\s*[.!]?$"#,
+        )
+        .unwrap();
+        if let Some(c) = re
+            .captures(text.trim())
+            .or_else(|| re2.captures(text.trim()))
+        {
+            let key = c[1].trim().to_lowercase().replace(' ', "-");
+            entries.push((key, typed(c[2].trim())));
+        }
+    }
+    if entries.is_empty() {
+        if has_any(t, &["metadata"]) {
+            return Some(Parsed::Clarify(
+                "Which metadata? Give it as key=value (or \"key\": \"value\") and say which element it belongs to.".into(),
+            ));
+        }
+        return None;
+    }
+    let scope = if has_any(
+        t,
+        &[
+            "architecture",
+            "architecture-level",
+            "document",
+            "top-level",
+        ],
+    ) && mentions.is_empty()
+    {
+        Scope::Architecture
+    } else if let Some(n) = mentions.first() {
+        Scope::Node(n.clone())
+    } else if let Some(r) = vocab
+        .relationship_ids
+        .iter()
+        .find(|r| !slots::find_word(t, &r.to_lowercase()).is_empty())
+    {
+        Scope::Relationship(r.clone())
+    } else {
+        return Some(Parsed::Clarify(format!(
+            "Which element should get {}? Name a node (e.g. {}) or say \"architecture\".",
+            entries
+                .iter()
+                .map(|(k, _)| k.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+            examples(vocab, |_| true, 3)
+        )));
+    };
+    Some(Parsed::Understood(Intent::Change(vec![
+        Change::SetMetadata { scope, entries },
+    ])))
+}

@@ -1,0 +1,344 @@
+//! Optional language model for requests the built-in parser cannot read. Off unless the user
+//! passes `--llm` and sets `CALM_ADVISOR_LLM_BASE_URL` and `CALM_ADVISOR_LLM_MODEL`
+//! (`CALM_ADVISOR_LLM_API_KEY` is optional: Ollama and llama.cpp servers need none).
+//!
+//! Speaks the OpenAI-compatible `/v1/chat/completions` protocol with tools (Ollama, llama.cpp,
+//! vLLM, OpenAI). The model never sees a way to edit the JSON: its tools are our commands
+//! (review, explain, simulate, validate, plan_fix), and a change it proposes comes back to the
+//! session as typed [`Change`]s that go through the same planning, validation and confirmation
+//! as any other change. Hand-written on `ureq` (already a dependency) because the part of the
+//! protocol we need is two JSON shapes; an SDK crate would pull in an async stack.
+
+use super::engine::Engine;
+use super::intent::{Change, Scope};
+use calm_model::Document;
+use serde_json::{Value, json};
+use std::time::Duration;
+
+/// How many model/tool round trips one request may take.
+const MAX_ROUNDS: usize = 6;
+
+#[derive(Debug, Clone)]
+pub struct LlmConfig {
+    pub base_url: String,
+    pub model: String,
+    pub api_key: Option<String>,
+}
+
+impl LlmConfig {
+    /// Read the configuration from the environment; the error names what is missing.
+    pub fn from_env() -> Result<LlmConfig, String> {
+        let get = |k: &str| std::env::var(k).ok().filter(|v| !v.trim().is_empty());
+        let base_url = get("CALM_ADVISOR_LLM_BASE_URL")
+            .ok_or("--llm needs CALM_ADVISOR_LLM_BASE_URL (e.g. http://localhost:11434/v1)")?;
+        let model = get("CALM_ADVISOR_LLM_MODEL")
+            .ok_or("--llm needs CALM_ADVISOR_LLM_MODEL (e.g. llama3.1)")?;
+        Ok(LlmConfig {
+            base_url,
+            model,
+            api_key: get("CALM_ADVISOR_LLM_API_KEY"),
+        })
+    }
+
+    fn endpoint(&self) -> String {
+        let b = self.base_url.trim_end_matches('/');
+        if b.ends_with("/chat/completions") {
+            b.to_string()
+        } else if b.ends_with("/v1") {
+            format!("{b}/chat/completions")
+        } else {
+            format!("{b}/v1/chat/completions")
+        }
+    }
+}
+
+/// What the model answered, and the change it proposes (if any), still to be planned and
+/// confirmed by the session.
+#[derive(Debug, Clone)]
+pub struct LlmAnswer {
+    pub text: String,
+    pub proposed: Option<Vec<Change>>,
+}
+
+#[derive(Debug, Clone)]
+pub struct LlmClient {
+    config: LlmConfig,
+    agent: ureq::Agent,
+}
+
+const SYSTEM_PROMPT: &str = "You are the assistant of calm-advisor, an offline architecture advisor for FINOS CALM \
+documents. Answer only from the results of the tools; never invent findings, ids or values. You cannot \
+edit the document yourself: to change it, call plan_fix with a recipe and its arguments; the user sees the \
+diff and confirms. Ids must be unique-ids that exist in the architecture (use review or explain to see them).";
+
+fn tools() -> Value {
+    let scope = json!({"type": "string", "description": "architecture, node:ID, relationship:ID or flow:ID"});
+    json!([
+        {"type": "function", "function": {"name": "review", "description": "Ranked findings of the architecture review.",
+            "parameters": {"type": "object", "properties": {
+                "categories": {"type": "array", "items": {"type": "string", "enum": ["resilience","security","performance","operability","documentation"]}},
+                "top": {"type": "integer", "minimum": 1}}}}},
+        {"type": "function", "function": {"name": "explain", "description": "Explain a finding id, a rule id, or the findings of a node.",
+            "parameters": {"type": "object", "properties": {"target": {"type": "string"}}, "required": ["target"]}}},
+        {"type": "function", "function": {"name": "simulate", "description": "What breaks when these nodes fail together.",
+            "parameters": {"type": "object", "properties": {"fail": {"type": "array", "items": {"type": "string"}}}, "required": ["fail"]}}},
+        {"type": "function", "function": {"name": "validate", "description": "Validate the architecture (CALM schema and rules).",
+            "parameters": {"type": "object", "properties": {}}}},
+        {"type": "function", "function": {"name": "plan_fix", "description": "Propose a change through a refactoring recipe; returns the diff. The user confirms before it is applied.",
+            "parameters": {"type": "object", "properties": {
+                "recipe": {"type": "string", "enum": ["add-load-balancer","replicate-database","decouple","add-control","rename","set-metadata"]},
+                "target": {"type": "string", "description": "node to front / database to replicate"},
+                "instances": {"type": "array", "items": {"type": "string"}},
+                "lb_id": {"type": "string"},
+                "primary_id": {"type": "string"}, "replica_ids": {"type": "array", "items": {"type": "string"}},
+                "cluster_id": {"type": "string"}, "mode": {"type": "string", "enum": ["async","sync"]},
+                "from": {"type": "string"}, "to": {"type": "string"},
+                "broker": {"type": "string", "enum": ["rabbitmq","kafka"]}, "broker_id": {"type": "string"},
+                "queue_id": {"type": "string"}, "port": {"type": "integer"}, "adr": {"type": "string"},
+                "scope": scope, "control_id": {"type": "string"},
+                "preset": {"type": "string", "enum": ["high-availability","failover","circuit-breaker"]},
+                "requirement_url": {"type": "string"},
+                "config": {"type": "object", "description": "control config or metadata key/values"},
+                "old": {"type": "string"}, "new": {"type": "string"}},
+                "required": ["recipe"]}}}
+    ])
+}
+
+impl LlmClient {
+    pub fn new(config: LlmConfig) -> LlmClient {
+        let agent = ureq::Agent::config_builder()
+            .timeout_global(Some(Duration::from_secs(180)))
+            .http_status_as_error(false)
+            .build()
+            .into();
+        LlmClient { config, agent }
+    }
+
+    fn complete(&self, messages: &[Value]) -> Result<Value, String> {
+        let body = json!({"model": self.config.model, "messages": messages, "tools": tools(), "temperature": 0});
+        let mut req = self
+            .agent
+            .post(&self.config.endpoint())
+            .header("Content-Type", "application/json");
+        if let Some(k) = &self.config.api_key {
+            req = req.header("Authorization", &format!("Bearer {k}"));
+        }
+        let mut resp = req
+            .send_json(&body)
+            .map_err(|e| format!("cannot reach {}: {e}", self.config.endpoint()))?;
+        let status = resp.status().as_u16();
+        let v: Value = resp
+            .body_mut()
+            .read_json()
+            .map_err(|e| format!("the model server sent no JSON (HTTP {status}): {e}"))?;
+        if status >= 400 {
+            let msg = v
+                .pointer("/error/message")
+                .and_then(Value::as_str)
+                .unwrap_or("error");
+            return Err(format!("the model server answered HTTP {status}: {msg}"));
+        }
+        v.pointer("/choices/0/message")
+            .cloned()
+            .ok_or_else(|| "the model server's answer has no choices[0].message".to_string())
+    }
+
+    /// Let the model answer `request` about `doc`, with our commands as its tools.
+    pub fn handle(
+        &self,
+        request: &str,
+        doc: &Document,
+        engine: &dyn Engine,
+    ) -> Result<LlmAnswer, String> {
+        let ids: Vec<String> = doc
+            .nodes()
+            .map(|n| format!("{} ({})", n.unique_id(), n.node_type()))
+            .collect();
+        let mut messages = vec![
+            json!({"role": "system", "content": format!("{SYSTEM_PROMPT}\nNodes of the architecture: {}.", ids.join(", "))}),
+            json!({"role": "user", "content": request}),
+        ];
+        let mut proposed: Option<Vec<Change>> = None;
+        for _ in 0..MAX_ROUNDS {
+            let msg = self.complete(&messages)?;
+            let calls = msg
+                .get("tool_calls")
+                .and_then(Value::as_array)
+                .cloned()
+                .unwrap_or_default();
+            if calls.is_empty() {
+                let text = msg
+                    .get("content")
+                    .and_then(Value::as_str)
+                    .unwrap_or("")
+                    .trim()
+                    .to_string();
+                return Ok(LlmAnswer { text, proposed });
+            }
+            messages.push(msg.clone());
+            for call in calls {
+                let id = call
+                    .get("id")
+                    .and_then(Value::as_str)
+                    .unwrap_or("")
+                    .to_string();
+                let name = call
+                    .pointer("/function/name")
+                    .and_then(Value::as_str)
+                    .unwrap_or("");
+                let args: Value = call
+                    .pointer("/function/arguments")
+                    .map(|a| match a {
+                        Value::String(s) => serde_json::from_str(s).unwrap_or(Value::Null),
+                        other => other.clone(),
+                    })
+                    .unwrap_or(Value::Null);
+                let result = run_tool(name, &args, doc, engine, &mut proposed);
+                messages.push(
+                    json!({"role": "tool", "tool_call_id": id, "name": name, "content": result}),
+                );
+            }
+        }
+        Err(format!(
+            "the model did not finish within {MAX_ROUNDS} tool rounds"
+        ))
+    }
+}
+
+fn s(args: &Value, k: &str) -> Option<String> {
+    args.get(k)
+        .and_then(Value::as_str)
+        .map(str::to_string)
+        .filter(|v| !v.is_empty())
+}
+
+fn list(args: &Value, k: &str) -> Vec<String> {
+    args.get(k)
+        .and_then(Value::as_array)
+        .map(|a| {
+            a.iter()
+                .filter_map(Value::as_str)
+                .map(str::to_string)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn parse_scope(s: &str) -> Scope {
+    match s.split_once(':') {
+        Some(("node", id)) => Scope::Node(id.into()),
+        Some(("relationship", id)) => Scope::Relationship(id.into()),
+        Some(("flow", id)) => Scope::Flow(id.into()),
+        _ => Scope::Architecture,
+    }
+}
+
+/// The typed change a `plan_fix` call describes, or why it cannot be one.
+pub fn change_from_args(args: &Value) -> Result<Change, String> {
+    let need = |k: &str| s(args, k).ok_or_else(|| format!("plan_fix needs `{k}`"));
+    let config: Vec<(String, Value)> = args
+        .get("config")
+        .and_then(Value::as_object)
+        .map(|m| m.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+        .unwrap_or_default();
+    Ok(match s(args, "recipe").as_deref() {
+        Some("add-load-balancer") => {
+            let instances = list(args, "instances");
+            Change::AddLoadBalancer {
+                target: need("target")?,
+                lb_id: s(args, "lb_id").unwrap_or_else(|| "load-balancer".into()),
+                lb_type: "service".into(),
+                count: instances.len().max(2),
+                instances,
+            }
+        }
+        Some("replicate-database") => {
+            let replica_ids = list(args, "replica_ids");
+            Change::ReplicateDatabase {
+                target: need("target")?,
+                primary_id: s(args, "primary_id"),
+                replicas: replica_ids.len().max(1),
+                replica_ids,
+                cluster_id: s(args, "cluster_id"),
+                mode: s(args, "mode").unwrap_or_else(|| "async".into()),
+            }
+        }
+        Some("decouple") => Change::Decouple {
+            from: need("from")?,
+            to: need("to")?,
+            broker: s(args, "broker").unwrap_or_else(|| "rabbitmq".into()),
+            broker_id: s(args, "broker_id").unwrap_or_else(|| "message-broker".into()),
+            queue_id: s(args, "queue_id"),
+            port: args
+                .get("port")
+                .and_then(Value::as_u64)
+                .and_then(|p| u16::try_from(p).ok()),
+            adr: s(args, "adr"),
+        },
+        Some("add-control") => Change::AddControl {
+            scope: parse_scope(&s(args, "scope").unwrap_or_else(|| "architecture".into())),
+            id: s(args, "control_id")
+                .or_else(|| s(args, "preset"))
+                .ok_or("plan_fix add-control needs `control_id` or `preset`")?,
+            preset: s(args, "preset"),
+            requirement_url: s(args, "requirement_url"),
+            description: None,
+            config,
+        },
+        Some("rename") => Change::Rename {
+            old: need("old")?,
+            new: need("new")?,
+        },
+        Some("set-metadata") => Change::SetMetadata {
+            scope: parse_scope(&s(args, "scope").unwrap_or_else(|| "architecture".into())),
+            entries: config,
+        },
+        other => return Err(format!("unknown recipe {other:?}")),
+    })
+}
+
+fn run_tool(
+    name: &str,
+    args: &Value,
+    doc: &Document,
+    engine: &dyn Engine,
+    proposed: &mut Option<Vec<Change>>,
+) -> String {
+    let r: Result<String, String> = match name {
+        "review" => engine
+            .review(
+                doc,
+                &list(args, "categories"),
+                args.get("top").and_then(Value::as_u64).map(|n| n as usize),
+            )
+            .map(|a| a.text)
+            .map_err(|e| e.to_string()),
+        "explain" => match s(args, "target") {
+            Some(t) => engine.explain(doc, &t).map_err(|e| e.to_string()),
+            None => Err("explain needs `target`".into()),
+        },
+        "simulate" => engine
+            .simulate(doc, &list(args, "fail"))
+            .map_err(|e| e.to_string()),
+        "validate" => engine
+            .validate(doc)
+            .map(|v| v.text)
+            .map_err(|e| e.to_string()),
+        "plan_fix" | "apply_fix" => change_from_args(args).and_then(|c| {
+            let planned = engine
+                .plan(doc, std::slice::from_ref(&c))
+                .map_err(|e| e.to_string())?;
+            let desc = c.describe();
+            proposed.get_or_insert_with(Vec::new).push(c);
+            Ok(format!(
+                "Planned (shown to the user for confirmation): {desc}\n{}",
+                planned.diff
+            ))
+        }),
+        other => Err(format!("no tool named {other}")),
+    };
+    match r {
+        Ok(t) => t,
+        Err(e) => format!("error: {e}"),
+    }
+}
