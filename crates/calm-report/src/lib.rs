@@ -2,6 +2,7 @@
 //! (with renames, flow transitions, controls and ADR links), findings introduced and resolved
 //! between two reviews, and the Markdown "architecture improvements" and review reports.
 
+pub mod adr;
 pub mod diff;
 pub mod input;
 pub mod similarity;
@@ -9,6 +10,7 @@ pub mod similarity;
 pub use diff::{Change, Detail, Op, Renames, Section, StructuralDiff, structural_diff};
 pub use input::{InputSpec, LoadedArchitecture, load_architecture};
 pub mod diff_output;
+pub mod improvements;
 pub mod requirement_text;
 pub mod review;
 
