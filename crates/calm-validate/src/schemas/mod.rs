@@ -1,0 +1,6 @@
+//! Our own CALM meta-schemas (JSON Schema 2020-12, embedded) and the registry that finds
+//! schemas by `$id`.
+
+pub mod registry;
+
+pub use registry::{RegistryError, RegistryWarning, SchemaRegistry, SchemaSource, EMBEDDED_VERSIONS};
