@@ -1,0 +1,42 @@
+//! `architecture-nodes-must-be-referenced`: every node takes part in some relationship.
+
+use super::array;
+use crate::diagnostic::Severity;
+use crate::rules::util::{descendants_named, strings_below};
+use crate::rules::{AppliesTo, Hit, Rule, RuleDocs};
+use serde_json::Value;
+use std::collections::HashSet;
+
+pub static RULE: Rule = Rule {
+    code: "architecture-nodes-must-be-referenced",
+    severity: Severity::Warning,
+    applies_to: AppliesTo::Architecture,
+    summary: "Every node is referenced by at least one relationship.",
+    docs: RuleDocs {
+        what_it_does: "Reports each node whose `unique-id` does not appear as any string inside any `relationship-type`.",
+        why_it_matters: "An unconnected node is either forgotten (a missing relationship) or dead weight; either way the diagram and any impact analysis are incomplete.",
+        example: "{ \"nodes\": [ { \"unique-id\": \"audit-log\", … } ], \"relationships\": [] }",
+        how_to_fix: "Add the relationship that uses the node (connects, interacts, deployed-in or composed-of), or remove the node.",
+    },
+    check: Some(check),
+};
+
+fn check(doc: &Value) -> Vec<Hit> {
+    let mut referenced: HashSet<&str> = HashSet::new();
+    for (_, rt) in descendants_named(doc, "relationship-type") {
+        strings_below(rt, &mut referenced);
+    }
+    array(doc, "nodes")
+        .iter()
+        .enumerate()
+        .filter_map(|(i, n)| {
+            let id = n.get("unique-id").and_then(Value::as_str)?;
+            (!referenced.contains(id)).then(|| {
+                Hit::new(
+                    format!("/nodes/{i}/unique-id"),
+                    format!("Node with ID '{id}' is not referenced by any relationships."),
+                )
+            })
+        })
+        .collect()
+}

@@ -1,0 +1,38 @@
+//! `timeline-has-no-empty-properties`: every value in the timeline is truthy.
+
+use super::*;
+use crate::diagnostic::Severity;
+use crate::rules::{AppliesTo, Hit, Rule, RuleDocs};
+
+use crate::rules::util::{truthy, walk};
+
+pub static RULE: Rule = Rule {
+    code: "timeline-has-no-empty-properties",
+    severity: Severity::Error,
+    applies_to: AppliesTo::Timeline,
+    summary: "No value in the timeline is \"\", 0, false or null.",
+    docs: RuleDocs {
+        what_it_does: "Reports every value, at any depth, that JavaScript treats as false: the empty string, 0, false and null.",
+        why_it_matters: "Empty values in a timeline are unfinished entries (a moment without a description, an empty date).",
+        example: "{ \"moments\": [ { \"unique-id\": \"v1\", \"description\": \"\" } ] }",
+        how_to_fix: "Fill in the value or remove the property.",
+    },
+    check: Some(check),
+};
+
+fn check(doc: &Value) -> Vec<Hit> {
+    let mut hits = Vec::new();
+    walk(doc, &mut |path, v| {
+        if !truthy(v) {
+            let what = path
+                .last_key()
+                .map(|k| format!("`{k}`"))
+                .unwrap_or_else(|| "An array item".into());
+            hits.push(Hit::new(
+                path.pointer(),
+                format!("{what} is {v}; timeline values must be non-empty and non-zero."),
+            ));
+        }
+    });
+    hits
+}
