@@ -123,6 +123,10 @@ impl<'a> Context<'a> {
     pub fn role(&self, n: usize) -> Role {
         self.roles[n].role
     }
+    /// The node is in a redundancy group or declares ≥ 2 instances.
+    pub fn is_redundant_node(&self, n: usize) -> bool {
+        self.redundancy.is_redundant(n)
+    }
     pub fn node_idx(&self, id: &str) -> Option<usize> {
         self.model.node_idx(id)
     }

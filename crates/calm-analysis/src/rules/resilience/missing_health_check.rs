@@ -1,0 +1,127 @@
+//! RES-18 `missing-health-check`.
+
+use super::evidence_in;
+use crate::context::Context;
+use crate::finding::{Category, Finding, Severity};
+use crate::roles::Role;
+use crate::rules::{Rule, RuleDoc, RuleMeta};
+
+pub static META: RuleMeta = RuleMeta {
+    id: "missing-health-check",
+    code: "RES-18",
+    category: Category::Resilience,
+    default_severity: Severity::Medium,
+    summary: "redundancy group or load-balancer targets without health endpoint or health-check control",
+    tags: &["resilience", "operability", "seems:misconfiguration"],
+    doc: RuleDoc {
+        what: "Members of a redundancy group, or targets of a load balancer, with no health evidence: \
+`health-endpoint`, `health-check`, `health-check-path`, `health-check-url`, `readiness-probe`, \
+`liveness-probe` metadata on the member or on the relationship that reaches it, or a control with \
+`health-check-*` config. Groups with automatic failover declared and managed nodes are exempt.",
+        why: "Redundancy only works when failed members are detected and taken out of rotation. \
+Without health checks a dead instance keeps receiving its share of traffic: a partial outage \
+instead of none.",
+        example: "`web-1`, `web-2` behind `lb`, no health endpoint declared.",
+        how_to_fix: "Expose a health endpoint on every instance and let the load balancer or \
+orchestrator check it: `calm-advisor fix FILE add-control --scope node:web-1 --id health-check \
+--config health-check-path=/health`.",
+        false_positives: "Managed/serverless nodes with platform health management: declare \
+`managed: true`.",
+        references: &[
+            "https://learn.microsoft.com/azure/architecture/patterns/health-endpoint-monitoring",
+        ],
+    },
+};
+
+const KEYS: &[&str] = &[
+    "health-endpoint",
+    "health-check",
+    "health-check-path",
+    "health-check-url",
+    "health-api",
+    "readiness-probe",
+    "liveness-probe",
+    "health-check-frequency",
+    "health-check-interval",
+];
+
+pub struct MissingHealthCheck;
+
+impl Rule for MissingHealthCheck {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, ctx: &Context) -> Vec<Finding> {
+        let healthy = |n: usize| {
+            let nd = &ctx.model.nodes[n];
+            ctx.redundancy.node[n].managed
+                || evidence_in(
+                    &nd.metadata,
+                    &nd.controls,
+                    KEYS,
+                    &["health-check", "health check"],
+                )
+                .is_some()
+                || ctx.graph.inc[n].iter().any(|e| {
+                    let r = &ctx.model.relationships[ctx.graph.edges[*e].relationship];
+                    evidence_in(&r.metadata, &r.controls, KEYS, &["health-check"]).is_some()
+                })
+                || ctx.graph.inc[n].iter().any(|e| {
+                    let s = ctx.graph.edges[*e].source;
+                    ctx.role(s) == Role::LoadBalancer
+                        && evidence_in(
+                            &ctx.model.nodes[s].metadata,
+                            &ctx.model.nodes[s].controls,
+                            KEYS,
+                            &["health-check"],
+                        )
+                        .is_some()
+                })
+        };
+        let mut out = Vec::new();
+        let mut sets: Vec<(Vec<usize>, String)> = Vec::new();
+        for g in &ctx.redundancy.groups {
+            if g.failover.is_some() || g.members.iter().all(|m| ctx.role(*m).is_datastore()) {
+                continue;
+            }
+            sets.push((g.members.clone(), g.evidence.join("; ")));
+        }
+        for lb in (0..ctx.model.nodes.len()).filter(|n| ctx.role(*n) == Role::LoadBalancer) {
+            let mut targets: Vec<usize> = ctx.hard_successors(lb).collect();
+            targets.sort_unstable();
+            targets.dedup();
+            if targets.len() >= 2 && !sets.iter().any(|s| s.0 == targets) {
+                sets.push((
+                    targets,
+                    format!("targets of load balancer {}", ctx.node_id(lb)),
+                ));
+            }
+        }
+        for (members, why) in sets {
+            let missing: Vec<String> = members
+                .iter()
+                .filter(|m| !healthy(**m))
+                .map(|m| ctx.node_id(*m).to_string())
+                .collect();
+            if missing.is_empty() {
+                continue;
+            }
+            let first = missing[0].clone();
+            out.push(
+                ctx.finding(&META, &[&first])
+                    .title(format!("no health check declared for {}", super::and_list(&missing)))
+                    .score(2, 3)
+                    .confidence(crate::finding::Confidence::Medium)
+                    .nodes(missing.clone())
+                    .evidence("redundancy", why)
+                    .evidence("no-health-check", "no health endpoint/probe metadata or health-check control on the members or the relationships reaching them")
+                    .rationale(format!("{} are redundant, but nothing declares how a failed instance is detected and ejected, so a dead member keeps receiving traffic until someone notices.", super::and_list(&missing)))
+                    .recommendation("Expose a health endpoint on every instance and let the load balancer or orchestrator check it.")
+                    .fix("add-control", &["--scope", &format!("node:{first}"), "--id", "health-check", "--config", "health-check-path=/health"], "safe", format!("declares a health check on {first}"))
+                    .build(),
+            );
+        }
+        out
+    }
+}
