@@ -1,1 +1,110 @@
-//! placeholder
+//! Safe, format-preserving refactorings of CALM architectures (`calm-advisor fix`).
+//!
+//! # How to use it (CLI, chat, MCP)
+//!
+//! 1. **Pick a recipe**: build a [`Recipe`] directly (`Recipe::AddLoadBalancer(AddLoadBalancer {
+//!    .. })`, `AddControl::preset("node:order-service", ControlPreset::CircuitBreaker)`, …) or
+//!    from CLI words with [`Recipe::from_words`]`("add-load-balancer", &["--target".into(),
+//!    "api-gateway".into()])` — this is also how a review finding's
+//!    [`calm_analysis::FixSuggestion`] (`recipe` + `args`) becomes a recipe
+//!    ([`recipe_for_finding`]).
+//! 2. **Plan** it: [`plan`]`(name, text, &recipe)` → [`Plan`] with the new text (untouched
+//!    bytes identical, new parts in the file's own indentation), the new value, a list of
+//!    human-readable `changes`, [`Plan::unified_diff`] and the RFC 6902 [`Plan::patch`].
+//!    `plan.is_noop()` means the recipe was already applied (recipes are idempotent).
+//! 3. **Verify** it: [`Verifier::new`]`()` once, then [`Verifier::verify`]`(&plan, target)` →
+//!    [`Verification`]: reference check, full validation (calm-validate: new errors block),
+//!    idempotence (a second run must change nothing), and a re-review with calm-analysis
+//!    (`resolved` / `introduced` findings; with a target finding id, it must clear).
+//!    `verification.blocking()` lists the reasons not to write; empty means safe.
+//! 4. **Apply**: write `plan.after_text` (the binary uses an atomic write and refuses when the
+//!    file changed on disk since it was read: compare the file with `plan.before_text`).
+//!    Several recipes in a row: plan the next one on `plan.after_text`.
+//!
+//! Modules: [`edit`] (CST text edits), [`ops`] (semantic operations), [`patch`] (JSON Patch),
+//! [`recipes`] (one file per recipe), [`verify`] (safety checks).
+
+pub mod edit;
+pub mod ops;
+pub mod patch;
+pub mod recipes;
+pub mod verify;
+
+pub use ops::{Draft, OpError, Scope};
+pub use recipes::{
+    AddControl, AddLoadBalancer, BrokerKind, ControlPreset, Decouple, Recipe, Rename, ReplicateDatabase, ReplicationMode,
+};
+pub use verify::{FindingChange, Verification, Verifier, check_references};
+
+use serde_json::Value;
+
+/// Why a recipe could not be planned.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum RefactorError {
+    #[error("{0}")]
+    Load(String),
+    #[error("{0}")]
+    Op(#[from] OpError),
+    #[error("{0}")]
+    Edit(#[from] edit::EditError),
+}
+
+/// A planned change: the document before and after, as text and value, and what changed.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    pub recipe: Recipe,
+    /// File name used in messages and diff headers.
+    pub name: String,
+    pub before_text: String,
+    pub after_text: String,
+    pub before: Value,
+    pub after: Value,
+    /// One line per effective change (`add node load-balancer`, …); empty for a no-op.
+    pub changes: Vec<String>,
+}
+
+impl Plan {
+    /// True when the recipe changes nothing (it was applied already).
+    pub fn is_noop(&self) -> bool {
+        self.before == self.after
+    }
+
+    /// The change as RFC 6902 operations against the original document.
+    pub fn patch(&self) -> Vec<Value> {
+        patch::diff(&self.before, &self.after)
+    }
+
+    /// Git-style unified diff of the text (3 lines of context).
+    pub fn unified_diff(&self) -> String {
+        unified_diff(&self.before_text, &self.after_text, &format!("a/{}", self.name), &format!("b/{}", self.name))
+    }
+}
+
+/// A unified diff between two texts.
+pub fn unified_diff(old: &str, new: &str, old_label: &str, new_label: &str) -> String {
+    similar::TextDiff::from_lines(old, new).unified_diff().context_radius(3).header(old_label, new_label).to_string()
+}
+
+/// Plan `recipe` on `text` (named `name` in messages).
+pub fn plan(name: &str, text: &str, recipe: &Recipe) -> Result<Plan, RefactorError> {
+    let doc = calm_model::Document::from_str(name, text).map_err(|e| RefactorError::Load(e.to_string()))?;
+    if !doc.value.is_object() {
+        return Err(RefactorError::Load(format!("{name}: the document is not a JSON object")));
+    }
+    let before = doc.value.clone();
+    let mut draft = Draft::new(before.clone());
+    recipe.apply(&mut draft)?;
+    let after_text = edit::apply(&doc.source.text().to_string(), &before, &draft.value)?;
+    let changes = if draft.value == before { Vec::new() } else { draft.changes };
+    Ok(Plan { recipe: recipe.clone(), name: name.to_string(), before_text: text.to_string(), after_text, before, after: draft.value, changes })
+}
+
+/// The recipe behind a review finding's fix suggestion.
+pub fn recipe_for_finding(finding: &calm_analysis::Finding) -> Result<Recipe, OpError> {
+    let fix = finding
+        .fix
+        .as_ref()
+        .ok_or_else(|| OpError::Invalid(format!("finding {} has no automatic fix; see its recommendation", finding.id)))?;
+    Recipe::from_words(&fix.recipe, &fix.args)
+        .map_err(|e| OpError::Invalid(format!("finding {}: its fix `{}` cannot be applied: {e}", finding.id, fix.command)))
+}
