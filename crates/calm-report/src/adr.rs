@@ -1,7 +1,7 @@
 //! ADRs: how each ADR in `adrs` relates to a change (implemented through a new `adr` metadata
 //! link, already linked, only mentioned, not linked) and whether its file exists.
 
-use crate::diff::{adr_links, Op, Section, StructuralDiff};
+use crate::diff::{Op, Section, StructuralDiff, adr_links};
 use crate::input::LoadedArchitecture;
 use calm_model::Document;
 use std::path::Path;
@@ -45,7 +45,8 @@ fn same_adr(link: &str, path: &str) -> bool {
         return true;
     }
     let file = |s: &str| s.rsplit(['/', '\\']).next().unwrap_or(s).to_string();
-    file(link) == file(path) || (adr_label(link) == adr_label(path) && adr_label(path).starts_with("ADR-"))
+    file(link) == file(path)
+        || (adr_label(link) == adr_label(path) && adr_label(path).starts_with("ADR-"))
 }
 
 /// Whether any description in the document names the ADR by its label (`ADR-0001`).
@@ -58,14 +59,27 @@ fn mentioned(doc: &Document, path: &str) -> bool {
     texts.extend(doc.nodes().map(|n| n.description()));
     texts.extend(doc.relationships().map(|r| r.description()));
     texts.extend(doc.flows().map(|f| f.description()));
-    texts.iter().any(|t| t.to_ascii_uppercase().contains(&label))
+    texts
+        .iter()
+        .any(|t| t.to_ascii_uppercase().contains(&label))
 }
 
-pub fn adr_status(path: &str, old: &Document, new: &Document, diff: &StructuralDiff, loaded: &LoadedArchitecture) -> AdrAlignment {
-    let new_links: Vec<String> =
-        adr_links(new, None).into_iter().filter(|(_, l)| same_adr(l, path)).map(|(s, _)| s).collect();
+pub fn adr_status(
+    path: &str,
+    old: &Document,
+    new: &Document,
+    diff: &StructuralDiff,
+    loaded: &LoadedArchitecture,
+) -> AdrAlignment {
+    let new_links: Vec<String> = adr_links(new, None)
+        .into_iter()
+        .filter(|(_, l)| same_adr(l, path))
+        .map(|(s, _)| s)
+        .collect();
     let old_linked = adr_links(old, None).iter().any(|(_, l)| same_adr(l, path));
-    let added = diff.in_section(Section::Adr).any(|c| c.op == Op::Added && c.scope.as_deref() != Some("architecture") && same_adr(&c.id, path));
+    let added = diff.in_section(Section::Adr).any(|c| {
+        c.op == Op::Added && c.scope.as_deref() != Some("architecture") && same_adr(&c.id, path)
+    });
     let listed_now = new.adrs().any(|a| a == path);
     let status = if !listed_now {
         AdrStatus::Dropped
@@ -78,7 +92,11 @@ pub fn adr_status(path: &str, old: &Document, new: &Document, diff: &StructuralD
     } else {
         AdrStatus::NotLinked
     };
-    AdrAlignment { status, linked_from: new_links, file_title: find_file(path, loaded) }
+    AdrAlignment {
+        status,
+        linked_from: new_links,
+        file_title: find_file(path, loaded),
+    }
 }
 
 /// Look for the ADR file under each base directory (absolute URLs are not fetched).
@@ -90,7 +108,8 @@ fn find_file(path: &str, loaded: &LoadedArchitecture) -> Option<Option<String>> 
         let p = base.join(Path::new(path));
         if p.is_file() {
             let title = std::fs::read_to_string(&p).ok().and_then(|t| {
-                t.lines().find_map(|l| l.strip_prefix("# ").map(|s| s.trim().to_string()))
+                t.lines()
+                    .find_map(|l| l.strip_prefix("# ").map(|s| s.trim().to_string()))
             });
             return Some(title);
         }

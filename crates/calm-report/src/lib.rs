@@ -13,6 +13,7 @@ pub mod diff_output;
 pub mod improvements;
 pub mod requirement_text;
 pub mod review;
+pub mod review_report;
 
 pub use diff_output::ArchitectureDiff;
 pub use review::{Review, ReviewDelta, compare_reviews};

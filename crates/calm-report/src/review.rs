@@ -29,6 +29,26 @@ impl Review {
     }
 }
 
+/// Review one architecture with the calm-analysis engine (default options) and keep what the
+/// diff and the reports need.
+pub fn review_document(doc: &calm_model::Document) -> Review {
+    let r = calm_analysis::review(doc, &calm_analysis::ReviewOptions::default());
+    let flows = r
+        .flows
+        .iter()
+        .map(|f| FlowAvailability {
+            flow: f.flow.clone(),
+            name: f.name.clone(),
+            estimate: Some(f.availability.estimated),
+            target: f.availability.target.as_ref().and_then(|t| t.value),
+        })
+        .collect();
+    Review {
+        findings: r.findings,
+        flows,
+    }
+}
+
 /// Whether a finding is about a single point of failure (by tag, so new rules count too).
 pub fn is_spof(f: &Finding) -> bool {
     f.tags
