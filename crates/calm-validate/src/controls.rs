@@ -215,7 +215,12 @@ impl Ctx<'_> {
                 }
             };
         }
-        match self.resolver.resolve_document(reference, self.doc_path) {
+        let resolved = if what == "config" {
+            self.resolver.resolve_config(reference, self.doc_path)
+        } else {
+            self.resolver.resolve_document(reference, self.doc_path)
+        };
+        match resolved {
             Resolved::Found(d) => Some(Loaded { value: d.value, path: d.path }),
             Resolved::Unresolved(u) if u.kind == UnresolvedKind::RemoteOffline && !self.options.reference_compat => {
                 out.push(diagnostic(

@@ -93,6 +93,7 @@ impl Resolved {
 pub struct Resolver<'r> {
     pub registry: &'r SchemaRegistry,
     base_dir: PathBuf,
+    cwd: Option<PathBuf>,
     reference_compat: bool,
     files: Mutex<HashMap<PathBuf, Result<Arc<Value>, String>>>,
 }
@@ -103,6 +104,7 @@ impl<'r> Resolver<'r> {
         Resolver {
             registry,
             base_dir: base_dir.into(),
+            cwd: None,
             reference_compat: false,
             files: Mutex::new(HashMap::new()),
         }
@@ -115,6 +117,14 @@ impl<'r> Resolver<'r> {
         self
     }
 
+    /// The process working directory, when it differs from `base_dir` (i.e. with `-p`). Only
+    /// used in reference-compatible mode, where the reference resolves a relative `config-url`
+    /// against the working directory even when `-p` is given (corpus case: qcon scenario3).
+    pub fn with_cwd(mut self, cwd: impl Into<PathBuf>) -> Self {
+        self.cwd = Some(cwd.into());
+        self
+    }
+
     pub fn base_dir(&self) -> &Path {
         &self.base_dir
     }
@@ -122,6 +132,16 @@ impl<'r> Resolver<'r> {
     /// Resolve `reference` found in `referring_file` (None for inline documents).
     /// A `#fragment` on a URL selects a part of the document (JSON pointer).
     pub fn resolve_document(&self, reference: &str, referring_file: Option<&Path>) -> Resolved {
+        self.resolve_kind(reference, referring_file, RefKind::Document)
+    }
+
+    /// Resolve a control's `config-url` (differs from [`Self::resolve_document`] only in
+    /// reference-compatible mode, see [`Self::with_cwd`]).
+    pub fn resolve_config(&self, reference: &str, referring_file: Option<&Path>) -> Resolved {
+        self.resolve_kind(reference, referring_file, RefKind::Config)
+    }
+
+    fn resolve_kind(&self, reference: &str, referring_file: Option<&Path>, kind: RefKind) -> Resolved {
         let reference_trimmed = reference.trim();
         let unresolved = |kind, reason: String| {
             Resolved::Unresolved(Unresolved { reference: reference.to_string(), kind, reason })
@@ -201,7 +221,11 @@ impl<'r> Resolver<'r> {
                 candidates.push((d.join(path), ResolvedFrom::RelativeToDocument));
             }
         }
-        candidates.push((self.base_dir.join(path), ResolvedFrom::RelativeToBase));
+        let base = match (kind, self.reference_compat, &self.cwd) {
+            (RefKind::Config, true, Some(cwd)) => cwd,
+            _ => &self.base_dir,
+        };
+        candidates.push((base.join(path), ResolvedFrom::RelativeToBase));
         for (candidate, from) in candidates {
             if candidate.is_file() {
                 return self.read_path(reference, &candidate, from).map_or_else(|u| u, with_fragment);
@@ -241,6 +265,12 @@ impl<'r> Resolver<'r> {
             .insert(path.to_path_buf(), result.clone());
         result
     }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum RefKind {
+    Document,
+    Config,
 }
 
 /// `https` for `https://…`, `calm` for `calm://…`; None for paths (including `C:\…`).
@@ -290,6 +320,14 @@ mod tests {
         assert_eq!(d.found().unwrap().from, ResolvedFrom::RelativeToBase);
         let compat = Resolver::new(&reg, dir.path().join("cwd")).reference_compat(true);
         assert_eq!(compat.resolve_document("controls/r.json", Some(&arch)).found().unwrap().value["where"], "cwd");
+        // Reference-compatible config-url: against the working directory, not the -p directory.
+        let compat = Resolver::new(&reg, dir.path().join("cwd")).with_cwd(dir.path().join("arch")).reference_compat(true);
+        assert_eq!(compat.resolve_document("controls/r.json", None).found().unwrap().value["where"], "cwd");
+        assert_eq!(compat.resolve_config("controls/r.json", None).found().unwrap().value["where"], "doc");
+        assert!(compat.resolve_config("controls/only-cwd.json", Some(&arch)).found().is_none());
+        // Outside compat mode configs resolve like everything else.
+        let default = Resolver::new(&reg, dir.path().join("cwd")).with_cwd(dir.path().join("arch"));
+        assert_eq!(default.resolve_config("controls/only-cwd.json", Some(&arch)).found().unwrap().from, ResolvedFrom::RelativeToBase);
     }
 
     #[test]
