@@ -228,7 +228,7 @@ fn plan_for(input: &FixInput) -> Result<(Document, String, crate::chat::engine::
     let (doc, text) = input.source.load()?;
     let spec = serde_json::to_value(&input.fix).map_err(|e| e.to_string())?;
     let change = change_from_args(&spec)?;
-    let plan = LibraryEngine
+    let plan = LibraryEngine::new()
         .plan(&doc, std::slice::from_ref(&change))
         .map_err(err)?;
     Ok((doc, text, plan))
@@ -245,7 +245,7 @@ impl AdvisorServer {
         Parameters(i): Parameters<SourceOnly>,
     ) -> Result<Json<ValidateOutput>, String> {
         let (doc, _) = i.source.load()?;
-        let v = LibraryEngine.validate(&doc).map_err(err)?;
+        let v = LibraryEngine::new().validate(&doc).map_err(err)?;
         Ok(Json(ValidateOutput {
             valid: v.valid,
             errors: v.errors,
@@ -260,7 +260,7 @@ impl AdvisorServer {
     )]
     fn review(&self, Parameters(i): Parameters<ReviewInput>) -> Result<Json<ReviewOutput>, String> {
         let (doc, _) = i.source.load()?;
-        let a = LibraryEngine
+        let a = LibraryEngine::new()
             .review(&doc, &i.categories, i.top)
             .map_err(err)?;
         Ok(Json(ReviewOutput {
@@ -276,7 +276,7 @@ impl AdvisorServer {
     fn explain(&self, Parameters(i): Parameters<ExplainInput>) -> Result<Json<TextOutput>, String> {
         let (doc, _) = i.source.load()?;
         Ok(Json(TextOutput {
-            text: LibraryEngine.explain(&doc, &i.target).map_err(err)?,
+            text: LibraryEngine::new().explain(&doc, &i.target).map_err(err)?,
         }))
     }
 
@@ -290,7 +290,7 @@ impl AdvisorServer {
     ) -> Result<Json<TextOutput>, String> {
         let (doc, _) = i.source.load()?;
         Ok(Json(TextOutput {
-            text: LibraryEngine.simulate(&doc, &i.fail).map_err(err)?,
+            text: LibraryEngine::new().simulate(&doc, &i.fail).map_err(err)?,
         }))
     }
 
@@ -362,7 +362,7 @@ impl AdvisorServer {
         if format == "png" && i.output.is_none() {
             return Err("png needs `output` (a file to write)".into());
         }
-        let bytes = LibraryEngine.render(&doc, &format).map_err(err)?;
+        let bytes = LibraryEngine::new().render(&doc, &format).map_err(err)?;
         let n = bytes.len();
         match &i.output {
             Some(o) => {
@@ -396,7 +396,7 @@ impl AdvisorServer {
         let (before, _) = i.before.load()?;
         let (after, _) = i.after.load()?;
         Ok(Json(TextOutput {
-            text: LibraryEngine.report(&before, &after).map_err(err)?,
+            text: LibraryEngine::new().report(&before, &after).map_err(err)?,
         }))
     }
 
@@ -407,7 +407,7 @@ impl AdvisorServer {
     fn diff(&self, Parameters(i): Parameters<TwoInput>) -> Result<Json<TextOutput>, String> {
         let (before, bt) = i.before.load()?;
         let (after, at) = i.after.load()?;
-        match LibraryEngine.diff(&before, &after) {
+        match LibraryEngine::new().diff(&before, &after) {
             Ok(text) => Ok(Json(TextOutput { text })),
             Err(EngineError::Unavailable(_)) => Ok(Json(TextOutput {
                 text: unified_diff(&bt, &at, "architecture.json"),

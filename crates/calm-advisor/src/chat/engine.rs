@@ -97,43 +97,385 @@ pub fn unified_diff(old: &str, new: &str, name: &str) -> String {
 }
 
 /// The engine backed by the workspace libraries.
-#[derive(Debug, Default, Clone, Copy)]
-pub struct LibraryEngine;
+#[derive(Default)]
+pub struct LibraryEngine {
+    verifier: std::sync::OnceLock<calm_refactor::Verifier>,
+    validator: std::sync::OnceLock<Result<calm_validate::Engine, String>>,
+}
 
-fn missing(what: &str, krate: &str) -> EngineError {
-    EngineError::Unavailable(format!(
-        "{what} is not available in this build ({krate} does not provide it yet)"
-    ))
+fn categories_of(names: &[String]) -> Result<Vec<calm_analysis::Category>, EngineError> {
+    use calm_analysis::Category as C;
+    names
+        .iter()
+        .map(|c| match c.as_str() {
+            "resilience" => Ok(C::Resilience),
+            "security" => Ok(C::Security),
+            "performance" => Ok(C::Performance),
+            "operability" => Ok(C::Operability),
+            "documentation" => Ok(C::Documentation),
+            other => Err(EngineError::Failed(format!(
+                "unknown category `{other}` (resilience, security, performance, operability, documentation)"
+            ))),
+        })
+        .collect()
+}
+
+fn reparse(doc: &Document) -> Document {
+    // Engines that take a Document by value get a fresh parse of the same text.
+    Document::from_str(doc.name(), doc.source.text())
+        .expect("a document that parsed once parses again")
+}
+
+impl LibraryEngine {
+    pub fn new() -> LibraryEngine {
+        LibraryEngine::default()
+    }
+
+    fn verifier(&self) -> &calm_refactor::Verifier {
+        self.verifier.get_or_init(calm_refactor::Verifier::new)
+    }
+
+    fn validator(&self) -> Result<&calm_validate::Engine, EngineError> {
+        self.validator
+            .get_or_init(|| {
+                calm_validate::Engine::new(calm_validate::Config::default())
+                    .map_err(|e| e.to_string())
+            })
+            .as_ref()
+            .map_err(|e| EngineError::Failed(format!("the validator cannot start: {e}")))
+    }
+
+    fn review_of(
+        &self,
+        doc: &Document,
+        categories: &[String],
+    ) -> Result<calm_analysis::Review, EngineError> {
+        let opts = calm_analysis::ReviewOptions {
+            categories: categories_of(categories)?,
+            ..Default::default()
+        };
+        Ok(calm_analysis::review(doc, &opts))
+    }
+
+    /// Plan one recipe on `text`, verified; the plan's new text and what it found.
+    fn plan_recipe(
+        &self,
+        name: &str,
+        text: &str,
+        words: &[String],
+    ) -> EngineResult<calm_refactor::Plan> {
+        let recipe = calm_refactor::Recipe::from_words(&words[0], &words[1..])
+            .map_err(|e| EngineError::Failed(e.to_string()))?;
+        let plan = calm_refactor::plan(name, text, &recipe)
+            .map_err(|e| EngineError::Failed(e.to_string()))?;
+        Ok(plan)
+    }
+
+    /// Metadata has no recipe: set it through calm-refactor's operations and format-preserving edit.
+    fn plan_metadata(
+        &self,
+        text: &str,
+        scope: &str,
+        entries: &[(String, serde_json::Value)],
+    ) -> EngineResult<(String, Vec<String>)> {
+        let doc = Document::from_str("document.json", text)
+            .map_err(|e| EngineError::Failed(e.to_string()))?;
+        let before = doc.value.clone();
+        let mut draft = calm_refactor::Draft::new(before.clone());
+        let scope =
+            calm_refactor::Scope::parse(scope).map_err(|e| EngineError::Failed(e.to_string()))?;
+        let map: serde_json::Map<String, serde_json::Value> = entries.iter().cloned().collect();
+        draft
+            .set_metadata(&scope, map)
+            .map_err(|e| EngineError::Failed(e.to_string()))?;
+        let after = calm_refactor::edit::apply(text, &before, &draft.value)
+            .map_err(|e| EngineError::Failed(e.to_string()))?;
+        Ok((after, draft.changes))
+    }
 }
 
 impl Engine for LibraryEngine {
     fn review(
         &self,
-        _doc: &Document,
-        _categories: &[String],
-        _top: Option<usize>,
+        doc: &Document,
+        categories: &[String],
+        top: Option<usize>,
     ) -> EngineResult<ReviewAnswer> {
-        Err(missing("the review engine", "calm-analysis"))
+        let review = self.review_of(doc, categories)?;
+        let view = calm_analysis::output::ViewOptions { top };
+        let text = calm_analysis::output::text::render(&review, &view);
+        let json = calm_analysis::output::json::round_floats(
+            calm_analysis::output::json::document(&review, &view),
+        );
+        Ok(ReviewAnswer {
+            text,
+            findings: json.get("findings").cloned().unwrap_or_default(),
+        })
     }
-    fn explain(&self, _doc: &Document, _target: &str) -> EngineResult<String> {
-        Err(missing("explaining findings", "calm-analysis"))
+
+    fn explain(&self, doc: &Document, target: &str) -> EngineResult<String> {
+        let review = self.review_of(doc, &[])?;
+        let mut picked: Vec<&calm_analysis::Finding> = review
+            .findings
+            .iter()
+            .filter(|f| {
+                f.id == target
+                    || f.rule == target
+                    || f.nodes.iter().any(|n| n == target)
+                    || f.relationships.iter().any(|r| r == target)
+            })
+            .collect();
+        if picked.is_empty() {
+            if let Some(rule) = calm_analysis::rules::find(target) {
+                let m = rule.meta();
+                return Ok(format!(
+                    "{} ({}): {}\n\nWhat it finds: {}\nWhy it matters: {}\nHow to fix: {}",
+                    m.id, m.code, m.summary, m.doc.what, m.doc.why, m.doc.how_to_fix
+                ));
+            }
+            return Ok(format!("The review reports no concern about `{target}`."));
+        }
+        picked.sort_by_key(|f| f.rank);
+        let mut out = String::new();
+        for f in picked.iter().take(3) {
+            out += &format!(
+                "#{} [{}] {} ({})\n",
+                f.rank,
+                f.severity.as_str(),
+                f.title,
+                f.id
+            );
+            out += &format!("  Why: {}\n", f.rationale.trim());
+            for e in &f.evidence {
+                out += &format!("  Evidence ({}): {}\n", e.kind, e.detail);
+            }
+            out += &format!("  Recommendation: {}\n", f.recommendation.trim());
+            if let Some(fix) = &f.fix {
+                out += &format!("  Fix: {}\n", fix.command);
+            }
+        }
+        if picked.len() > 3 {
+            out += &format!(
+                "(and {} more finding(s) about `{target}`)\n",
+                picked.len() - 3
+            );
+        }
+        Ok(out)
     }
-    fn simulate(&self, _doc: &Document, _fail: &[String]) -> EngineResult<String> {
-        Err(missing("failure simulation", "calm-analysis"))
+
+    fn simulate(&self, doc: &Document, fail: &[String]) -> EngineResult<String> {
+        let ctx = calm_analysis::Context::build(doc, calm_analysis::ReviewConfig::default());
+        let mut idx = Vec::new();
+        for id in fail {
+            idx.push(
+                ctx.node_idx(id)
+                    .ok_or_else(|| EngineError::Failed(format!("there is no node `{id}`")))?,
+            );
+        }
+        let b = ctx.blast(&idx);
+        let names = |v: &[usize]| -> String {
+            if v.is_empty() {
+                "none".into()
+            } else {
+                v.iter()
+                    .map(|n| ctx.node_id(*n).to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            }
+        };
+        let flows = |v: &[usize]| -> String {
+            if v.is_empty() {
+                "none".into()
+            } else {
+                v.iter()
+                    .map(|i| format!("{} ({})", ctx.flows[*i].name, ctx.flows[*i].id))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            }
+        };
+        Ok(format!(
+            "  down: {}\n  flows broken: {}\n  flows degraded: {}\n  actors affected: {}\n  nodes losing a dependency: {}",
+            names(&b.down),
+            flows(&b.flows_broken),
+            flows(&b.flows_degraded),
+            names(&b.actors_affected),
+            names(&b.dependents)
+        ))
     }
-    fn plan(&self, _doc: &Document, _changes: &[Change]) -> EngineResult<Plan> {
-        Err(missing("this change", "calm-refactor"))
+
+    fn plan(&self, doc: &Document, changes: &[Change]) -> EngineResult<Plan> {
+        let name = doc.name().to_string();
+        let original = doc.source.text().to_string();
+        let mut text = original.clone();
+        let mut summary = Vec::new();
+        let mut resolved = Vec::new();
+        let mut introduced = Vec::new();
+        for change in changes {
+            if let Change::SetMetadata { scope, entries } = change {
+                let (after, lines) = self.plan_metadata(&text, &scope.as_arg(), entries)?;
+                let before_errors = self
+                    .verifier()
+                    .validation_errors(&name, &text)
+                    .map_err(EngineError::Failed)?;
+                let after_errors = self
+                    .verifier()
+                    .validation_errors(&name, &after)
+                    .map_err(EngineError::Failed)?;
+                let new_errors: Vec<String> = after_errors
+                    .into_iter()
+                    .filter(|e| !before_errors.contains(e))
+                    .collect();
+                if !new_errors.is_empty() {
+                    return Err(EngineError::Refused {
+                        reasons: new_errors,
+                        diff: unified_diff(&text, &after, &name),
+                    });
+                }
+                summary.extend(lines);
+                text = after;
+                continue;
+            }
+            let steps = change.steps();
+            for step in steps {
+                let p = self.plan_recipe(&name, &text, &step)?;
+                if p.is_noop() {
+                    summary.push(format!("{}: already in place, nothing to change", step[0]));
+                    continue;
+                }
+                let v = self.verifier().verify(&p, None);
+                let blocking = v.blocking();
+                if !blocking.is_empty() {
+                    return Err(EngineError::Refused {
+                        reasons: blocking,
+                        diff: p.unified_diff(),
+                    });
+                }
+                summary.extend(p.changes.iter().cloned());
+                resolved.extend(
+                    v.resolved
+                        .iter()
+                        .map(|f| format!("[{}] {} ({})", f.severity.as_str(), f.title, f.id)),
+                );
+                introduced.extend(
+                    v.introduced
+                        .iter()
+                        .map(|f| format!("[{}] {} ({})", f.severity.as_str(), f.title, f.id)),
+                );
+                text = p.after_text;
+            }
+        }
+        if text == original {
+            return Err(EngineError::Failed(
+                "the architecture already has this; nothing would change".into(),
+            ));
+        }
+        let after_doc =
+            Document::from_str(&name, &text).map_err(|e| EngineError::Failed(e.to_string()))?;
+        let patch =
+            serde_json::Value::Array(calm_refactor::patch::diff(&doc.value, &after_doc.value));
+        // A finding resolved by one step and reintroduced by a later one is not resolved.
+        resolved.retain(|r| !introduced.contains(r));
+        Ok(Plan {
+            summary,
+            diff: unified_diff(&original, &text, &name),
+            patch,
+            new_text: text,
+            findings_resolved: resolved,
+            findings_introduced: introduced,
+        })
     }
-    fn validate(&self, _doc: &Document) -> EngineResult<ValidationAnswer> {
-        Err(missing("validation", "calm-validate"))
+
+    fn validate(&self, doc: &Document) -> EngineResult<ValidationAnswer> {
+        let engine = self.validator()?;
+        let outcome = engine
+            .validate_architecture_doc(reparse(doc), None)
+            .map_err(|e| EngineError::Failed(e.to_string()))?;
+        let errors = outcome
+            .report
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == calm_validate::Severity::Error)
+            .count();
+        let warnings = outcome
+            .report
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == calm_validate::Severity::Warning)
+            .count();
+        let report: serde_json::Value = serde_json::from_str(&calm_validate::output::render(
+            &outcome,
+            calm_validate::output::Format::Json,
+            false,
+        ))
+        .unwrap_or_default();
+        let pretty =
+            calm_validate::output::render(&outcome, calm_validate::output::Format::Pretty, false);
+        let verdict = if errors == 0 {
+            format!("Valid: {errors} errors, {warnings} warnings.")
+        } else {
+            format!("NOT valid: {errors} errors, {warnings} warnings.")
+        };
+        Ok(ValidationAnswer {
+            valid: errors == 0,
+            errors,
+            warnings,
+            text: format!("{verdict}\n{}", pretty.trim_end()),
+            report,
+        })
     }
-    fn render(&self, _doc: &Document, _format: &str) -> EngineResult<Vec<u8>> {
-        Err(missing("drawing the diagram", "calm-render"))
+
+    fn render(&self, doc: &Document, format: &str) -> EngineResult<Vec<u8>> {
+        let opts = calm_render::Options::default();
+        let fail = |e: calm_render::RenderError| EngineError::Failed(e.to_string());
+        match format {
+            "html" => calm_render::render_html(doc, &opts)
+                .map(String::into_bytes)
+                .map_err(fail),
+            "svg" => calm_render::render_svg(doc, &opts)
+                .map(String::into_bytes)
+                .map_err(fail),
+            "png" => calm_render::render_png(doc, &opts, 2.0).map_err(fail),
+            "mermaid" | "mmd" => Ok(calm_render::mermaid::flowchart(doc, &opts).into_bytes()),
+            other => Err(EngineError::Failed(format!(
+                "unknown diagram format `{other}` (html, png, svg, mermaid)"
+            ))),
+        }
     }
-    fn diff(&self, _before: &Document, _after: &Document) -> EngineResult<String> {
-        Err(missing("the structural diff", "calm-report"))
+
+    fn diff(&self, before: &Document, after: &Document) -> EngineResult<String> {
+        let structural = calm_report::structural_diff(before, after);
+        let old = calm_report::review::review_document(before);
+        let new = calm_report::review::review_document(after);
+        let delta = calm_report::compare_reviews(&structural.renames, &old, &new);
+        Ok(
+            calm_report::ArchitectureDiff::new(
+                before.name(),
+                after.name(),
+                structural,
+                Some(delta),
+            )
+            .to_text(),
+        )
     }
-    fn report(&self, _before: &Document, _after: &Document) -> EngineResult<String> {
-        Err(missing("the improvements report", "calm-report"))
+
+    fn report(&self, before: &Document, after: &Document) -> EngineResult<String> {
+        let load = |d: &Document| calm_report::LoadedArchitecture {
+            doc: reparse(d),
+            label: d.name().to_string(),
+            base_dirs: Vec::new(),
+        };
+        let (old, new) = (load(before), load(after));
+        let diff = calm_report::structural_diff(&old.doc, &new.doc);
+        let (orev, nrev) = (
+            calm_report::review::review_document(&old.doc),
+            calm_report::review::review_document(&new.doc),
+        );
+        Ok(calm_report::improvements::improvements_report(
+            &old,
+            &new,
+            &diff,
+            (&orev, &nrev),
+            &Default::default(),
+        ))
     }
 }

@@ -149,9 +149,6 @@ impl Change {
                 if let Some(p) = primary_id {
                     push("--primary-id", p);
                 }
-                if !replica_ids.is_empty() {
-                    push("--replica-ids", &replica_ids.join(","));
-                }
                 if let Some(c) = cluster_id {
                     push("--cluster-id", c);
                 }
@@ -220,6 +217,37 @@ impl Change {
             }
         }
         a
+    }
+
+    /// The recipe calls that make this change, in order (`recipe_args` plus the renames that
+    /// give replicas the ids asked for). Empty for metadata, which has no recipe.
+    pub fn steps(&self) -> Vec<Vec<String>> {
+        match self {
+            Change::SetMetadata { .. } => Vec::new(),
+            Change::ReplicateDatabase {
+                target,
+                replica_ids,
+                replicas,
+                ..
+            } => {
+                let mut steps = vec![self.recipe_args()];
+                // The recipe names replicas TARGET-replica (or TARGET-replica-N).
+                let defaults: Vec<String> = if *replicas == 1 {
+                    vec![format!("{target}-replica")]
+                } else {
+                    (1..=*replicas)
+                        .map(|i| format!("{target}-replica-{i}"))
+                        .collect()
+                };
+                for (d, want) in defaults.iter().zip(replica_ids) {
+                    if d != want {
+                        steps.push(vec!["rename".into(), d.clone(), want.clone()]);
+                    }
+                }
+                steps
+            }
+            _ => vec![self.recipe_args()],
+        }
     }
 
     /// One line saying what will be done, naming every slot read from the request.
@@ -940,15 +968,20 @@ fn parse_change(text: &str, t: &str, vocab: &Vocabulary) -> Option<Parsed> {
 
 fn parse_load_balancer(text: &str, t: &str, vocab: &Vocabulary) -> Parsed {
     let news = slots::new_ids(text, vocab);
-    let lb_id = news
+    let is_lb = |s: &str| {
+        s.contains("balancer") || s.starts_with("lb") || s.ends_with("-lb") || s.contains("-lb-")
+    };
+    // "a load-balancer called front-lb": a specific name beats the generic phrase.
+    let lb_names: Vec<String> = news
         .iter()
         .map(|(_, s)| s.clone())
-        .find(|s| {
-            s.contains("balancer")
-                || s.starts_with("lb")
-                || s.ends_with("-lb")
-                || s.contains("-lb-")
-        })
+        .filter(|s| is_lb(s))
+        .collect();
+    let lb_id = lb_names
+        .iter()
+        .find(|s| *s != "load-balancer" && *s != "load-balancers")
+        .or(lb_names.first())
+        .cloned()
         .unwrap_or_else(|| "load-balancer".to_string());
     let candidates: Vec<String> = vocab
         .mentioned_ids(text)
@@ -1619,16 +1652,20 @@ fn parse_controls(text: &str, vocab: &Vocabulary) -> Parsed {
         config.extend(key_values(item));
         let requirement_url = explicit_url(item).or_else(|| {
             let b = base.clone()?;
-            let path = match preset {
-                Some("high-availability") => "sla/high-availability".to_string(),
-                Some(p) => format!("resilience/{p}"),
-                None => format!("controls/{id}"),
-            };
-            Some(if b.matches('/').count() > 2 {
-                b
-            } else {
-                format!("{b}/{path}")
-            })
+            if b.matches('/').count() > 2 {
+                return Some(b);
+            }
+            // Only a host was named ("pointing to internal-policy.example.com"): keep the
+            // preset's policy path on that host; the preset's own URL when the host is its own.
+            match preset.and_then(|p| calm_refactor::ControlPreset::parse(p).ok()) {
+                Some(p) => {
+                    let default = p.requirement_url();
+                    let path = default.splitn(4, '/').nth(3).unwrap_or("");
+                    let swapped = format!("{b}/{path}");
+                    (swapped != default).then_some(swapped)
+                }
+                None => Some(format!("{b}/controls/{id}")),
+            }
         });
         let _ = &header;
         changes.push(Change::AddControl {

@@ -96,23 +96,22 @@ impl<'e> Session<'e> {
         let vocab = Vocabulary::of(&doc);
         let mut parsed = intent::parse(request, &vocab);
 
-        // An answer to a clarifying question completes the earlier request.
+        // An answer to a clarifying question ("bookings-db") completes the earlier request; a
+        // request that makes sense on its own replaces it.
         if let Some(original) = self.clarifying.take() {
-            let standalone = matches!(&parsed, Parsed::Understood(i) if !matches!(i, Intent::Confirm(_)))
-                && !matches!(
-                    &parsed,
-                    Parsed::Understood(Intent::Assess { .. })
-                        | Parsed::Understood(Intent::Explain { .. })
-                );
-            if !standalone {
+            if parsed == Parsed::NotUnderstood {
                 let combined = format!("{request}\n{original}");
+                let before = intent::parse(&original, &vocab);
                 match intent::parse(&combined, &vocab) {
                     Parsed::Understood(i) => parsed = Parsed::Understood(i),
-                    Parsed::Clarify(q) => {
+                    // Still the same question: the answer did not help; treat it on its own.
+                    q @ Parsed::Clarify(_) if q != before => {
                         self.clarifying = Some(combined);
-                        return Reply::say(q);
+                        if let Parsed::Clarify(text) = q {
+                            return Reply::say(text);
+                        }
                     }
-                    Parsed::NotUnderstood => {}
+                    _ => {}
                 }
             }
         }
@@ -189,7 +188,7 @@ impl<'e> Session<'e> {
             Intent::Confirm(_) => Reply::say("There is no change waiting for confirmation."),
             Intent::Assess { categories, top } => {
                 let scope = if categories.is_empty() {
-                    "all".to_string()
+                    "all categories".to_string()
                 } else {
                     categories.join(", ")
                 };
@@ -206,27 +205,43 @@ impl<'e> Session<'e> {
                 };
                 match self.engine.review(doc, &categories, top) {
                     Ok(a) => Reply::say(format!("{heading}\n{}", a.text.trim_end())),
-                    Err(e) => self.cannot("assess the architecture", e),
+                    Err(e) => self.cannot(&heading, "assess the architecture", e),
                 }
             }
-            Intent::Explain { target } => match self.engine.explain(doc, &target) {
-                Ok(t) => Reply::say(t.trim_end().to_string()),
-                Err(e) => self.cannot(&format!("explain `{target}`"), e),
-            },
-            Intent::Simulate { fail } => match self.engine.simulate(doc, &fail) {
-                Ok(t) => Reply::say(format!(
-                    "If {} fail{}:\n{}",
+            Intent::Explain { target } => {
+                let heading = format!(
+                    "Why `{target}` is a concern (as `calm-advisor explain {} {target}`):",
+                    self.display_name
+                );
+                match self.engine.explain(doc, &target) {
+                    Ok(t) => Reply::say(format!("{heading}\n{}", t.trim_end())),
+                    Err(e) => self.cannot(&heading, &format!("explain `{target}`"), e),
+                }
+            }
+            Intent::Simulate { fail } => {
+                let heading = format!(
+                    "If {} fail{} (as `calm-advisor simulate {} --fail {}`):",
                     fail.join(" and "),
                     if fail.len() == 1 { "s" } else { "" },
-                    t.trim_end()
-                )),
-                Err(e) => self.cannot("simulate the failure", e),
-            },
+                    self.display_name,
+                    fail.join(",")
+                );
+                match self.engine.simulate(doc, &fail) {
+                    Ok(t) => Reply::say(format!("{heading}\n{}", t.trim_end())),
+                    Err(e) => self.cannot(&heading, "simulate the failure", e),
+                }
+            }
             Intent::Change(changes) => self.propose(&changes, doc),
-            Intent::Validate => match self.engine.validate(doc) {
-                Ok(v) => Reply::say(v.text.trim_end().to_string()),
-                Err(e) => self.cannot("validate", e),
-            },
+            Intent::Validate => {
+                let heading = format!(
+                    "Validating the current document (as `calm-advisor validate -a {}`):",
+                    self.display_name
+                );
+                match self.engine.validate(doc) {
+                    Ok(v) => Reply::say(format!("{heading}\n{}", v.text.trim_end())),
+                    Err(e) => self.cannot(&heading, "validate", e),
+                }
+            }
             Intent::Render { format, output } => self.render(doc, &format, output),
             Intent::Diff => {
                 if self.cursor == 0 {
@@ -273,16 +288,21 @@ impl<'e> Session<'e> {
         }
     }
 
-    fn cannot(&self, what: &str, e: EngineError) -> Reply {
-        match e {
-            EngineError::Unavailable(m) => {
-                Reply::say(format!("I cannot {what}: {m}. Nothing was done."))
+    fn cannot(&self, heading: &str, what: &str, e: EngineError) -> Reply {
+        let why = match e {
+            EngineError::Unavailable(m) => format!("I cannot {what}: {m}. Nothing was done."),
+            EngineError::Failed(m) => format!("I could not {what}: {m}"),
+            EngineError::Refused { reasons, .. } => {
+                format!(
+                    "I could not {what}: the result would not validate ({}).",
+                    reasons.join("; ")
+                )
             }
-            EngineError::Failed(m) => Reply::say(format!("I could not {what}: {m}")),
-            EngineError::Refused { reasons, .. } => Reply::say(format!(
-                "I could not {what}: the result would not validate ({}).",
-                reasons.join("; ")
-            )),
+        };
+        if heading.is_empty() {
+            Reply::say(why)
+        } else {
+            Reply::say(format!("{heading}\n{why}"))
         }
     }
 
@@ -295,12 +315,18 @@ impl<'e> Session<'e> {
             .join("; ");
         let mut head = String::from("Understood:");
         for c in changes {
-            head += &format!(
-                "\n  - {}\n    (calm-advisor fix {} {})",
-                c.describe(),
-                self.display_name,
-                shell_words(&c.recipe_args())
-            );
+            head += &format!("\n  - {}", c.describe());
+            let steps = c.steps();
+            if steps.is_empty() {
+                head += "\n    (no fix recipe: set with calm-refactor's metadata operation)";
+            }
+            for st in steps {
+                head += &format!(
+                    "\n    (calm-advisor fix {} {})",
+                    self.display_name,
+                    shell_words(&st)
+                );
+            }
         }
         match self.engine.plan(doc, changes) {
             Ok(plan) => {
@@ -437,7 +463,15 @@ impl<'e> Session<'e> {
                 )),
                 Err(e) => Reply::say(format!("Could not write the diagram: {}", e.message)),
             },
-            Err(e) => self.cannot("draw the diagram", e),
+            Err(e) => self.cannot(
+                &format!(
+                    "Drawing the diagram as {format} (as `calm-advisor render {} -o {}`):",
+                    self.display_name,
+                    out.display()
+                ),
+                "draw the diagram",
+                e,
+            ),
         }
     }
 }

@@ -139,6 +139,19 @@ impl Vocabulary {
         }
         let spaced = n.id.to_lowercase().replace(['-', '_'], " ");
         p.push(spaced);
+        // "bookings db" / "bookings database" are the same thing.
+        for q in p.clone() {
+            let words: Vec<&str> = q.split(' ').collect();
+            if words.len() > 1 && words.contains(&"db") {
+                p.push(
+                    words
+                        .iter()
+                        .map(|w| if *w == "db" { "database" } else { w })
+                        .collect::<Vec<_>>()
+                        .join(" "),
+                );
+            }
+        }
         if let Some(last) = n.id.to_lowercase().rsplit(['-', '_']).next() {
             let shared = self
                 .nodes
@@ -461,16 +474,20 @@ pub fn adr_number(text: &str) -> Option<u32> {
 pub fn url_base(text: &str) -> Option<String> {
     static URL: LazyLock<Regex> =
         LazyLock::new(|| Regex::new(r"https?://[A-Za-z0-9.-]+(?:/[A-Za-z0-9._~/-]*)?").unwrap());
-    static HOST: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(
-            r"\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|org|net|io|internal|local|example|dev)\b",
-        )
-        .unwrap()
-    });
+    static HOST: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,12}\b").unwrap());
     if let Some(m) = URL.find(text) {
         return Some(m.as_str().trim_end_matches('/').to_string());
     }
-    HOST.find(&text.to_lowercase())
+    const FILE_EXTENSIONS: &[&str] = &[
+        "json", "md", "yaml", "yml", "txt", "html", "png", "svg", "adoc", "toml",
+    ];
+    let lower = text.to_lowercase();
+    HOST.find_iter(&lower)
+        .find(|m| {
+            let ext = m.as_str().rsplit('.').next().unwrap_or("");
+            !FILE_EXTENSIONS.contains(&ext) && !lower[..m.start()].ends_with('/')
+        })
         .map(|m| format!("https://{}", m.as_str()))
 }
 

@@ -23,7 +23,7 @@ pub fn run(args: &ChatArgs) -> CmdResult {
     } else {
         None
     };
-    let engine = LibraryEngine;
+    let engine = LibraryEngine::new();
     let mut session = Session::new(&args.file, text, &engine, args.yes, llm);
 
     let script = match &args.script {

@@ -26,7 +26,9 @@ impl ControlPreset {
             "high-availability" => Ok(ControlPreset::HighAvailability),
             "failover" => Ok(ControlPreset::Failover),
             "circuit-breaker" => Ok(ControlPreset::CircuitBreaker),
-            _ => Err(OpError::Invalid(format!("preset `{s}`: expected high-availability, failover or circuit-breaker"))),
+            _ => Err(OpError::Invalid(format!(
+                "preset `{s}`: expected high-availability, failover or circuit-breaker"
+            ))),
         }
     }
     pub fn name(self) -> &'static str {
@@ -36,11 +38,18 @@ impl ControlPreset {
             ControlPreset::CircuitBreaker => "circuit-breaker",
         }
     }
-    fn requirement_url(self) -> &'static str {
+    /// The default requirement URL of the preset (under internal-policy.example.com).
+    pub fn requirement_url(self) -> &'static str {
         match self {
-            ControlPreset::HighAvailability => "https://internal-policy.example.com/sla/99-9-uptime",
-            ControlPreset::Failover => "https://internal-policy.example.com/resilience/database-failover",
-            ControlPreset::CircuitBreaker => "https://internal-policy.example.com/resilience/circuit-breaker",
+            ControlPreset::HighAvailability => {
+                "https://internal-policy.example.com/sla/99-9-uptime"
+            }
+            ControlPreset::Failover => {
+                "https://internal-policy.example.com/resilience/database-failover"
+            }
+            ControlPreset::CircuitBreaker => {
+                "https://internal-policy.example.com/resilience/circuit-breaker"
+            }
         }
     }
     fn description(self, scope: &Scope, d: &Draft) -> String {
@@ -50,12 +59,22 @@ impl ControlPreset {
             Scope::Architecture => String::new(),
         };
         match (self, scope) {
-            (ControlPreset::HighAvailability, Scope::Architecture) => "System-wide uptime requirement".into(),
+            (ControlPreset::HighAvailability, Scope::Architecture) => {
+                "System-wide uptime requirement".into()
+            }
             (ControlPreset::HighAvailability, _) => format!("Uptime requirement for {subject}"),
-            (ControlPreset::Failover, Scope::Architecture) => "Failover requirements with recovery time and recovery point objectives".into(),
-            (ControlPreset::Failover, _) => format!("{subject} failover requirements with recovery time and recovery point objectives"),
-            (ControlPreset::CircuitBreaker, Scope::Architecture) => "Circuit breaker thresholds protecting callers from cascading failures".into(),
-            (ControlPreset::CircuitBreaker, _) => format!("Circuit breaker thresholds protecting {subject} from cascading failures in its downstream dependencies"),
+            (ControlPreset::Failover, Scope::Architecture) => {
+                "Failover requirements with recovery time and recovery point objectives".into()
+            }
+            (ControlPreset::Failover, _) => format!(
+                "{subject} failover requirements with recovery time and recovery point objectives"
+            ),
+            (ControlPreset::CircuitBreaker, Scope::Architecture) => {
+                "Circuit breaker thresholds protecting callers from cascading failures".into()
+            }
+            (ControlPreset::CircuitBreaker, _) => format!(
+                "Circuit breaker thresholds protecting {subject} from cascading failures in its downstream dependencies"
+            ),
         }
     }
     fn config(self, scope: &Scope, d: &Draft) -> Map<String, Value> {
@@ -100,7 +119,12 @@ fn cluster_replica(d: &Draft, id: &str) -> Option<String> {
     members
         .iter()
         .filter_map(Value::as_str)
-        .find(|m| d.node(m).and_then(|n| n.pointer("/metadata/role")).and_then(Value::as_str) == Some("replica"))
+        .find(|m| {
+            d.node(m)
+                .and_then(|n| n.pointer("/metadata/role"))
+                .and_then(Value::as_str)
+                == Some("replica")
+        })
         .map(str::to_string)
 }
 
@@ -144,7 +168,14 @@ pub fn parse_config_value(raw: &str) -> Value {
 
 impl AddControl {
     pub fn preset(scope: &str, preset: ControlPreset) -> Self {
-        AddControl { scope: scope.into(), id: None, requirement_url: None, description: None, config: Vec::new(), preset: Some(preset) }
+        AddControl {
+            scope: scope.into(),
+            id: None,
+            requirement_url: None,
+            description: None,
+            config: Vec::new(),
+            preset: Some(preset),
+        }
     }
 
     pub fn apply(&self, d: &mut Draft) -> Result<(), OpError> {
@@ -152,7 +183,9 @@ impl AddControl {
         let id = match (&self.id, self.preset) {
             (Some(id), _) => id.clone(),
             (None, Some(p)) => p.name().to_string(),
-            (None, None) => return Err(OpError::Invalid("--id is required without --preset".into())),
+            (None, None) => {
+                return Err(OpError::Invalid("--id is required without --preset".into()));
+            }
         };
         if id.trim().is_empty() {
             return Err(OpError::Invalid("the control id is empty".into()));
@@ -160,18 +193,28 @@ impl AddControl {
         let url = match (&self.requirement_url, self.preset) {
             (Some(u), _) => u.clone(),
             (None, Some(p)) => p.requirement_url().to_string(),
-            (None, None) => return Err(OpError::Invalid("--requirement-url is required without --preset".into())),
+            (None, None) => {
+                return Err(OpError::Invalid(
+                    "--requirement-url is required without --preset".into(),
+                ));
+            }
         };
         // Check the scope exists before asking the preset about it.
         match &scope {
             Scope::Node(n) if d.node(n).is_none() => return Err(OpError::NoNode(n.clone())),
-            Scope::Relationship(r) if d.relationship(r).is_none() => return Err(OpError::NoRelationship(r.clone())),
-            Scope::Flow(f) if !d.flows().iter().any(|x| s(x, "/unique-id") == Some(f)) => return Err(OpError::NoFlow(f.clone())),
+            Scope::Relationship(r) if d.relationship(r).is_none() => {
+                return Err(OpError::NoRelationship(r.clone()));
+            }
+            Scope::Flow(f) if !d.flows().iter().any(|x| s(x, "/unique-id") == Some(f)) => {
+                return Err(OpError::NoFlow(f.clone()));
+            }
             _ => {}
         }
         let mut config = self.preset.map(|p| p.config(&scope, d)).unwrap_or_default();
         for kv in &self.config {
-            let (k, v) = kv.split_once('=').ok_or_else(|| OpError::Invalid(format!("--config `{kv}`: expected key=value")))?;
+            let (k, v) = kv
+                .split_once('=')
+                .ok_or_else(|| OpError::Invalid(format!("--config `{kv}`: expected key=value")))?;
             let k = k.trim();
             if k.is_empty() {
                 return Err(OpError::Invalid(format!("--config `{kv}`: empty key")));
@@ -198,7 +241,10 @@ mod tests {
         assert_eq!(parse_config_value("99.95"), Value::from(99.95));
         assert_eq!(parse_config_value("true"), Value::Bool(true));
         assert_eq!(parse_config_value("monthly"), Value::from("monthly"));
-        assert_eq!(parse_config_value("{\"unit\":\"minutes\",\"value\":5}")["unit"], "minutes");
+        assert_eq!(
+            parse_config_value("{\"unit\":\"minutes\",\"value\":5}")["unit"],
+            "minutes"
+        );
         assert_eq!(parse_config_value("inf"), Value::from("inf"));
     }
 }
