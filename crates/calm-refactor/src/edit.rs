@@ -79,7 +79,11 @@ pub fn align(old: &[Value], new: &[Value]) -> Alignment {
     let mut lcs = vec![vec![0u32; m + 1]; n + 1];
     for i in (0..n).rev() {
         for j in (0..m).rev() {
-            lcs[i][j] = if a[i] == b[j] { lcs[i + 1][j + 1] + 1 } else { lcs[i + 1][j].max(lcs[i][j + 1]) };
+            lcs[i][j] = if a[i] == b[j] {
+                lcs[i + 1][j + 1] + 1
+            } else {
+                lcs[i + 1][j].max(lcs[i][j + 1])
+            };
         }
     }
     let mut matches = Vec::new();
@@ -143,7 +147,9 @@ pub fn to_input(v: &Value) -> CstInputValue {
         Value::Number(n) => CstInputValue::Number(n.to_string()),
         Value::String(s) => CstInputValue::String(s.clone()),
         Value::Array(a) => CstInputValue::Array(a.iter().map(to_input).collect()),
-        Value::Object(m) => CstInputValue::Object(m.iter().map(|(k, v)| (k.clone(), to_input(v))).collect()),
+        Value::Object(m) => {
+            CstInputValue::Object(m.iter().map(|(k, v)| (k.clone(), to_input(v))).collect())
+        }
     }
 }
 
@@ -153,14 +159,16 @@ pub fn apply(text: &str, old: &Value, new: &Value) -> Result<String, EditError> 
     if old == new {
         return Ok(text.to_string());
     }
-    let root = CstRootNode::parse(text, &ParseOptions::default()).map_err(|e| EditError::Parse(e.to_string()))?;
+    let root = CstRootNode::parse(text, &ParseOptions::default())
+        .map_err(|e| EditError::Parse(e.to_string()))?;
     let obj = root.object_value().ok_or(EditError::RootNotObject)?;
     let (Value::Object(om), Value::Object(nm)) = (old, new) else {
         return Err(EditError::RootNotObject);
     };
     edit_object(&obj, om, nm, "")?;
     let out = root.to_string();
-    let reparsed: Value = serde_json::from_str(&out).map_err(|e| EditError::Verify(e.to_string()))?;
+    let reparsed: Value =
+        serde_json::from_str(&out).map_err(|e| EditError::Verify(e.to_string()))?;
     if &reparsed != new {
         return Err(EditError::Verify(first_difference(&reparsed, new, "")));
     }
@@ -187,15 +195,28 @@ fn first_difference(a: &Value, b: &Value, at: &str) -> String {
             }
             at.to_string()
         }
-        _ => if at.is_empty() { "/".to_string() } else { at.to_string() },
+        _ => {
+            if at.is_empty() {
+                "/".to_string()
+            } else {
+                at.to_string()
+            }
+        }
     }
 }
 
-fn edit_object(obj: &CstObject, old: &Map<String, Value>, new: &Map<String, Value>, at: &str) -> Result<(), EditError> {
+fn edit_object(
+    obj: &CstObject,
+    old: &Map<String, Value>,
+    new: &Map<String, Value>,
+    at: &str,
+) -> Result<(), EditError> {
     // Removed keys.
     for k in old.keys() {
         if !new.contains_key(k) {
-            let prop = obj.get(k).ok_or_else(|| EditError::Mismatch(format!("{at}/{k}")))?;
+            let prop = obj
+                .get(k)
+                .ok_or_else(|| EditError::Mismatch(format!("{at}/{k}")))?;
             prop.remove();
         }
     }
@@ -205,29 +226,42 @@ fn edit_object(obj: &CstObject, old: &Map<String, Value>, new: &Map<String, Valu
         if ov == nv {
             continue;
         }
-        let prop = obj.get(k).ok_or_else(|| EditError::Mismatch(format!("{at}/{k}")))?;
+        let prop = obj
+            .get(k)
+            .ok_or_else(|| EditError::Mismatch(format!("{at}/{k}")))?;
         let path = format!("{at}/{k}");
         match (ov, nv) {
             (Value::Object(o), Value::Object(n)) => {
-                let child = prop.object_value().ok_or(EditError::Mismatch(path.clone()))?;
+                let child = prop
+                    .object_value()
+                    .ok_or(EditError::Mismatch(path.clone()))?;
                 edit_object(&child, o, n, &path)?;
             }
             (Value::Array(o), Value::Array(n)) => {
-                let child = prop.array_value().ok_or(EditError::Mismatch(path.clone()))?;
+                let child = prop
+                    .array_value()
+                    .ok_or(EditError::Mismatch(path.clone()))?;
                 edit_array(&child, o, n, &path)?;
             }
             _ => prop.set_value(to_input(nv)),
         }
     }
     // Added keys, placed after the kept key that precedes them in the new order.
-    let mut present: Vec<&str> = new.keys().filter(|k| old.contains_key(*k)).map(String::as_str).collect();
+    let mut present: Vec<&str> = new
+        .keys()
+        .filter(|k| old.contains_key(*k))
+        .map(String::as_str)
+        .collect();
     for (k, nv) in new {
         if old.contains_key(k) {
             continue;
         }
         let new_keys: Vec<&str> = new.keys().map(String::as_str).collect();
         let pos_in_new = new_keys.iter().position(|x| *x == k).unwrap_or(0);
-        let index = new_keys[..pos_in_new].iter().filter(|x| present.contains(x)).count();
+        let index = new_keys[..pos_in_new]
+            .iter()
+            .filter(|x| present.contains(x))
+            .count();
         // `present` is kept in CST order: old keys in their original order plus inserted ones.
         let cst_index = cst_index_for(obj, &new_keys[..pos_in_new], index);
         obj.insert(cst_index, k, to_input(nv));
@@ -312,7 +346,12 @@ mod tests {
     #[test]
     fn tab_indentation_is_followed() {
         let t = "{\n\t\"nodes\": [\n\t\t{\n\t\t\t\"unique-id\": \"a\"\n\t\t}\n\t]\n}\n";
-        let out = roundtrip(t, |v| v["nodes"].as_array_mut().unwrap().push(json!({"unique-id": "b", "x": [1]})));
+        let out = roundtrip(t, |v| {
+            v["nodes"]
+                .as_array_mut()
+                .unwrap()
+                .push(json!({"unique-id": "b", "x": [1]}))
+        });
         assert_eq!(
             out,
             "{\n\t\"nodes\": [\n\t\t{\n\t\t\t\"unique-id\": \"a\"\n\t\t},\n\t\t{\n\t\t\t\"unique-id\": \"b\",\n\t\t\t\"x\": [1]\n\t\t}\n\t]\n}\n"
@@ -326,7 +365,10 @@ mod tests {
             v["r"]["nodes"][1] = json!("c");
             v["r"]["nodes"].as_array_mut().unwrap().push(json!("d"));
         });
-        assert_eq!(out, "{\n    \"r\": {\"nodes\": [\"a\", \"c\", \"d\"]},\n    \"k\": 1\n}");
+        assert_eq!(
+            out,
+            "{\n    \"r\": {\"nodes\": [\"a\", \"c\", \"d\"]},\n    \"k\": 1\n}"
+        );
     }
 
     #[test]
@@ -346,13 +388,19 @@ mod tests {
 
     #[test]
     fn alignment_by_id_and_gap_pairing() {
-        let old = vec![json!({"unique-id": "x"}), json!({"relationship-unique-id": "r", "sequence-number": 1})];
+        let old = vec![
+            json!({"unique-id": "x"}),
+            json!({"relationship-unique-id": "r", "sequence-number": 1}),
+        ];
         let new = vec![
             json!({"unique-id": "w"}),
             json!({"unique-id": "x", "k": 1}),
             json!({"relationship-unique-id": "r2", "sequence-number": 1}),
         ];
         let al = align(&old, &new);
-        assert_eq!(al, vec![(None, Some(0)), (Some(0), Some(1)), (Some(1), Some(2))]);
+        assert_eq!(
+            al,
+            vec![(None, Some(0)), (Some(0), Some(1)), (Some(1), Some(2))]
+        );
     }
 }

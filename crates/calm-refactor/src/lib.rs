@@ -32,7 +32,8 @@ pub mod verify;
 
 pub use ops::{Draft, OpError, Scope};
 pub use recipes::{
-    AddControl, AddLoadBalancer, BrokerKind, ControlPreset, Decouple, Recipe, Rename, ReplicateDatabase, ReplicationMode,
+    AddControl, AddLoadBalancer, BrokerKind, ControlPreset, Decouple, Recipe, Rename,
+    ReplicateDatabase, ReplicationMode,
 };
 pub use verify::{FindingChange, Verification, Verifier, check_references};
 
@@ -76,35 +77,65 @@ impl Plan {
 
     /// Git-style unified diff of the text (3 lines of context).
     pub fn unified_diff(&self) -> String {
-        unified_diff(&self.before_text, &self.after_text, &format!("a/{}", self.name), &format!("b/{}", self.name))
+        unified_diff(
+            &self.before_text,
+            &self.after_text,
+            &format!("a/{}", self.name),
+            &format!("b/{}", self.name),
+        )
     }
 }
 
 /// A unified diff between two texts.
 pub fn unified_diff(old: &str, new: &str, old_label: &str, new_label: &str) -> String {
-    similar::TextDiff::from_lines(old, new).unified_diff().context_radius(3).header(old_label, new_label).to_string()
+    similar::TextDiff::from_lines(old, new)
+        .unified_diff()
+        .context_radius(3)
+        .header(old_label, new_label)
+        .to_string()
 }
 
 /// Plan `recipe` on `text` (named `name` in messages).
 pub fn plan(name: &str, text: &str, recipe: &Recipe) -> Result<Plan, RefactorError> {
-    let doc = calm_model::Document::from_str(name, text).map_err(|e| RefactorError::Load(e.to_string()))?;
+    let doc = calm_model::Document::from_str(name, text)
+        .map_err(|e| RefactorError::Load(e.to_string()))?;
     if !doc.value.is_object() {
-        return Err(RefactorError::Load(format!("{name}: the document is not a JSON object")));
+        return Err(RefactorError::Load(format!(
+            "{name}: the document is not a JSON object"
+        )));
     }
     let before = doc.value.clone();
     let mut draft = Draft::new(before.clone());
     recipe.apply(&mut draft)?;
     let after_text = edit::apply(&doc.source.text().to_string(), &before, &draft.value)?;
-    let changes = if draft.value == before { Vec::new() } else { draft.changes };
-    Ok(Plan { recipe: recipe.clone(), name: name.to_string(), before_text: text.to_string(), after_text, before, after: draft.value, changes })
+    let changes = if draft.value == before {
+        Vec::new()
+    } else {
+        draft.changes
+    };
+    Ok(Plan {
+        recipe: recipe.clone(),
+        name: name.to_string(),
+        before_text: text.to_string(),
+        after_text,
+        before,
+        after: draft.value,
+        changes,
+    })
 }
 
 /// The recipe behind a review finding's fix suggestion.
 pub fn recipe_for_finding(finding: &calm_analysis::Finding) -> Result<Recipe, OpError> {
-    let fix = finding
-        .fix
-        .as_ref()
-        .ok_or_else(|| OpError::Invalid(format!("finding {} has no automatic fix; see its recommendation", finding.id)))?;
-    Recipe::from_words(&fix.recipe, &fix.args)
-        .map_err(|e| OpError::Invalid(format!("finding {}: its fix `{}` cannot be applied: {e}", finding.id, fix.command)))
+    let fix = finding.fix.as_ref().ok_or_else(|| {
+        OpError::Invalid(format!(
+            "finding {} has no automatic fix; see its recommendation",
+            finding.id
+        ))
+    })?;
+    Recipe::from_words(&fix.recipe, &fix.args).map_err(|e| {
+        OpError::Invalid(format!(
+            "finding {}: its fix `{}` cannot be applied: {e}",
+            finding.id, fix.command
+        ))
+    })
 }

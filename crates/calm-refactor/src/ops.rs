@@ -41,9 +41,11 @@ impl Scope {
         if s == "architecture" || s.is_empty() {
             return Ok(Scope::Architecture);
         }
-        let (kind, id) = s
-            .split_once(':')
-            .ok_or_else(|| OpError::Invalid(format!("scope `{s}`: expected architecture, node:ID, relationship:ID or flow:ID")))?;
+        let (kind, id) = s.split_once(':').ok_or_else(|| {
+            OpError::Invalid(format!(
+                "scope `{s}`: expected architecture, node:ID, relationship:ID or flow:ID"
+            ))
+        })?;
         let id = id.trim().to_string();
         if id.is_empty() {
             return Err(OpError::Invalid(format!("scope `{s}` has no id")));
@@ -52,7 +54,9 @@ impl Scope {
             "node" => Ok(Scope::Node(id)),
             "relationship" | "rel" => Ok(Scope::Relationship(id)),
             "flow" => Ok(Scope::Flow(id)),
-            k => Err(OpError::Invalid(format!("scope kind `{k}`: expected node, relationship or flow"))),
+            k => Err(OpError::Invalid(format!(
+                "scope kind `{k}`: expected node, relationship or flow"
+            ))),
         }
     }
     pub fn label(&self) -> String {
@@ -87,7 +91,10 @@ fn str_of<'a>(v: &'a Value, key: &str) -> Option<&'a str> {
 
 impl Draft {
     pub fn new(value: Value) -> Draft {
-        Draft { value, changes: Vec::new() }
+        Draft {
+            value,
+            changes: Vec::new(),
+        }
     }
 
     fn log(&mut self, s: impl Into<String>) {
@@ -95,14 +102,24 @@ impl Draft {
     }
 
     fn array(&self, key: &str) -> &[Value] {
-        self.value.get(key).and_then(Value::as_array).map(Vec::as_slice).unwrap_or(&[])
+        self.value
+            .get(key)
+            .and_then(Value::as_array)
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
     }
 
     /// The array `key` of the root, created (at the end) when missing.
     fn array_mut(&mut self, key: &str) -> Result<&mut Vec<Value>, OpError> {
-        let root = self.value.as_object_mut().ok_or_else(|| OpError::Invalid("the document is not an object".into()))?;
-        let v = root.entry(key.to_string()).or_insert_with(|| Value::Array(Vec::new()));
-        v.as_array_mut().ok_or_else(|| OpError::Invalid(format!("`{key}` is not an array")))
+        let root = self
+            .value
+            .as_object_mut()
+            .ok_or_else(|| OpError::Invalid("the document is not an object".into()))?;
+        let v = root
+            .entry(key.to_string())
+            .or_insert_with(|| Value::Array(Vec::new()));
+        v.as_array_mut()
+            .ok_or_else(|| OpError::Invalid(format!("`{key}` is not an array")))
     }
 
     pub fn nodes(&self) -> &[Value] {
@@ -116,19 +133,29 @@ impl Draft {
     }
 
     pub fn node(&self, id: &str) -> Option<&Value> {
-        self.nodes().iter().find(|n| str_of(n, "unique-id") == Some(id))
+        self.nodes()
+            .iter()
+            .find(|n| str_of(n, "unique-id") == Some(id))
     }
     pub fn relationship(&self, id: &str) -> Option<&Value> {
-        self.relationships().iter().find(|r| str_of(r, "unique-id") == Some(id))
+        self.relationships()
+            .iter()
+            .find(|r| str_of(r, "unique-id") == Some(id))
     }
     fn node_index(&self, id: &str) -> Option<usize> {
-        self.nodes().iter().position(|n| str_of(n, "unique-id") == Some(id))
+        self.nodes()
+            .iter()
+            .position(|n| str_of(n, "unique-id") == Some(id))
     }
     fn rel_index(&self, id: &str) -> Option<usize> {
-        self.relationships().iter().position(|r| str_of(r, "unique-id") == Some(id))
+        self.relationships()
+            .iter()
+            .position(|r| str_of(r, "unique-id") == Some(id))
     }
     fn flow_index(&self, id: &str) -> Option<usize> {
-        self.flows().iter().position(|f| str_of(f, "unique-id") == Some(id))
+        self.flows()
+            .iter()
+            .position(|f| str_of(f, "unique-id") == Some(id))
     }
 
     /// Every `unique-id` in the document (nodes, interfaces, relationships, flows, controls are
@@ -139,7 +166,12 @@ impl Draft {
             if let Some(id) = str_of(n, "unique-id") {
                 out.insert(id.to_string());
             }
-            for i in n.get("interfaces").and_then(Value::as_array).into_iter().flatten() {
+            for i in n
+                .get("interfaces")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
                 if let Some(id) = str_of(i, "unique-id") {
                     out.insert(id.to_string());
                 }
@@ -165,7 +197,10 @@ impl Draft {
         if !ids.contains(base) {
             return base.to_string();
         }
-        (2..).map(|i| format!("{base}-{i}")).find(|c| !ids.contains(c)).expect("unbounded")
+        (2..)
+            .map(|i| format!("{base}-{i}"))
+            .find(|c| !ids.contains(c))
+            .expect("unbounded")
     }
 
     // -----------------------------------------------------------------------------------------
@@ -173,7 +208,9 @@ impl Draft {
 
     /// Add a node (must have a fresh `unique-id`). Idempotent: an identical node is a no-op.
     pub fn add_node(&mut self, node: Value) -> Result<(), OpError> {
-        let id = str_of(&node, "unique-id").ok_or_else(|| OpError::Invalid("node without unique-id".into()))?.to_string();
+        let id = str_of(&node, "unique-id")
+            .ok_or_else(|| OpError::Invalid("node without unique-id".into()))?
+            .to_string();
         if let Some(existing) = self.node(&id) {
             if existing == &node {
                 return Ok(());
@@ -183,7 +220,12 @@ impl Draft {
         if self.id_taken(&id) {
             return Err(OpError::Taken(id));
         }
-        for i in node.get("interfaces").and_then(Value::as_array).into_iter().flatten() {
+        for i in node
+            .get("interfaces")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
             if let Some(iid) = str_of(i, "unique-id")
                 && self.id_taken(iid)
             {
@@ -210,7 +252,9 @@ impl Draft {
         if self.id_taken(to) {
             return Err(OpError::Taken(to.to_string()));
         }
-        let idx = self.node_index(from).ok_or_else(|| OpError::NoNode(from.to_string()))?;
+        let idx = self
+            .node_index(from)
+            .ok_or_else(|| OpError::NoNode(from.to_string()))?;
         let mut copy = self.nodes()[idx].clone();
         let mut map = Vec::new();
         if let Some(obj) = copy.as_object_mut() {
@@ -219,7 +263,11 @@ impl Draft {
                 let mut taken = self.all_ids();
                 taken.insert(to.to_string());
                 for i in ifaces.iter_mut() {
-                    if let Some(old) = i.get("unique-id").and_then(Value::as_str).map(str::to_string) {
+                    if let Some(old) = i
+                        .get("unique-id")
+                        .and_then(Value::as_str)
+                        .map(str::to_string)
+                    {
                         let mut new = interface_id(&old);
                         let base = new.clone();
                         let mut k = 2;
@@ -243,28 +291,44 @@ impl Draft {
     /// containers), its membership in other relationships, and the transitions of removed
     /// relationships.
     pub fn remove_node(&mut self, id: &str) -> Result<(), OpError> {
-        let idx = self.node_index(id).ok_or_else(|| OpError::NoNode(id.to_string()))?;
+        let idx = self
+            .node_index(id)
+            .ok_or_else(|| OpError::NoNode(id.to_string()))?;
         self.array_mut("nodes")?.remove(idx);
         self.log(format!("remove node {id}"));
-        let rel_ids: Vec<String> =
-            self.relationships().iter().filter_map(|r| str_of(r, "unique-id").map(str::to_string)).collect();
+        let rel_ids: Vec<String> = self
+            .relationships()
+            .iter()
+            .filter_map(|r| str_of(r, "unique-id").map(str::to_string))
+            .collect();
         for rid in rel_ids {
             let r = self.relationship(&rid).cloned().unwrap_or(Value::Null);
             let rt = r.get("relationship-type").cloned().unwrap_or(Value::Null);
             let needs = rt.pointer("/connects/source/node").and_then(Value::as_str) == Some(id)
-                || rt.pointer("/connects/destination/node").and_then(Value::as_str) == Some(id)
+                || rt
+                    .pointer("/connects/destination/node")
+                    .and_then(Value::as_str)
+                    == Some(id)
                 || rt.pointer("/interacts/actor").and_then(Value::as_str) == Some(id)
-                || ["composed-of", "deployed-in"]
-                    .iter()
-                    .any(|k| rt.pointer(&format!("/{k}/container")).and_then(Value::as_str) == Some(id));
+                || ["composed-of", "deployed-in"].iter().any(|k| {
+                    rt.pointer(&format!("/{k}/container"))
+                        .and_then(Value::as_str)
+                        == Some(id)
+                });
             if needs {
                 self.remove_relationship(&rid)?;
                 continue;
             }
-            for (kind, field) in [("interacts", "nodes"), ("composed-of", "nodes"), ("deployed-in", "nodes")] {
+            for (kind, field) in [
+                ("interacts", "nodes"),
+                ("composed-of", "nodes"),
+                ("deployed-in", "nodes"),
+            ] {
                 let p = format!("/relationship-type/{kind}/{field}");
                 let i = self.rel_index(&rid).expect("exists");
-                if let Some(Value::Array(members)) = self.array_mut("relationships")?[i].pointer_mut(&p) {
+                if let Some(Value::Array(members)) =
+                    self.array_mut("relationships")?[i].pointer_mut(&p)
+                {
                     let before = members.len();
                     members.retain(|m| m.as_str() != Some(id));
                     if members.len() != before {
@@ -286,7 +350,9 @@ impl Draft {
 
     /// Add a relationship (fresh `unique-id`); an identical one is a no-op.
     pub fn add_relationship(&mut self, rel: Value) -> Result<(), OpError> {
-        let id = str_of(&rel, "unique-id").ok_or_else(|| OpError::Invalid("relationship without unique-id".into()))?.to_string();
+        let id = str_of(&rel, "unique-id")
+            .ok_or_else(|| OpError::Invalid("relationship without unique-id".into()))?
+            .to_string();
         if let Some(existing) = self.relationship(&id) {
             if existing == &rel {
                 return Ok(());
@@ -320,17 +386,26 @@ impl Draft {
     /// Remove a relationship and every flow transition that uses it (later sequence numbers
     /// move down so the flow stays contiguous).
     pub fn remove_relationship(&mut self, id: &str) -> Result<(), OpError> {
-        let idx = self.rel_index(id).ok_or_else(|| OpError::NoRelationship(id.to_string()))?;
+        let idx = self
+            .rel_index(id)
+            .ok_or_else(|| OpError::NoRelationship(id.to_string()))?;
         self.array_mut("relationships")?.remove(idx);
         self.log(format!("remove relationship {id}"));
-        let flow_ids: Vec<String> = self.flows().iter().filter_map(|f| str_of(f, "unique-id").map(str::to_string)).collect();
+        let flow_ids: Vec<String> = self
+            .flows()
+            .iter()
+            .filter_map(|f| str_of(f, "unique-id").map(str::to_string))
+            .collect();
         for fid in flow_ids {
             loop {
                 let fi = self.flow_index(&fid).expect("exists");
                 let pos = self.flows()[fi]
                     .get("transitions")
                     .and_then(Value::as_array)
-                    .and_then(|t| t.iter().position(|t| str_of(t, "relationship-unique-id") == Some(id)));
+                    .and_then(|t| {
+                        t.iter()
+                            .position(|t| str_of(t, "relationship-unique-id") == Some(id))
+                    });
                 match pos {
                     Some(p) => self.split_transition(&fid, p, &[])?,
                     None => break,
@@ -343,10 +418,21 @@ impl Draft {
     /// Point one end of a relationship elsewhere: `connects` source/destination (with new
     /// interfaces), the `interacts` actor or a member, a `deployed-in`/`composed-of` container or
     /// member. Returns whether something changed.
-    pub fn retarget(&mut self, rel_id: &str, from: &str, to: &str, interfaces: Option<Vec<String>>) -> Result<bool, OpError> {
-        let idx = self.rel_index(rel_id).ok_or_else(|| OpError::NoRelationship(rel_id.to_string()))?;
+    pub fn retarget(
+        &mut self,
+        rel_id: &str,
+        from: &str,
+        to: &str,
+        interfaces: Option<Vec<String>>,
+    ) -> Result<bool, OpError> {
+        let idx = self
+            .rel_index(rel_id)
+            .ok_or_else(|| OpError::NoRelationship(rel_id.to_string()))?;
         let rel = &mut self.array_mut("relationships")?[idx];
-        let Some(rt) = rel.get_mut("relationship-type").and_then(Value::as_object_mut) else {
+        let Some(rt) = rel
+            .get_mut("relationship-type")
+            .and_then(Value::as_object_mut)
+        else {
             return Ok(false);
         };
         let mut changed = false;
@@ -369,7 +455,11 @@ impl Draft {
                 }
             }
         }
-        for (kind, single) in [("interacts", "actor"), ("deployed-in", "container"), ("composed-of", "container")] {
+        for (kind, single) in [
+            ("interacts", "actor"),
+            ("deployed-in", "container"),
+            ("composed-of", "container"),
+        ] {
             if let Some(c) = rt.get_mut(kind) {
                 if c.get(single).and_then(Value::as_str) == Some(from) {
                     c[single] = Value::from(to);
@@ -396,19 +486,31 @@ impl Draft {
 
     /// Add `members` to the `composed-of` relationship of `container` (created as `rel_id`
     /// when there is none), after `after` when given. Returns the relationship's id.
-    pub fn add_composition(&mut self, container: &str, members: &[String], rel_id: &str, description: &str) -> Result<String, OpError> {
+    pub fn add_composition(
+        &mut self,
+        container: &str,
+        members: &[String],
+        rel_id: &str,
+        description: &str,
+    ) -> Result<String, OpError> {
         let existing = self.relationships().iter().position(|r| {
-            r.pointer("/relationship-type/composed-of/container").and_then(Value::as_str) == Some(container)
+            r.pointer("/relationship-type/composed-of/container")
+                .and_then(Value::as_str)
+                == Some(container)
         });
         match existing {
             Some(i) => {
-                let id = str_of(&self.relationships()[i], "unique-id").unwrap_or("").to_string();
+                let id = str_of(&self.relationships()[i], "unique-id")
+                    .unwrap_or("")
+                    .to_string();
                 let mut added = Vec::new();
                 let rels = self.array_mut("relationships")?;
                 let list = rels[i]
                     .pointer_mut("/relationship-type/composed-of/nodes")
                     .and_then(Value::as_array_mut)
-                    .ok_or_else(|| OpError::Invalid(format!("relationship {id} has no composed-of nodes list")))?;
+                    .ok_or_else(|| {
+                        OpError::Invalid(format!("relationship {id} has no composed-of nodes list"))
+                    })?;
                 for m in members {
                     if !list.iter().any(|x| x.as_str() == Some(m)) {
                         list.push(Value::from(m.as_str()));
@@ -437,12 +539,18 @@ impl Draft {
     pub fn add_membership_like(&mut self, existing: &str, new: &[String]) -> Result<(), OpError> {
         let n = self.relationships().len();
         for i in 0..n {
-            let rid = str_of(&self.relationships()[i], "unique-id").unwrap_or("").to_string();
+            let rid = str_of(&self.relationships()[i], "unique-id")
+                .unwrap_or("")
+                .to_string();
             for kind in ["composed-of", "deployed-in"] {
                 let p = format!("/relationship-type/{kind}/nodes");
                 let rels = self.array_mut("relationships")?;
-                let Some(list) = rels[i].pointer_mut(&p).and_then(Value::as_array_mut) else { continue };
-                let Some(pos) = list.iter().position(|m| m.as_str() == Some(existing)) else { continue };
+                let Some(list) = rels[i].pointer_mut(&p).and_then(Value::as_array_mut) else {
+                    continue;
+                };
+                let Some(pos) = list.iter().position(|m| m.as_str() == Some(existing)) else {
+                    continue;
+                };
                 let mut at = pos + 1;
                 let mut added = Vec::new();
                 for m in new {
@@ -453,7 +561,10 @@ impl Draft {
                     }
                 }
                 if !added.is_empty() {
-                    self.log(format!("add {} to {kind} relationship {rid}", added.join(", ")));
+                    self.log(format!(
+                        "add {} to {kind} relationship {rid}",
+                        added.join(", ")
+                    ));
                 }
             }
         }
@@ -467,15 +578,21 @@ impl Draft {
         Ok(match scope {
             Scope::Architecture => &mut self.value,
             Scope::Node(id) => {
-                let i = self.node_index(id).ok_or_else(|| OpError::NoNode(id.clone()))?;
+                let i = self
+                    .node_index(id)
+                    .ok_or_else(|| OpError::NoNode(id.clone()))?;
                 &mut self.array_mut("nodes")?[i]
             }
             Scope::Relationship(id) => {
-                let i = self.rel_index(id).ok_or_else(|| OpError::NoRelationship(id.clone()))?;
+                let i = self
+                    .rel_index(id)
+                    .ok_or_else(|| OpError::NoRelationship(id.clone()))?;
                 &mut self.array_mut("relationships")?[i]
             }
             Scope::Flow(id) => {
-                let i = self.flow_index(id).ok_or_else(|| OpError::NoFlow(id.clone()))?;
+                let i = self
+                    .flow_index(id)
+                    .ok_or_else(|| OpError::NoFlow(id.clone()))?;
                 &mut self.array_mut("flows")?[i]
             }
         })
@@ -483,15 +600,28 @@ impl Draft {
 
     /// Add (or update) control `id` at `scope`: `{description, requirements: [{requirement-url,
     /// config}]}`. Identical control: no-op. Returns whether something changed.
-    pub fn add_control(&mut self, scope: &Scope, id: &str, description: &str, requirement_url: &str, config: Map<String, Value>) -> Result<bool, OpError> {
+    pub fn add_control(
+        &mut self,
+        scope: &Scope,
+        id: &str,
+        description: &str,
+        requirement_url: &str,
+        config: Map<String, Value>,
+    ) -> Result<bool, OpError> {
         let control = json!({
             "description": description,
             "requirements": [{"requirement-url": requirement_url, "config": Value::Object(config)}]
         });
         let target = self.scope_value_mut(scope)?;
-        let obj = target.as_object_mut().ok_or_else(|| OpError::Invalid(format!("{} is not an object", scope.label())))?;
-        let controls = obj.entry("controls").or_insert_with(|| Value::Object(Map::new()));
-        let controls = controls.as_object_mut().ok_or_else(|| OpError::Invalid(format!("controls of {} is not an object", scope.label())))?;
+        let obj = target
+            .as_object_mut()
+            .ok_or_else(|| OpError::Invalid(format!("{} is not an object", scope.label())))?;
+        let controls = obj
+            .entry("controls")
+            .or_insert_with(|| Value::Object(Map::new()));
+        let controls = controls.as_object_mut().ok_or_else(|| {
+            OpError::Invalid(format!("controls of {} is not an object", scope.label()))
+        })?;
         let msg = match controls.get(id) {
             Some(existing) if existing == &control => return Ok(false),
             Some(_) => format!("update control {id} on {}", scope.label()),
@@ -504,11 +634,19 @@ impl Draft {
 
     /// Merge `entries` into the metadata of `scope`: object metadata gets the keys set; array
     /// metadata (CALM 1.0 style) gets one more object with the entries that differ.
-    pub fn set_metadata(&mut self, scope: &Scope, entries: Map<String, Value>) -> Result<bool, OpError> {
+    pub fn set_metadata(
+        &mut self,
+        scope: &Scope,
+        entries: Map<String, Value>,
+    ) -> Result<bool, OpError> {
         let label = scope.label();
         let target = self.scope_value_mut(scope)?;
-        let obj = target.as_object_mut().ok_or_else(|| OpError::Invalid(format!("{label} is not an object")))?;
-        let md = obj.entry("metadata").or_insert_with(|| Value::Object(Map::new()));
+        let obj = target
+            .as_object_mut()
+            .ok_or_else(|| OpError::Invalid(format!("{label} is not an object")))?;
+        let md = obj
+            .entry("metadata")
+            .or_insert_with(|| Value::Object(Map::new()));
         let mut set = Vec::new();
         match md {
             Value::Object(m) => {
@@ -533,7 +671,11 @@ impl Draft {
                     items.push(Value::Object(extra));
                 }
             }
-            _ => return Err(OpError::Invalid(format!("metadata of {label} is neither an object nor an array"))),
+            _ => {
+                return Err(OpError::Invalid(format!(
+                    "metadata of {label} is neither an object nor an array"
+                )));
+            }
         }
         if set.is_empty() {
             return Ok(false);
@@ -559,18 +701,30 @@ impl Draft {
     /// Replace transition `index` (array position) of flow `flow` by `into` (possibly empty,
     /// which removes it). The first new transition takes the old sequence number, later ones the
     /// next numbers; every transition numbered after it moves by the difference.
-    pub fn split_transition(&mut self, flow: &str, index: usize, into: &[NewTransition]) -> Result<(), OpError> {
-        let fi = self.flow_index(flow).ok_or_else(|| OpError::NoFlow(flow.to_string()))?;
+    pub fn split_transition(
+        &mut self,
+        flow: &str,
+        index: usize,
+        into: &[NewTransition],
+    ) -> Result<(), OpError> {
+        let fi = self
+            .flow_index(flow)
+            .ok_or_else(|| OpError::NoFlow(flow.to_string()))?;
         let flows = self.array_mut("flows")?;
         let transitions = flows[fi]
             .get_mut("transitions")
             .and_then(Value::as_array_mut)
             .ok_or_else(|| OpError::Invalid(format!("flow {flow} has no transitions")))?;
         if index >= transitions.len() {
-            return Err(OpError::Invalid(format!("flow {flow} has no transition #{index}")));
+            return Err(OpError::Invalid(format!(
+                "flow {flow} has no transition #{index}"
+            )));
         }
         let old = transitions.remove(index);
-        let seq = old.get("sequence-number").and_then(Value::as_i64).unwrap_or(index as i64 + 1);
+        let seq = old
+            .get("sequence-number")
+            .and_then(Value::as_i64)
+            .unwrap_or(index as i64 + 1);
         let shift = into.len() as i64 - 1;
         for t in transitions.iter_mut() {
             if let Some(s) = t.get("sequence-number").and_then(Value::as_i64)
@@ -587,12 +741,19 @@ impl Draft {
                     t.insert(key.clone(), v.clone());
                 }
             }
-            t.insert("relationship-unique-id".into(), Value::from(nt.relationship.as_str()));
+            t.insert(
+                "relationship-unique-id".into(),
+                Value::from(nt.relationship.as_str()),
+            );
             t.insert("sequence-number".into(), Value::from(seq + k as i64));
             t.insert("description".into(), Value::from(nt.description.as_str()));
             t.insert(
                 "direction".into(),
-                Value::from(if nt.reverse { "destination-to-source" } else { "source-to-destination" }),
+                Value::from(if nt.reverse {
+                    "destination-to-source"
+                } else {
+                    "source-to-destination"
+                }),
             );
             transitions.insert(index + k, Value::Object(t));
         }
@@ -601,7 +762,10 @@ impl Draft {
         } else {
             format!(
                 "rewrite step {seq} of flow {flow} as {}",
-                into.iter().map(|t| t.relationship.as_str()).collect::<Vec<_>>().join(" -> ")
+                into.iter()
+                    .map(|t| t.relationship.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" -> ")
             )
         };
         self.log(what);
@@ -609,8 +773,15 @@ impl Draft {
     }
 
     /// Point a transition at another relationship (same position and number).
-    pub fn set_transition_relationship(&mut self, flow: &str, index: usize, rel: &str) -> Result<(), OpError> {
-        let fi = self.flow_index(flow).ok_or_else(|| OpError::NoFlow(flow.to_string()))?;
+    pub fn set_transition_relationship(
+        &mut self,
+        flow: &str,
+        index: usize,
+        rel: &str,
+    ) -> Result<(), OpError> {
+        let fi = self
+            .flow_index(flow)
+            .ok_or_else(|| OpError::NoFlow(flow.to_string()))?;
         let flows = self.array_mut("flows")?;
         let t = flows[fi]
             .pointer_mut(&format!("/transitions/{index}"))
@@ -641,7 +812,10 @@ impl Draft {
             return Err(OpError::Taken(new.to_string()));
         }
         let n = replace_strings(&mut self.value, old, new);
-        self.log(format!("rename {old} to {new} ({n} reference{})", if n == 1 { "" } else { "s" }));
+        self.log(format!(
+            "rename {old} to {new} ({n} reference{})",
+            if n == 1 { "" } else { "s" }
+        ));
         Ok(n)
     }
 }
@@ -650,7 +824,9 @@ fn contains_string(v: &Value, s: &str) -> bool {
     match v {
         Value::String(x) => x == s,
         Value::Array(a) => a.iter().any(|v| contains_string(v, s)),
-        Value::Object(m) => m.iter().any(|(k, v)| k != "description" && k != "name" && contains_string(v, s)),
+        Value::Object(m) => m
+            .iter()
+            .any(|(k, v)| k != "description" && k != "name" && contains_string(v, s)),
         _ => false,
     }
 }
@@ -688,7 +864,10 @@ pub fn derive_id(base: &str, target: &str, suffix: &str, before_last: bool) -> S
     for start in 0..tparts.len() {
         let tail = &tparts[start..];
         if let Some(p) = (0..tokens.len()).find(|&p| tokens[p..].starts_with(tail)) {
-            let mut out: Vec<String> = tokens[..p + tail.len()].iter().map(|s| s.to_string()).collect();
+            let mut out: Vec<String> = tokens[..p + tail.len()]
+                .iter()
+                .map(|s| s.to_string())
+                .collect();
             out.push(suffix.to_string());
             out.extend(tokens[p + tail.len()..].iter().map(|s| s.to_string()));
             return out.join("-");
@@ -707,11 +886,26 @@ mod tests {
 
     #[test]
     fn derive_ids_like_the_tutorial() {
-        assert_eq!(derive_id("gateway-to-orders", "api-gateway", "2", false), "gateway-2-to-orders");
-        assert_eq!(derive_id("gateway-https", "api-gateway", "2", true), "gateway-2-https");
-        assert_eq!(derive_id("order-db-jdbc", "order-database", "replica", true), "order-db-replica-jdbc");
-        assert_eq!(derive_id("orders-to-database", "order-database", "replica", false), "orders-to-database-replica");
-        assert_eq!(derive_id("svc-to-api-gateway", "api-gateway", "2", false), "svc-to-api-gateway-2");
+        assert_eq!(
+            derive_id("gateway-to-orders", "api-gateway", "2", false),
+            "gateway-2-to-orders"
+        );
+        assert_eq!(
+            derive_id("gateway-https", "api-gateway", "2", true),
+            "gateway-2-https"
+        );
+        assert_eq!(
+            derive_id("order-db-jdbc", "order-database", "replica", true),
+            "order-db-replica-jdbc"
+        );
+        assert_eq!(
+            derive_id("orders-to-database", "order-database", "replica", false),
+            "orders-to-database-replica"
+        );
+        assert_eq!(
+            derive_id("svc-to-api-gateway", "api-gateway", "2", false),
+            "svc-to-api-gateway-2"
+        );
         assert_eq!(derive_id("x", "y", "2", true), "x-2");
     }
 
@@ -721,11 +915,29 @@ mod tests {
             {"relationship-unique-id": "a", "sequence-number": 1, "description": "a", "direction": "source-to-destination"},
             {"relationship-unique-id": "b", "sequence-number": 2, "description": "b"}]}],
             "relationships": [{"unique-id": "a"}, {"unique-id": "b"}]}));
-        d.split_transition("f", 0, &[
-            NewTransition { relationship: "a".into(), description: "a".into(), reverse: false },
-            NewTransition { relationship: "c".into(), description: "c".into(), reverse: false },
-        ]).unwrap();
-        let seqs: Vec<_> = d.flows()[0]["transitions"].as_array().unwrap().iter().map(|t| t["sequence-number"].as_i64().unwrap()).collect();
+        d.split_transition(
+            "f",
+            0,
+            &[
+                NewTransition {
+                    relationship: "a".into(),
+                    description: "a".into(),
+                    reverse: false,
+                },
+                NewTransition {
+                    relationship: "c".into(),
+                    description: "c".into(),
+                    reverse: false,
+                },
+            ],
+        )
+        .unwrap();
+        let seqs: Vec<_> = d.flows()[0]["transitions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t["sequence-number"].as_i64().unwrap())
+            .collect();
         assert_eq!(seqs, vec![1, 2, 3]);
         d.remove_relationship("a").unwrap();
         let t = d.flows()[0]["transitions"].as_array().unwrap();
@@ -737,7 +949,9 @@ mod tests {
 
     #[test]
     fn metadata_object_and_array() {
-        let mut d = Draft::new(json!({"nodes": [{"unique-id": "a", "metadata": [{"x": 1}]}, {"unique-id": "b"}]}));
+        let mut d = Draft::new(
+            json!({"nodes": [{"unique-id": "a", "metadata": [{"x": 1}]}, {"unique-id": "b"}]}),
+        );
         let mut e = Map::new();
         e.insert("x".into(), json!(1));
         e.insert("y".into(), json!(2));

@@ -44,7 +44,10 @@ fn diff_object(old: &Map<String, Value>, new: &Map<String, Value>, at: &str, ops
 
 fn diff_array(old: &[Value], new: &[Value], at: &str, ops: &mut Vec<Value>) {
     let alignment = align(old, new);
-    let mut removed: Vec<usize> = alignment.iter().filter_map(|p| if p.1.is_none() { p.0 } else { None }).collect();
+    let mut removed: Vec<usize> = alignment
+        .iter()
+        .filter_map(|p| if p.1.is_none() { p.0 } else { None })
+        .collect();
     removed.sort_unstable_by(|a, b| b.cmp(a));
     for o in &removed {
         ops.push(json!({"op": "remove", "path": format!("{at}/{o}")}));
@@ -65,7 +68,8 @@ fn diff_array(old: &[Value], new: &[Value], at: &str, ops: &mut Vec<Value>) {
 
 /// Apply a patch made by [`diff`] (used to check it, and by tools that hold a patch).
 pub fn apply(doc: &Value, ops: &[Value]) -> Result<Value, String> {
-    let patch: json_patch::Patch = serde_json::from_value(Value::Array(ops.to_vec())).map_err(|e| e.to_string())?;
+    let patch: json_patch::Patch =
+        serde_json::from_value(Value::Array(ops.to_vec())).map_err(|e| e.to_string())?;
     let mut out = doc.clone();
     json_patch::patch(&mut out, &patch).map_err(|e| e.to_string())?;
     Ok(out)

@@ -19,17 +19,31 @@ use std::collections::{BTreeMap, BTreeSet};
 pub fn check_references(doc: &Value) -> Vec<String> {
     let mut problems = Vec::new();
     let empty = Vec::new();
-    let arr = |k: &str| doc.get(k).and_then(Value::as_array).unwrap_or(&empty).clone();
+    let arr = |k: &str| {
+        doc.get(k)
+            .and_then(Value::as_array)
+            .unwrap_or(&empty)
+            .clone()
+    };
     let nodes = arr("nodes");
     let rels = arr("relationships");
     let flows = arr("flows");
     let mut ids: BTreeMap<String, usize> = BTreeMap::new();
     let mut node_ifaces: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     for n in &nodes {
-        let id = n.get("unique-id").and_then(Value::as_str).unwrap_or("").to_string();
+        let id = n
+            .get("unique-id")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string();
         *ids.entry(id.clone()).or_default() += 1;
         let ifs = node_ifaces.entry(id).or_default();
-        for i in n.get("interfaces").and_then(Value::as_array).into_iter().flatten() {
+        for i in n
+            .get("interfaces")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
             if let Some(iid) = i.get("unique-id").and_then(Value::as_str) {
                 *ids.entry(iid.to_string()).or_default() += 1;
                 ifs.insert(iid.to_string());
@@ -47,32 +61,60 @@ pub fn check_references(doc: &Value) -> Vec<String> {
         }
     }
     let node_exists = |id: &str| node_ifaces.contains_key(id);
-    let rel_ids: BTreeSet<&str> = rels.iter().filter_map(|r| r.get("unique-id").and_then(Value::as_str)).collect();
+    let rel_ids: BTreeSet<&str> = rels
+        .iter()
+        .filter_map(|r| r.get("unique-id").and_then(Value::as_str))
+        .collect();
     for r in &rels {
         let rid = r.get("unique-id").and_then(Value::as_str).unwrap_or("?");
-        let Some(rt) = r.get("relationship-type") else { continue };
+        let Some(rt) = r.get("relationship-type") else {
+            continue;
+        };
         if let Some(c) = rt.get("connects") {
             for end in ["source", "destination"] {
-                let node = c.pointer(&format!("/{end}/node")).and_then(Value::as_str).unwrap_or("");
+                let node = c
+                    .pointer(&format!("/{end}/node"))
+                    .and_then(Value::as_str)
+                    .unwrap_or("");
                 if !node_exists(node) {
-                    problems.push(format!("relationship {rid}: {end} node `{node}` does not exist"));
+                    problems.push(format!(
+                        "relationship {rid}: {end} node `{node}` does not exist"
+                    ));
                     continue;
                 }
-                for i in c.pointer(&format!("/{end}/interfaces")).and_then(Value::as_array).into_iter().flatten() {
+                for i in c
+                    .pointer(&format!("/{end}/interfaces"))
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                {
                     let i = i.as_str().unwrap_or("");
                     if !node_ifaces[node].contains(i) {
-                        problems.push(format!("relationship {rid}: interface `{i}` is not an interface of {node}"));
+                        problems.push(format!(
+                            "relationship {rid}: interface `{i}` is not an interface of {node}"
+                        ));
                     }
                 }
             }
         }
-        for (kind, single) in [("interacts", "actor"), ("composed-of", "container"), ("deployed-in", "container")] {
+        for (kind, single) in [
+            ("interacts", "actor"),
+            ("composed-of", "container"),
+            ("deployed-in", "container"),
+        ] {
             if let Some(c) = rt.get(kind) {
                 let one = c.get(single).and_then(Value::as_str).unwrap_or("");
                 if !node_exists(one) {
-                    problems.push(format!("relationship {rid}: {single} `{one}` does not exist"));
+                    problems.push(format!(
+                        "relationship {rid}: {single} `{one}` does not exist"
+                    ));
                 }
-                for m in c.get("nodes").and_then(Value::as_array).into_iter().flatten() {
+                for m in c
+                    .get("nodes")
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                {
                     let m = m.as_str().unwrap_or("");
                     if !node_exists(m) {
                         problems.push(format!("relationship {rid}: node `{m}` does not exist"));
@@ -84,8 +126,16 @@ pub fn check_references(doc: &Value) -> Vec<String> {
     for f in &flows {
         let fid = f.get("unique-id").and_then(Value::as_str).unwrap_or("?");
         let mut seqs = BTreeSet::new();
-        for t in f.get("transitions").and_then(Value::as_array).into_iter().flatten() {
-            let r = t.get("relationship-unique-id").and_then(Value::as_str).unwrap_or("");
+        for t in f
+            .get("transitions")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            let r = t
+                .get("relationship-unique-id")
+                .and_then(Value::as_str)
+                .unwrap_or("");
             if !rel_ids.contains(r) {
                 problems.push(format!("flow {fid}: relationship `{r}` does not exist"));
             }
@@ -110,7 +160,12 @@ pub struct FindingChange {
 
 impl FindingChange {
     fn of(f: &Finding) -> Self {
-        FindingChange { id: f.id.clone(), rule: f.rule.clone(), severity: f.severity, title: f.title.clone() }
+        FindingChange {
+            id: f.id.clone(),
+            rule: f.rule.clone(),
+            severity: f.severity,
+            title: f.title.clone(),
+        }
     }
 }
 
@@ -139,12 +194,24 @@ impl Verification {
     /// Reasons not to write the change (empty = safe to write).
     pub fn blocking(&self) -> Vec<String> {
         let mut out = Vec::new();
-        out.extend(self.reference_problems.iter().map(|p| format!("broken reference: {p}")));
-        out.extend(self.new_validation_errors.iter().map(|p| format!("validation error: {p}")));
+        out.extend(
+            self.reference_problems
+                .iter()
+                .map(|p| format!("broken reference: {p}")),
+        );
+        out.extend(
+            self.new_validation_errors
+                .iter()
+                .map(|p| format!("validation error: {p}")),
+        );
         if let Some(f) = &self.validator_failure {
             out.push(format!("the result could not be validated: {f}"));
         }
-        out.extend(self.not_idempotent.iter().map(|p| format!("not idempotent, a second run would also: {p}")));
+        out.extend(
+            self.not_idempotent
+                .iter()
+                .map(|p| format!("not idempotent, a second run would also: {p}")),
+        );
         if let Some((id, false)) = &self.target {
             out.push(format!("finding {id} is still reported after the change"));
         }
@@ -157,7 +224,10 @@ impl Verification {
 
     /// Introduced findings at or above `severity` (the ones a user must see first).
     pub fn introduced_at_least(&self, severity: Severity) -> Vec<&FindingChange> {
-        self.introduced.iter().filter(|f| f.severity >= severity).collect()
+        self.introduced
+            .iter()
+            .filter(|f| f.severity >= severity)
+            .collect()
     }
 }
 
@@ -175,9 +245,13 @@ impl Default for Verifier {
 
 impl Verifier {
     pub fn new() -> Verifier {
-        let engine = calm_validate::Engine::new(calm_validate::Config::default()).map_err(|e| e.to_string());
+        let engine =
+            calm_validate::Engine::new(calm_validate::Config::default()).map_err(|e| e.to_string());
         // A fixed date keeps the re-review deterministic (it only matters for suppression expiry).
-        let review = ReviewOptions { today: Some("2000-01-01".into()), ..ReviewOptions::default() };
+        let review = ReviewOptions {
+            today: Some("2000-01-01".into()),
+            ..ReviewOptions::default()
+        };
         Verifier { engine, review }
     }
 
@@ -185,13 +259,26 @@ impl Verifier {
     pub fn validation_errors(&self, name: &str, text: &str) -> Result<Vec<String>, String> {
         let engine = self.engine.as_ref().map_err(Clone::clone)?;
         let doc = calm_model::Document::from_str(name, text).map_err(|e| e.to_string())?;
-        let outcome = engine.validate_architecture_doc(doc, None).map_err(|e| e.to_string())?;
+        let outcome = engine
+            .validate_architecture_doc(doc, None)
+            .map_err(|e| e.to_string())?;
         let mut out: Vec<String> = outcome
             .report
             .diagnostics
             .iter()
             .filter(|d| d.severity == calm_validate::Severity::Error)
-            .map(|d| format!("{} at {}: {}", d.code, if d.pointer.is_empty() { "/" } else { &d.pointer }, d.message))
+            .map(|d| {
+                format!(
+                    "{} at {}: {}",
+                    d.code,
+                    if d.pointer.is_empty() {
+                        "/"
+                    } else {
+                        &d.pointer
+                    },
+                    d.message
+                )
+            })
             .collect();
         out.sort();
         Ok(out)
@@ -205,17 +292,26 @@ impl Verifier {
 
     /// Check a planned change. `target` is the finding id the change is meant to clear.
     pub fn verify(&self, p: &Plan, target: Option<&str>) -> Verification {
-        let mut v = Verification { reference_problems: check_references(&p.after), ..Verification::default() };
+        let mut v = Verification {
+            reference_problems: check_references(&p.after),
+            ..Verification::default()
+        };
         // Only problems the change introduced count (a document may be inconsistent already).
         let before_refs: BTreeSet<String> = check_references(&p.before).into_iter().collect();
         v.reference_problems.retain(|x| !before_refs.contains(x));
 
-        match (self.validation_errors(&p.name, &p.before_text), self.validation_errors(&p.name, &p.after_text)) {
+        match (
+            self.validation_errors(&p.name, &p.before_text),
+            self.validation_errors(&p.name, &p.after_text),
+        ) {
             (Ok(before), Ok(after)) => {
                 // Pointers move when elements are inserted; compare by code and message.
                 let strip = |e: &String| {
                     let (code, rest) = e.split_once(" at ").unwrap_or((e, ""));
-                    format!("{code}|{}", rest.split_once(": ").map(|x| x.1).unwrap_or(rest))
+                    format!(
+                        "{code}|{}",
+                        rest.split_once(": ").map(|x| x.1).unwrap_or(rest)
+                    )
                 };
                 let mut old: Vec<String> = before.iter().map(strip).collect();
                 v.preexisting_validation_errors = before.len();
@@ -237,13 +333,26 @@ impl Verifier {
             Err(e) => v.not_idempotent = vec![format!("a second run fails: {e}")],
         }
 
-        if let (Ok(before), Ok(after)) = (self.findings(&p.name, &p.before_text), self.findings(&p.name, &p.after_text)) {
+        if let (Ok(before), Ok(after)) = (
+            self.findings(&p.name, &p.before_text),
+            self.findings(&p.name, &p.after_text),
+        ) {
             let after_ids: BTreeSet<&str> = after.iter().map(|f| f.id.as_str()).collect();
             let before_ids: BTreeSet<&str> = before.iter().map(|f| f.id.as_str()).collect();
-            v.resolved = before.iter().filter(|f| !after_ids.contains(f.id.as_str())).map(FindingChange::of).collect();
-            v.introduced = after.iter().filter(|f| !before_ids.contains(f.id.as_str())).map(FindingChange::of).collect();
-            v.introduced.sort_by(|a, b| b.severity.cmp(&a.severity).then(a.id.cmp(&b.id)));
-            v.resolved.sort_by(|a, b| b.severity.cmp(&a.severity).then(a.id.cmp(&b.id)));
+            v.resolved = before
+                .iter()
+                .filter(|f| !after_ids.contains(f.id.as_str()))
+                .map(FindingChange::of)
+                .collect();
+            v.introduced = after
+                .iter()
+                .filter(|f| !before_ids.contains(f.id.as_str()))
+                .map(FindingChange::of)
+                .collect();
+            v.introduced
+                .sort_by(|a, b| b.severity.cmp(&a.severity).then(a.id.cmp(&b.id)));
+            v.resolved
+                .sort_by(|a, b| b.severity.cmp(&a.severity).then(a.id.cmp(&b.id)));
             if let Some(t) = target {
                 v.target = Some((t.to_string(), !after_ids.contains(t)));
             }

@@ -26,26 +26,41 @@ pub struct AddLoadBalancer {
 
 impl AddLoadBalancer {
     pub fn new(target: &str) -> Self {
-        AddLoadBalancer { target: target.into(), instances: 2, names: Vec::new(), lb_id: "load-balancer".into(), lb_type: "service".into() }
+        AddLoadBalancer {
+            target: target.into(),
+            instances: 2,
+            names: Vec::new(),
+            lb_id: "load-balancer".into(),
+            lb_type: "service".into(),
+        }
     }
 
     fn instance_names(&self) -> Result<Vec<String>, OpError> {
         let names = if self.names.is_empty() {
-            (1..=self.instances).map(|i| format!("{}-{i}", self.target)).collect::<Vec<_>>()
+            (1..=self.instances)
+                .map(|i| format!("{}-{i}", self.target))
+                .collect::<Vec<_>>()
         } else {
             self.names.clone()
         };
         if names.len() < 2 {
-            return Err(OpError::Invalid("a load balancer needs at least 2 instances".into()));
+            return Err(OpError::Invalid(
+                "a load balancer needs at least 2 instances".into(),
+            ));
         }
         let mut seen = std::collections::BTreeSet::new();
         for n in &names {
             if !seen.insert(n) {
-                return Err(OpError::Invalid(format!("instance id `{n}` is given twice")));
+                return Err(OpError::Invalid(format!(
+                    "instance id `{n}` is given twice"
+                )));
             }
         }
         if names.contains(&self.lb_id) {
-            return Err(OpError::Invalid(format!("`{}` cannot be both the load balancer and an instance", self.lb_id)));
+            return Err(OpError::Invalid(format!(
+                "`{}` cannot be both the load balancer and an instance",
+                self.lb_id
+            )));
         }
         Ok(names)
     }
@@ -55,7 +70,11 @@ impl AddLoadBalancer {
         let t = &self.target;
         // The first instance: the target itself, or (on a second run) the already-renamed node.
         let primary = if d.node(t).is_some() {
-            if names.contains(t) { t.clone() } else { names[0].clone() }
+            if names.contains(t) {
+                t.clone()
+            } else {
+                names[0].clone()
+            }
         } else if d.node(&names[0]).is_some() && d.node(&self.lb_id).is_some() {
             names[0].clone()
         } else {
@@ -64,7 +83,10 @@ impl AddLoadBalancer {
         if let Some(n) = d.node(t) {
             match n.get("node-type").and_then(Value::as_str) {
                 Some("actor") | Some("webclient") | Some("data-asset") => {
-                    return Err(OpError::Invalid(format!("`{t}` is not something a load balancer can front (node-type {})", n["node-type"])));
+                    return Err(OpError::Invalid(format!(
+                        "`{t}` is not something a load balancer can front (node-type {})",
+                        n["node-type"]
+                    )));
                 }
                 _ => {}
             }
@@ -72,8 +94,36 @@ impl AddLoadBalancer {
         if d.node(&self.lb_id).is_none() && d.id_taken(&self.lb_id) {
             return Err(OpError::Taken(self.lb_id.clone()));
         }
+        // Existing nodes are only reused when an earlier run made them (second run).
+        let group = format!("{t}-pool");
+        if let Some(lb) = d.node(&self.lb_id)
+            && lb.pointer("/metadata/role").and_then(Value::as_str) != Some("load-balancer")
+        {
+            return Err(OpError::Invalid(format!(
+                "`{}` exists and is not a load balancer; choose another --lb-id",
+                self.lb_id
+            )));
+        }
+        for n in names.iter().filter(|n| **n != primary && **n != *t) {
+            if let Some(node) = d.node(n) {
+                if node.pointer("/metadata/ha-group").and_then(Value::as_str)
+                    != Some(group.as_str())
+                {
+                    return Err(OpError::Taken(n.clone()));
+                }
+            } else if d.id_taken(n) {
+                return Err(OpError::Taken(n.clone()));
+            }
+        }
+        if primary != *t && d.node(t).is_some() && d.id_taken(&primary) {
+            return Err(OpError::Taken(primary.clone()));
+        }
         let suffix_of = |name: &str| -> String {
-            name.strip_prefix(t.as_str()).and_then(|s| s.strip_prefix('-')).filter(|s| !s.is_empty()).unwrap_or(name).to_string()
+            name.strip_prefix(t.as_str())
+                .and_then(|s| s.strip_prefix('-'))
+                .filter(|s| !s.is_empty())
+                .unwrap_or(name)
+                .to_string()
         };
 
         // 1. The target becomes the first instance.
@@ -99,13 +149,21 @@ impl AddLoadBalancer {
                 let m = d.clone_node(&primary, name, |old| {
                     // `gateway-1-https` → `gateway-2-https`: swap the primary's suffix when present.
                     let swapped = old.replacen(&format!("-{primary_sfx}-"), &format!("-{sfx}-"), 1);
-                    if swapped != old { swapped } else { derive_id(old, t, &sfx, true) }
+                    if swapped != old {
+                        swapped
+                    } else {
+                        derive_id(old, t, &sfx, true)
+                    }
                 })?;
                 // Move the copy right after `prev` (clone_node placed it after the primary).
                 move_node_after(d, name, &prev)?;
                 m
             } else {
-                base_ifaces.iter().cloned().zip(interface_ids(d, name)).collect()
+                base_ifaces
+                    .iter()
+                    .cloned()
+                    .zip(interface_ids(d, name))
+                    .collect()
             };
             iface_maps.push((name.clone(), map));
             prev = name.clone();
@@ -115,11 +173,25 @@ impl AddLoadBalancer {
         let lb = self.lb_id.clone();
         if d.node(&lb).is_none() {
             let name = display_name(d, &primary);
-            let base_name = name.trim_end_matches(|c: char| c.is_ascii_digit() || c == ' ' || c == '-').to_string();
-            let first_iface = d.node(&primary).and_then(|n| n.get("interfaces")).and_then(|i| i.get(0)).cloned();
+            let base_name = name
+                .trim_end_matches(|c: char| c.is_ascii_digit() || c == ' ' || c == '-')
+                .to_string();
+            let first_iface = d
+                .node(&primary)
+                .and_then(|n| n.get("interfaces"))
+                .and_then(|i| i.get(0))
+                .cloned();
             let mut lb_iface = serde_json::Map::new();
-            let proto = first_iface.as_ref().and_then(|i| i.get("protocol")).and_then(Value::as_str).unwrap_or("HTTPS").to_string();
-            lb_iface.insert("unique-id".into(), Value::from(d.fresh_id(&format!("{lb}-{}", proto.to_ascii_lowercase()))));
+            let proto = first_iface
+                .as_ref()
+                .and_then(|i| i.get("protocol"))
+                .and_then(Value::as_str)
+                .unwrap_or("HTTPS")
+                .to_string();
+            lb_iface.insert(
+                "unique-id".into(),
+                Value::from(d.fresh_id(&format!("{lb}-{}", proto.to_ascii_lowercase()))),
+            );
             lb_iface.insert("protocol".into(), Value::from(proto));
             if let Some(fi) = &first_iface {
                 for k in ["host", "port"] {
@@ -132,16 +204,24 @@ impl AddLoadBalancer {
                 ("unique-id", Value::from(lb.as_str())),
                 ("node-type", Value::from(self.lb_type.as_str())),
                 ("name", Value::from("Load Balancer")),
-                ("description", Value::from(format!("Entry point that distributes traffic across the {base_name} instances and routes around unhealthy ones"))),
+                (
+                    "description",
+                    Value::from(format!(
+                        "Entry point that distributes traffic across the {base_name} instances and routes around unhealthy ones"
+                    )),
+                ),
                 ("interfaces", json!([Value::Object(lb_iface)])),
-                ("metadata", json!({
-                    "role": "load-balancer",
-                    "high-availability": true,
-                    "ha-role": "entry-point",
-                    "load-balancing-algorithm": "round-robin",
-                    "health-check-path": "/health",
-                    "backend-pool": names,
-                })),
+                (
+                    "metadata",
+                    json!({
+                        "role": "load-balancer",
+                        "high-availability": true,
+                        "ha-role": "entry-point",
+                        "load-balancing-algorithm": "round-robin",
+                        "health-check-path": "/health",
+                        "backend-pool": names,
+                    }),
+                ),
             ]);
             let node = ordered_like(d, "nodes", node);
             d.add_node(node)?;
@@ -151,15 +231,21 @@ impl AddLoadBalancer {
 
         // 4. Everything that reached the target from outside now reaches the load balancer.
         let mut retargeted: Vec<String> = Vec::new();
-        let rel_ids: Vec<String> = d.relationships().iter().filter_map(|r| s(r, "/unique-id").map(str::to_string)).collect();
+        let rel_ids: Vec<String> = d
+            .relationships()
+            .iter()
+            .filter_map(|r| s(r, "/unique-id").map(str::to_string))
+            .collect();
         for rid in &rel_ids {
             let r = d.relationship(rid).cloned().unwrap_or(Value::Null);
             let in_interacts = r
                 .pointer("/relationship-type/interacts/nodes")
                 .and_then(Value::as_array)
                 .is_some_and(|a| a.iter().any(|m| m.as_str() == Some(&primary)));
-            let in_connects = s(&r, "/relationship-type/connects/destination/node") == Some(primary.as_str())
-                && s(&r, "/relationship-type/connects/source/node").is_some_and(|src| src != lb && !names.iter().any(|n| n == src));
+            let in_connects = s(&r, "/relationship-type/connects/destination/node")
+                == Some(primary.as_str())
+                && s(&r, "/relationship-type/connects/source/node")
+                    .is_some_and(|src| src != lb && !names.iter().any(|n| n == src));
             if in_interacts || in_connects {
                 d.retarget(rid, &primary, &lb, Some(lb_ifaces.clone()))?;
                 retargeted.push(rid.clone());
@@ -169,20 +255,36 @@ impl AddLoadBalancer {
         // 5. The load balancer connects to every instance.
         let proto = interface_protocol(d, &lb);
         let mut lb_rels: Vec<(String, String)> = Vec::new(); // (instance, relationship)
-        let mut after = rel_ids.iter().rev().find(|r| retargeted.contains(r)).cloned();
+        let mut after = rel_ids
+            .iter()
+            .rev()
+            .find(|r| retargeted.contains(r))
+            .cloned();
         for name in &names {
-            let existing = connects(d).into_iter().find(|(_, src, dst)| *src == lb && dst == name).map(|c| c.0);
+            let existing = connects(d)
+                .into_iter()
+                .find(|(_, src, dst)| *src == lb && dst == name)
+                .map(|c| c.0);
             let rid = match existing {
                 Some(r) => r,
                 None => {
                     let rid = d.fresh_id(&format!("{lb}-to-{name}"));
                     let mut rel = obj(vec![
                         ("unique-id", Value::from(rid.as_str())),
-                        ("description", Value::from(format!("Load Balancer distributes traffic to {}", display_name(d, name)))),
-                        ("relationship-type", json!({"connects": {
-                            "source": endpoint(&lb, &lb_ifaces),
-                            "destination": endpoint(name, &interface_ids(d, name)),
-                        }})),
+                        (
+                            "description",
+                            Value::from(format!(
+                                "Load Balancer distributes traffic to {}",
+                                display_name(d, name)
+                            )),
+                        ),
+                        (
+                            "relationship-type",
+                            json!({"connects": {
+                                "source": endpoint(&lb, &lb_ifaces),
+                                "destination": endpoint(name, &interface_ids(d, name)),
+                            }}),
+                        ),
                     ]);
                     if let Some(p) = &proto {
                         rel.insert("protocol".into(), Value::from(p.as_str()));
@@ -208,25 +310,40 @@ impl AddLoadBalancer {
             .collect();
         for rid in &outgoing {
             let rel = d.relationship(rid).cloned().unwrap_or(Value::Null);
-            let dst = s(&rel, "/relationship-type/connects/destination/node").unwrap_or("").to_string();
+            let dst = s(&rel, "/relationship-type/connects/destination/node")
+                .unwrap_or("")
+                .to_string();
             let mut after_rel = rid.clone();
             for (name, map) in &iface_maps {
-                if connects(d).iter().any(|(_, s2, d2)| s2 == name && *d2 == dst) {
+                if connects(d)
+                    .iter()
+                    .any(|(_, s2, d2)| s2 == name && *d2 == dst)
+                {
                     continue;
                 }
                 let mut copy = rel.clone();
                 let new_id = d.fresh_id(&derive_id(rid, t, &suffix_of(name), false));
                 copy["unique-id"] = Value::from(new_id.as_str());
-                copy["relationship-type"]["connects"]["source"]["node"] = Value::from(name.as_str());
-                if let Some(Value::Array(ifs)) = copy.pointer_mut("/relationship-type/connects/source/interfaces") {
+                copy["relationship-type"]["connects"]["source"]["node"] =
+                    Value::from(name.as_str());
+                if let Some(Value::Array(ifs)) =
+                    copy.pointer_mut("/relationship-type/connects/source/interfaces")
+                {
                     for i in ifs.iter_mut() {
-                        if let Some(new) = i.as_str().and_then(|old| map.iter().find(|(o, _)| o == old)).map(|(_, n)| n.clone()) {
+                        if let Some(new) = i
+                            .as_str()
+                            .and_then(|old| map.iter().find(|(o, _)| o == old))
+                            .map(|(_, n)| n.clone())
+                        {
                             *i = Value::from(new);
                         }
                     }
                 }
                 if copy.get("description").is_some() {
-                    copy["description"] = Value::from(format!("{} (instance {name})", s(&rel, "/description").unwrap_or("")));
+                    copy["description"] = Value::from(format!(
+                        "{} (instance {name})",
+                        s(&rel, "/description").unwrap_or("")
+                    ));
                 }
                 // Controls stay with the original relationship id; flows keep using the original.
                 d.add_relationship_after(copy, &after_rel)?;
@@ -240,44 +357,71 @@ impl AddLoadBalancer {
         add_lb_membership(d, &primary, &lb, &names)?;
 
         // 8. Flows: caller → LB, then LB → first instance (responses: the reverse order).
-        let lb_to_primary = lb_rels.iter().find(|(n, _)| *n == primary).map(|(_, r)| r.clone()).unwrap_or_default();
+        let lb_to_primary = lb_rels
+            .iter()
+            .find(|(n, _)| *n == primary)
+            .map(|(_, r)| r.clone())
+            .unwrap_or_default();
         let primary_name = display_name(d, &primary);
         for rid in &retargeted {
             for (flow, idx, tr) in transitions_using(d, rid) {
                 let desc = s(&tr, "/description").unwrap_or("").to_string();
-                let fwd = NewTransition { relationship: rid.clone(), description: desc.clone(), reverse: is_reverse(&tr) };
+                let fwd = NewTransition {
+                    relationship: rid.clone(),
+                    description: desc.clone(),
+                    reverse: is_reverse(&tr),
+                };
                 let hop = NewTransition {
                     relationship: lb_to_primary.clone(),
                     description: if is_reverse(&tr) {
                         format!("{primary_name} returns the response through the Load Balancer")
                     } else {
-                        format!("Load Balancer forwards the request to a healthy {primary_name} instance")
+                        format!(
+                            "Load Balancer forwards the request to a healthy {primary_name} instance"
+                        )
                     },
                     reverse: is_reverse(&tr),
                 };
                 // Already rewritten (second run): the next/previous step is the LB hop.
-                let neighbour = if is_reverse(&tr) { idx.checked_sub(1) } else { Some(idx + 1) };
+                let neighbour = if is_reverse(&tr) {
+                    idx.checked_sub(1)
+                } else {
+                    Some(idx + 1)
+                };
                 let flows = d.flows().to_vec();
                 let already = neighbour
-                    .and_then(|n| flows.iter().find(|f| s(f, "/unique-id") == Some(&flow)).and_then(|f| f.pointer(&format!("/transitions/{n}"))))
+                    .and_then(|n| {
+                        flows
+                            .iter()
+                            .find(|f| s(f, "/unique-id") == Some(&flow))
+                            .and_then(|f| f.pointer(&format!("/transitions/{n}")))
+                    })
                     .is_some_and(|n| s(n, "/relationship-unique-id") == Some(&lb_to_primary));
                 if already {
                     continue;
                 }
-                let into = if is_reverse(&tr) { vec![hop, fwd] } else { vec![fwd, hop] };
+                let into = if is_reverse(&tr) {
+                    vec![hop, fwd]
+                } else {
+                    vec![fwd, hop]
+                };
                 // Positions shift as we insert; find the transition again by content.
                 let idx_now = d
                     .flows()
                     .iter()
                     .find(|f| s(f, "/unique-id") == Some(&flow))
-                    .and_then(|f| f.get("transitions")?.as_array()?.iter().position(|x| *x == tr))
+                    .and_then(|f| {
+                        f.get("transitions")?
+                            .as_array()?
+                            .iter()
+                            .position(|x| *x == tr)
+                    })
                     .unwrap_or(idx);
                 d.split_transition(&flow, idx_now, &into)?;
             }
         }
 
         // 9. HA metadata on each instance.
-        let group = format!("{t}-pool");
         for (i, name) in names.iter().enumerate() {
             d.set_metadata(
                 &Scope::Node(name.clone()),
@@ -296,7 +440,12 @@ impl AddLoadBalancer {
 
 /// The load balancer and new instances join every container of the target; the load balancer
 /// goes right before it, the instances right after.
-fn add_lb_membership(d: &mut Draft, primary: &str, lb: &str, names: &[String]) -> Result<(), OpError> {
+fn add_lb_membership(
+    d: &mut Draft,
+    primary: &str,
+    lb: &str,
+    names: &[String],
+) -> Result<(), OpError> {
     let others: Vec<String> = names.iter().filter(|n| *n != primary).cloned().collect();
     d.add_membership_like(primary, &others)?;
     let n = d.relationships().len();
@@ -304,18 +453,30 @@ fn add_lb_membership(d: &mut Draft, primary: &str, lb: &str, names: &[String]) -
         for kind in ["composed-of", "deployed-in"] {
             let ptr = format!("/relationship-type/{kind}/nodes");
             let has = |d: &Draft, id: &str| {
-                d.relationships()[i].pointer(&ptr).and_then(Value::as_array).is_some_and(|a| a.iter().any(|m| m.as_str() == Some(id)))
+                d.relationships()[i]
+                    .pointer(&ptr)
+                    .and_then(Value::as_array)
+                    .is_some_and(|a| a.iter().any(|m| m.as_str() == Some(id)))
             };
             if has(d, primary) && !has(d, lb) {
                 // Use add_membership_like from the primary, then move the LB before it.
-                let rid = s(&d.relationships()[i], "/unique-id").unwrap_or("").to_string();
+                let rid = s(&d.relationships()[i], "/unique-id")
+                    .unwrap_or("")
+                    .to_string();
                 let mut v = d.value.clone();
-                if let Some(list) = v["relationships"][i].pointer_mut(&ptr).and_then(Value::as_array_mut) {
-                    let pos = list.iter().position(|m| m.as_str() == Some(primary)).unwrap_or(0);
+                if let Some(list) = v["relationships"][i]
+                    .pointer_mut(&ptr)
+                    .and_then(Value::as_array_mut)
+                {
+                    let pos = list
+                        .iter()
+                        .position(|m| m.as_str() == Some(primary))
+                        .unwrap_or(0);
                     list.insert(pos, Value::from(lb));
                 }
                 d.value = v;
-                d.changes.push(format!("add {lb} to {kind} relationship {rid}"));
+                d.changes
+                    .push(format!("add {lb} to {kind} relationship {rid}"));
             }
         }
     }
@@ -323,19 +484,40 @@ fn add_lb_membership(d: &mut Draft, primary: &str, lb: &str, names: &[String]) -
 }
 
 fn move_node_after(d: &mut Draft, id: &str, after: &str) -> Result<(), OpError> {
-    let nodes = d.value.get_mut("nodes").and_then(Value::as_array_mut).ok_or_else(|| OpError::NoNode(id.into()))?;
-    let from = nodes.iter().position(|n| n.get("unique-id").and_then(Value::as_str) == Some(id)).ok_or_else(|| OpError::NoNode(id.into()))?;
+    let nodes = d
+        .value
+        .get_mut("nodes")
+        .and_then(Value::as_array_mut)
+        .ok_or_else(|| OpError::NoNode(id.into()))?;
+    let from = nodes
+        .iter()
+        .position(|n| n.get("unique-id").and_then(Value::as_str) == Some(id))
+        .ok_or_else(|| OpError::NoNode(id.into()))?;
     let node = nodes.remove(from);
-    let at = nodes.iter().position(|n| n.get("unique-id").and_then(Value::as_str) == Some(after)).map(|p| p + 1).unwrap_or(nodes.len());
+    let at = nodes
+        .iter()
+        .position(|n| n.get("unique-id").and_then(Value::as_str) == Some(after))
+        .map(|p| p + 1)
+        .unwrap_or(nodes.len());
     nodes.insert(at, node);
     Ok(())
 }
 
 fn move_node_before(d: &mut Draft, id: &str, before: &str) -> Result<(), OpError> {
-    let nodes = d.value.get_mut("nodes").and_then(Value::as_array_mut).ok_or_else(|| OpError::NoNode(id.into()))?;
-    let from = nodes.iter().position(|n| n.get("unique-id").and_then(Value::as_str) == Some(id)).ok_or_else(|| OpError::NoNode(id.into()))?;
+    let nodes = d
+        .value
+        .get_mut("nodes")
+        .and_then(Value::as_array_mut)
+        .ok_or_else(|| OpError::NoNode(id.into()))?;
+    let from = nodes
+        .iter()
+        .position(|n| n.get("unique-id").and_then(Value::as_str) == Some(id))
+        .ok_or_else(|| OpError::NoNode(id.into()))?;
     let node = nodes.remove(from);
-    let at = nodes.iter().position(|n| n.get("unique-id").and_then(Value::as_str) == Some(before)).unwrap_or(nodes.len());
+    let at = nodes
+        .iter()
+        .position(|n| n.get("unique-id").and_then(Value::as_str) == Some(before))
+        .unwrap_or(nodes.len());
     nodes.insert(at, node);
     Ok(())
 }

@@ -32,13 +32,24 @@ pub struct Decouple {
 
 impl Decouple {
     pub fn new(from: &str, to: &str) -> Self {
-        Decouple { from: from.into(), to: to.into(), broker: BrokerKind::Rabbitmq, broker_id: "message-broker".into(), queue_id: None, port: None, adr: None }
+        Decouple {
+            from: from.into(),
+            to: to.into(),
+            broker: BrokerKind::Rabbitmq,
+            broker_id: "message-broker".into(),
+            queue_id: None,
+            port: None,
+            adr: None,
+        }
     }
 
     /// Default queue id: the caller's id without a `-service`/`-svc` suffix, plus `-queue`.
     pub fn queue(&self) -> String {
         self.queue_id.clone().unwrap_or_else(|| {
-            let stem = self.from.trim_end_matches("-service").trim_end_matches("-svc");
+            let stem = self
+                .from
+                .trim_end_matches("-service")
+                .trim_end_matches("-svc");
             format!("{stem}-queue")
         })
     }
@@ -59,12 +70,21 @@ impl Decouple {
             BrokerKind::Kafka => ("Kafka", "TCP", 9092u16),
         };
         let port = self.port.unwrap_or(default_port);
-        let sync: Vec<String> =
-            connects(d).into_iter().filter(|(_, s2, d2)| s2 == from && d2 == to).map(|c| c.0).collect();
-        let publish_exists = connects(d).iter().any(|(_, s2, d2)| s2 == from && *d2 == queue);
-        let consume_exists = connects(d).iter().any(|(_, s2, d2)| *s2 == queue && d2 == to);
+        let sync: Vec<String> = connects(d)
+            .into_iter()
+            .filter(|(_, s2, d2)| s2 == from && d2 == to)
+            .map(|c| c.0)
+            .collect();
+        let publish_exists = connects(d)
+            .iter()
+            .any(|(_, s2, d2)| s2 == from && *d2 == queue);
+        let consume_exists = connects(d)
+            .iter()
+            .any(|(_, s2, d2)| *s2 == queue && d2 == to);
         if sync.is_empty() && !(publish_exists && consume_exists) {
-            return Err(OpError::Invalid(format!("there is no `connects` relationship from {from} to {to} to decouple")));
+            return Err(OpError::Invalid(format!(
+                "there is no `connects` relationship from {from} to {to} to decouple"
+            )));
         }
         for id in [broker, &queue] {
             if d.node(id).is_none() && d.id_taken(id) {
@@ -84,7 +104,10 @@ impl Decouple {
                 ("role", Value::from("broker")),
                 ("technology", Value::from(tech)),
                 ("message-format", Value::from("JSON")),
-                ("durability", Value::from("persistent messages with acknowledgments")),
+                (
+                    "durability",
+                    Value::from("persistent messages with acknowledgments"),
+                ),
             ]);
             adr_md(&mut md);
             let iface_id = d.fresh_id(&format!("{broker}-{}", protocol.to_ascii_lowercase()));
@@ -92,8 +115,14 @@ impl Decouple {
                 ("unique-id", Value::from(broker.as_str())),
                 ("node-type", Value::from("system")),
                 ("name", Value::from("Message Broker")),
-                ("description", Value::from(format!("{tech} message broker for asynchronous processing"))),
-                ("interfaces", json!([{"unique-id": iface_id, "protocol": protocol, "host": host, "port": port}])),
+                (
+                    "description",
+                    Value::from(format!("{tech} message broker for asynchronous processing")),
+                ),
+                (
+                    "interfaces",
+                    json!([{"unique-id": iface_id, "protocol": protocol, "host": host, "port": port}]),
+                ),
                 ("metadata", Value::Object(md)),
             ]);
             let node = ordered_like(d, "nodes", node);
@@ -111,14 +140,29 @@ impl Decouple {
                 ("unique-id", Value::from(queue.as_str())),
                 ("node-type", Value::from("message-queue")),
                 ("name", Value::from(title_case(&queue))),
-                ("description", Value::from(format!("Durable queue carrying messages from {} to {}", display_name(d, from), display_name(d, to)))),
-                ("interfaces", json!([{"unique-id": iface_id, "protocol": protocol, "host": host, "port": port, "queue-name": queue}])),
+                (
+                    "description",
+                    Value::from(format!(
+                        "Durable queue carrying messages from {} to {}",
+                        display_name(d, from),
+                        display_name(d, to)
+                    )),
+                ),
+                (
+                    "interfaces",
+                    json!([{"unique-id": iface_id, "protocol": protocol, "host": host, "port": port, "queue-name": queue}]),
+                ),
                 ("metadata", Value::Object(md)),
             ]);
             let node = ordered_like(d, "nodes", node);
             d.add_node(node)?;
         }
-        d.add_composition(broker, std::slice::from_ref(&queue), &format!("{broker}-composition"), &format!("{} hosts {}", display_name(d, broker), queue))?;
+        d.add_composition(
+            broker,
+            std::slice::from_ref(&queue),
+            &format!("{broker}-composition"),
+            &format!("{} hosts {}", display_name(d, broker), queue),
+        )?;
         // The broker lives where the caller lives (its composed-of / deployed-in containers).
         let from_containers: Vec<String> = d
             .relationships()
@@ -131,17 +175,26 @@ impl Decouple {
             .filter_map(|r| s(r, "/unique-id").map(str::to_string))
             .collect();
         for rid in from_containers {
-            let already = d
-                .relationships()
-                .iter()
-                .any(|r| r.pointer("/relationship-type/composed-of/nodes").and_then(Value::as_array).is_some_and(|a| a.iter().any(|m| m.as_str() == Some(broker))));
+            let already = d.relationships().iter().any(|r| {
+                r.pointer("/relationship-type/composed-of/nodes")
+                    .and_then(Value::as_array)
+                    .is_some_and(|a| a.iter().any(|m| m.as_str() == Some(broker)))
+            });
             if already {
                 break;
             }
-            let i = d.relationships().iter().position(|r| s(r, "/unique-id") == Some(&rid)).expect("exists");
-            if let Some(list) = d.value["relationships"][i].pointer_mut("/relationship-type/composed-of/nodes").and_then(Value::as_array_mut) {
+            let i = d
+                .relationships()
+                .iter()
+                .position(|r| s(r, "/unique-id") == Some(&rid))
+                .expect("exists");
+            if let Some(list) = d.value["relationships"][i]
+                .pointer_mut("/relationship-type/composed-of/nodes")
+                .and_then(Value::as_array_mut)
+            {
                 list.push(Value::from(broker.as_str()));
-                d.changes.push(format!("add {broker} to composed-of relationship {rid}"));
+                d.changes
+                    .push(format!("add {broker} to composed-of relationship {rid}"));
             }
         }
 
@@ -156,16 +209,31 @@ impl Decouple {
             None => (interface_ids(d, from), interface_ids(d, to)),
         };
         let after = sync.first().cloned();
-        let publish_id = match connects(d).into_iter().find(|(_, s2, d2)| s2 == from && *d2 == queue) {
+        let publish_id = match connects(d)
+            .into_iter()
+            .find(|(_, s2, d2)| s2 == from && *d2 == queue)
+        {
             Some(c) => c.0,
             None => {
                 let id = d.fresh_id(&format!("{from}-to-{queue}"));
-                let mut md = obj(vec![("interaction", Value::from("publish")), ("delivery-mode", Value::from("persistent"))]);
+                let mut md = obj(vec![
+                    ("interaction", Value::from("publish")),
+                    ("delivery-mode", Value::from("persistent")),
+                ]);
                 adr_md(&mut md);
                 let rel = obj(vec![
                     ("unique-id", Value::from(id.as_str())),
-                    ("description", Value::from(format!("{} publishes messages to {queue}", display_name(d, from)))),
-                    ("relationship-type", json!({"connects": {"source": endpoint(from, &src_ifaces), "destination": endpoint(&queue, &queue_ifaces)}})),
+                    (
+                        "description",
+                        Value::from(format!(
+                            "{} publishes messages to {queue}",
+                            display_name(d, from)
+                        )),
+                    ),
+                    (
+                        "relationship-type",
+                        json!({"connects": {"source": endpoint(from, &src_ifaces), "destination": endpoint(&queue, &queue_ifaces)}}),
+                    ),
                     ("protocol", Value::from(protocol)),
                     ("metadata", Value::Object(md)),
                 ]);
@@ -177,16 +245,31 @@ impl Decouple {
                 id
             }
         };
-        let consume_id = match connects(d).into_iter().find(|(_, s2, d2)| *s2 == queue && d2 == to) {
+        let consume_id = match connects(d)
+            .into_iter()
+            .find(|(_, s2, d2)| *s2 == queue && d2 == to)
+        {
             Some(c) => c.0,
             None => {
                 let id = d.fresh_id(&format!("{queue}-to-{to}"));
-                let mut md = obj(vec![("interaction", Value::from("consume")), ("acknowledgement", Value::from("manual-ack"))]);
+                let mut md = obj(vec![
+                    ("interaction", Value::from("consume")),
+                    ("acknowledgement", Value::from("manual-ack")),
+                ]);
                 adr_md(&mut md);
                 let rel = obj(vec![
                     ("unique-id", Value::from(id.as_str())),
-                    ("description", Value::from(format!("{} consumes messages from {queue}", display_name(d, to)))),
-                    ("relationship-type", json!({"connects": {"source": endpoint(&queue, &queue_ifaces), "destination": endpoint(to, &dst_ifaces)}})),
+                    (
+                        "description",
+                        Value::from(format!(
+                            "{} consumes messages from {queue}",
+                            display_name(d, to)
+                        )),
+                    ),
+                    (
+                        "relationship-type",
+                        json!({"connects": {"source": endpoint(&queue, &queue_ifaces), "destination": endpoint(to, &dst_ifaces)}}),
+                    ),
                     ("protocol", Value::from(protocol)),
                     ("metadata", Value::Object(md)),
                 ]);
@@ -201,14 +284,21 @@ impl Decouple {
         for rid in &sync {
             // Keep controls of the old call (e.g. a retry policy) on the publishing side.
             if let Some(ctrls) = d.relationship(rid).and_then(|r| r.get("controls")).cloned() {
-                let i = d.relationships().iter().position(|r| s(r, "/unique-id") == Some(&publish_id)).expect("added");
+                let i = d
+                    .relationships()
+                    .iter()
+                    .position(|r| s(r, "/unique-id") == Some(&publish_id))
+                    .expect("added");
                 if d.value["relationships"][i].get("controls").is_none() {
                     d.value["relationships"][i]["controls"] = ctrls;
-                    d.changes.push(format!("move controls of {rid} to {publish_id}"));
+                    d.changes
+                        .push(format!("move controls of {rid} to {publish_id}"));
                 }
             }
             loop {
-                let Some((flow, idx, tr)) = transitions_using(d, rid).into_iter().next() else { break };
+                let Some((flow, idx, tr)) = transitions_using(d, rid).into_iter().next() else {
+                    break;
+                };
                 if is_reverse(&tr) {
                     d.split_transition(&flow, idx, &[])?;
                     continue;
@@ -218,8 +308,21 @@ impl Decouple {
                     &flow,
                     idx,
                     &[
-                        NewTransition { relationship: publish_id.clone(), description: format!("{from_name} publishes the message to {queue} ({})", lower_first(&desc)), reverse: false },
-                        NewTransition { relationship: consume_id.clone(), description: format!("{to_name} consumes the message from {queue} asynchronously"), reverse: false },
+                        NewTransition {
+                            relationship: publish_id.clone(),
+                            description: format!(
+                                "{from_name} publishes the message to {queue} ({})",
+                                lower_first(&desc)
+                            ),
+                            reverse: false,
+                        },
+                        NewTransition {
+                            relationship: consume_id.clone(),
+                            description: format!(
+                                "{to_name} consumes the message from {queue} asynchronously"
+                            ),
+                            reverse: false,
+                        },
                     ],
                 )?;
             }
@@ -233,7 +336,13 @@ impl Decouple {
 }
 
 fn str_list(v: Option<&Value>) -> Vec<String> {
-    v.and_then(Value::as_array).map(|a| a.iter().filter_map(|x| x.as_str().map(str::to_string)).collect()).unwrap_or_default()
+    v.and_then(Value::as_array)
+        .map(|a| {
+            a.iter()
+                .filter_map(|x| x.as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 fn title_case(id: &str) -> String {
@@ -241,7 +350,9 @@ fn title_case(id: &str) -> String {
         .filter(|w| !w.is_empty())
         .map(|w| {
             let mut c = w.chars();
-            c.next().map(|f| f.to_uppercase().collect::<String>() + c.as_str()).unwrap_or_default()
+            c.next()
+                .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+                .unwrap_or_default()
         })
         .collect::<Vec<_>>()
         .join(" ")

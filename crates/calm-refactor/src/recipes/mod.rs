@@ -61,7 +61,9 @@ impl Recipe {
                 let target = w.required("target")?;
                 let names = w.list("names");
                 let instances = match w.take("instances") {
-                    Some(s) => s.parse().map_err(|_| OpError::Invalid(format!("--instances `{s}` is not a number")))?,
+                    Some(s) => s.parse().map_err(|_| {
+                        OpError::Invalid(format!("--instances `{s}` is not a number"))
+                    })?,
                     None if !names.is_empty() => names.len(),
                     None => 2,
                 };
@@ -76,13 +78,19 @@ impl Recipe {
             "replicate-database" => Recipe::ReplicateDatabase(ReplicateDatabase {
                 target: w.required("target")?,
                 replicas: match w.take("replicas") {
-                    Some(s) => s.parse().map_err(|_| OpError::Invalid(format!("--replicas `{s}` is not a number")))?,
+                    Some(s) => s.parse().map_err(|_| {
+                        OpError::Invalid(format!("--replicas `{s}` is not a number"))
+                    })?,
                     None => 1,
                 },
                 mode: match w.take("mode").as_deref() {
                     None | Some("async") => ReplicationMode::Async,
                     Some("sync") => ReplicationMode::Sync,
-                    Some(m) => return Err(OpError::Invalid(format!("--mode `{m}`: expected async or sync"))),
+                    Some(m) => {
+                        return Err(OpError::Invalid(format!(
+                            "--mode `{m}`: expected async or sync"
+                        )));
+                    }
                 },
                 primary_id: w.take("primary-id"),
                 cluster_id: w.take("cluster-id"),
@@ -93,12 +101,20 @@ impl Recipe {
                 broker: match w.take("broker").as_deref() {
                     None | Some("rabbitmq") => BrokerKind::Rabbitmq,
                     Some("kafka") => BrokerKind::Kafka,
-                    Some(b) => return Err(OpError::Invalid(format!("--broker `{b}`: expected rabbitmq or kafka"))),
+                    Some(b) => {
+                        return Err(OpError::Invalid(format!(
+                            "--broker `{b}`: expected rabbitmq or kafka"
+                        )));
+                    }
                 },
-                broker_id: w.take("broker-id").unwrap_or_else(|| "message-broker".into()),
+                broker_id: w
+                    .take("broker-id")
+                    .unwrap_or_else(|| "message-broker".into()),
                 queue_id: w.take("queue-id"),
                 port: match w.take("port") {
-                    Some(s) => Some(s.parse().map_err(|_| OpError::Invalid(format!("--port `{s}` is not a port number")))?),
+                    Some(s) => Some(s.parse().map_err(|_| {
+                        OpError::Invalid(format!("--port `{s}` is not a port number"))
+                    })?),
                     None => None,
                 },
                 adr: w.take("adr"),
@@ -115,8 +131,16 @@ impl Recipe {
                 },
             }),
             "rename" => {
-                let old = w.positional.first().cloned().ok_or_else(|| OpError::Invalid("rename needs OLD and NEW".into()))?;
-                let new = w.positional.get(1).cloned().ok_or_else(|| OpError::Invalid("rename needs OLD and NEW".into()))?;
+                let old = w
+                    .positional
+                    .first()
+                    .cloned()
+                    .ok_or_else(|| OpError::Invalid("rename needs OLD and NEW".into()))?;
+                let new = w
+                    .positional
+                    .get(1)
+                    .cloned()
+                    .ok_or_else(|| OpError::Invalid("rename needs OLD and NEW".into()))?;
                 w.positional.drain(..2);
                 Recipe::Rename(Rename { old, new })
             }
@@ -145,12 +169,17 @@ impl Words {
                 if let Some((k, v)) = k.split_once('=') {
                     flags.push((k.to_string(), v.to_string()));
                 } else {
-                    let v = args.get(i + 1).ok_or_else(|| OpError::Invalid(format!("--{k} needs a value")))?;
+                    let v = args
+                        .get(i + 1)
+                        .ok_or_else(|| OpError::Invalid(format!("--{k} needs a value")))?;
                     flags.push((k.to_string(), v.clone()));
                     i += 1;
                     // `--config a=1 b=2`: following words without `--` belong to --config.
                     if k == "config" {
-                        while let Some(next) = args.get(i + 1).filter(|n| !n.starts_with("--") && n.contains('=')) {
+                        while let Some(next) = args
+                            .get(i + 1)
+                            .filter(|n| !n.starts_with("--") && n.contains('='))
+                        {
                             flags.push((k.to_string(), next.clone()));
                             i += 1;
                         }
@@ -175,10 +204,16 @@ impl Words {
         out
     }
     fn list(&mut self, key: &str) -> Vec<String> {
-        self.all(key).iter().flat_map(|v| v.split(',')).map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect()
+        self.all(key)
+            .iter()
+            .flat_map(|v| v.split(','))
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())
+            .collect()
     }
     fn required(&mut self, key: &str) -> Result<String, OpError> {
-        self.take(key).ok_or_else(|| OpError::Invalid(format!("--{key} is required")))
+        self.take(key)
+            .ok_or_else(|| OpError::Invalid(format!("--{key} is required")))
     }
     fn finish(self) -> Result<(), OpError> {
         if let Some((k, _)) = self.flags.first() {
@@ -200,7 +235,11 @@ pub(crate) fn s<'a>(v: &'a Value, ptr: &str) -> Option<&'a str> {
 
 /// A node's display name, or its id.
 pub(crate) fn display_name(d: &Draft, id: &str) -> String {
-    d.node(id).and_then(|n| s(n, "/name")).filter(|n| !n.is_empty()).unwrap_or(id).to_string()
+    d.node(id)
+        .and_then(|n| s(n, "/name"))
+        .filter(|n| !n.is_empty())
+        .unwrap_or(id)
+        .to_string()
 }
 
 /// A node's interface ids, in order.
@@ -208,14 +247,37 @@ pub(crate) fn interface_ids(d: &Draft, id: &str) -> Vec<String> {
     d.node(id)
         .and_then(|n| n.get("interfaces"))
         .and_then(Value::as_array)
-        .map(|a| a.iter().filter_map(|i| s(i, "/unique-id").map(str::to_string)).collect())
+        .map(|a| {
+            a.iter()
+                .filter_map(|i| s(i, "/unique-id").map(str::to_string))
+                .collect()
+        })
         .unwrap_or_default()
 }
 
 /// The protocol of a node's first interface, when it is one CALM allows on relationships.
 pub(crate) fn interface_protocol(d: &Draft, id: &str) -> Option<String> {
-    let p = d.node(id)?.get("interfaces")?.as_array()?.first()?.get("protocol")?.as_str()?;
-    const ALLOWED: [&str; 12] = ["HTTP", "HTTPS", "FTP", "SFTP", "JDBC", "WebSocket", "SocketIO", "LDAP", "AMQP", "TLS", "mTLS", "TCP"];
+    let p = d
+        .node(id)?
+        .get("interfaces")?
+        .as_array()?
+        .first()?
+        .get("protocol")?
+        .as_str()?;
+    const ALLOWED: [&str; 12] = [
+        "HTTP",
+        "HTTPS",
+        "FTP",
+        "SFTP",
+        "JDBC",
+        "WebSocket",
+        "SocketIO",
+        "LDAP",
+        "AMQP",
+        "TLS",
+        "mTLS",
+        "TCP",
+    ];
     ALLOWED.contains(&p).then(|| p.to_string())
 }
 
@@ -249,7 +311,13 @@ pub(crate) fn transitions_using(d: &Draft, rel: &str) -> Vec<(String, usize, Val
     let mut out = Vec::new();
     for f in d.flows() {
         let fid = s(f, "/unique-id").unwrap_or("").to_string();
-        for (i, t) in f.get("transitions").and_then(Value::as_array).into_iter().flatten().enumerate() {
+        for (i, t) in f
+            .get("transitions")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .enumerate()
+        {
             if s(t, "/relationship-unique-id") == Some(rel) {
                 out.push((fid.clone(), i, t.clone()));
             }
@@ -274,7 +342,10 @@ pub(crate) fn ordered_like(d: &Draft, array: &str, value: serde_json::Map<String
         .value
         .get(array)
         .and_then(Value::as_array)
-        .and_then(|a| a.iter().max_by_key(|v| v.as_object().map(|o| o.len()).unwrap_or(0)))
+        .and_then(|a| {
+            a.iter()
+                .max_by_key(|v| v.as_object().map(|o| o.len()).unwrap_or(0))
+        })
         .and_then(Value::as_object)
         .map(|o| o.keys().cloned().collect())
         .unwrap_or_default();

@@ -41,14 +41,26 @@ pub struct ReplicateDatabase {
 fn is_read_step(desc: &str) -> bool {
     let d = desc.to_ascii_lowercase();
     let words: Vec<&str> = d.split(|c: char| !c.is_ascii_alphanumeric()).collect();
-    const READ: [&str; 10] = ["read", "reads", "query", "queries", "fetch", "fetches", "lookup", "select", "search", "list"];
-    const WRITE: [&str; 10] = ["write", "writes", "persist", "persists", "store", "stores", "save", "saves", "update", "insert"];
+    const READ: [&str; 10] = [
+        "read", "reads", "query", "queries", "fetch", "fetches", "lookup", "select", "search",
+        "list",
+    ];
+    const WRITE: [&str; 10] = [
+        "write", "writes", "persist", "persists", "store", "stores", "save", "saves", "update",
+        "insert",
+    ];
     words.iter().any(|w| READ.contains(w)) && !words.iter().any(|w| WRITE.contains(w))
 }
 
 impl ReplicateDatabase {
     pub fn new(target: &str) -> Self {
-        ReplicateDatabase { target: target.into(), replicas: 1, mode: ReplicationMode::Async, primary_id: None, cluster_id: None }
+        ReplicateDatabase {
+            target: target.into(),
+            replicas: 1,
+            mode: ReplicationMode::Async,
+            primary_id: None,
+            cluster_id: None,
+        }
     }
 
     pub fn apply(&self, d: &mut Draft) -> Result<(), OpError> {
@@ -56,12 +68,20 @@ impl ReplicateDatabase {
         if self.replicas == 0 {
             return Err(OpError::Invalid("--replicas must be at least 1".into()));
         }
-        let primary = self.primary_id.clone().unwrap_or_else(|| format!("{t}-primary"));
-        let cluster = self.cluster_id.clone().unwrap_or_else(|| format!("{t}-cluster"));
+        let primary = self
+            .primary_id
+            .clone()
+            .unwrap_or_else(|| format!("{t}-primary"));
+        let cluster = self
+            .cluster_id
+            .clone()
+            .unwrap_or_else(|| format!("{t}-cluster"));
         let replicas: Vec<String> = if self.replicas == 1 {
             vec![format!("{t}-replica")]
         } else {
-            (1..=self.replicas).map(|i| format!("{t}-replica-{i}")).collect()
+            (1..=self.replicas)
+                .map(|i| format!("{t}-replica-{i}"))
+                .collect()
         };
         let mode = self.mode.as_str();
         if d.node(t).is_none() && !(d.node(&primary).is_some() && d.node(&cluster).is_some()) {
@@ -70,7 +90,21 @@ impl ReplicateDatabase {
         if let Some(n) = d.node(t) {
             let ty = n.get("node-type").and_then(Value::as_str).unwrap_or("");
             if matches!(ty, "actor" | "webclient" | "ecosystem" | "network") {
-                return Err(OpError::Invalid(format!("`{t}` is a {ty}, not a data store")));
+                return Err(OpError::Invalid(format!(
+                    "`{t}` is a {ty}, not a data store"
+                )));
+            }
+        }
+        // An existing cluster node is only ours if it already groups the primary (second run).
+        if d.node(&cluster).is_some() {
+            let groups_primary = d.relationships().iter().any(|r| {
+                s(r, "/relationship-type/composed-of/container") == Some(cluster.as_str())
+                    && r.pointer("/relationship-type/composed-of/nodes")
+                        .and_then(Value::as_array)
+                        .is_some_and(|a| a.iter().any(|m| m.as_str() == Some(primary.as_str())))
+            });
+            if !groups_primary {
+                return Err(OpError::Taken(cluster.clone()));
             }
         }
         for id in std::iter::once(&cluster).chain(&replicas) {
@@ -78,7 +112,13 @@ impl ReplicateDatabase {
                 return Err(OpError::Taken(id.clone()));
             }
         }
-        let suffix = |name: &str| name.strip_prefix(t.as_str()).and_then(|s| s.strip_prefix('-')).filter(|s| !s.is_empty()).unwrap_or(name).to_string();
+        let suffix = |name: &str| {
+            name.strip_prefix(t.as_str())
+                .and_then(|s| s.strip_prefix('-'))
+                .filter(|s| !s.is_empty())
+                .unwrap_or(name)
+                .to_string()
+        };
 
         // 1. The database becomes the primary.
         if d.node(t).is_some() && primary != *t {
@@ -104,24 +144,49 @@ impl ReplicateDatabase {
                 let swap_from = format!("-{primary_sfx}-");
                 d.clone_node(&primary, r, |old| {
                     let swapped = old.replacen(&swap_from, &format!("-{rs}-"), 1);
-                    if swapped != old { swapped } else { derive_id(old, t, &rs, true) }
+                    if swapped != old {
+                        swapped
+                    } else {
+                        derive_id(old, t, &rs, true)
+                    }
                 })?;
                 // Replicas do not inherit the primary's controls (backups, failover are the
                 // cluster's business) nor its name.
-                let idx = d.nodes().iter().position(|n| n.get("unique-id").and_then(Value::as_str) == Some(r)).expect("cloned");
+                let idx = d
+                    .nodes()
+                    .iter()
+                    .position(|n| n.get("unique-id").and_then(Value::as_str) == Some(r))
+                    .expect("cloned");
                 let nodes = d.value["nodes"].as_array_mut().expect("nodes");
                 let node = nodes.remove(idx);
                 let mut node = node;
                 if let Some(o) = node.as_object_mut() {
                     o.remove("controls");
                     if o.contains_key("name") {
-                        o.insert("name".into(), Value::from(format!("{db_name} Replica{}", if replicas.len() > 1 { format!(" {}", rs.trim_start_matches("replica-")) } else { String::new() })));
+                        o.insert(
+                            "name".into(),
+                            Value::from(format!(
+                                "{db_name} Replica{}",
+                                if replicas.len() > 1 {
+                                    format!(" {}", rs.trim_start_matches("replica-"))
+                                } else {
+                                    String::new()
+                                }
+                            )),
+                        );
                     }
                     if o.contains_key("description") {
-                        o.insert("description".into(), Value::from(format!("Read-only {mode} replica of {primary}")));
+                        o.insert(
+                            "description".into(),
+                            Value::from(format!("Read-only {mode} replica of {primary}")),
+                        );
                     }
                 }
-                let at = nodes.iter().position(|n| n.get("unique-id").and_then(Value::as_str) == Some(prev.as_str())).map(|p| p + 1).unwrap_or(nodes.len());
+                let at = nodes
+                    .iter()
+                    .position(|n| n.get("unique-id").and_then(Value::as_str) == Some(prev.as_str()))
+                    .map(|p| p + 1)
+                    .unwrap_or(nodes.len());
                 nodes.insert(at, node);
             }
             prev = r.clone();
@@ -134,7 +199,14 @@ impl ReplicateDatabase {
                 ("role", Value::from("primary")),
                 ("access-mode", Value::from("read-write")),
                 ("replication-mode", Value::from(mode)),
-                ("replicates-to", if replicas.len() == 1 { Value::from(replicas[0].as_str()) } else { json!(replicas) }),
+                (
+                    "replicates-to",
+                    if replicas.len() == 1 {
+                        Value::from(replicas[0].as_str())
+                    } else {
+                        json!(replicas)
+                    },
+                ),
             ]),
         )?;
         for r in &replicas {
@@ -154,7 +226,11 @@ impl ReplicateDatabase {
         members.extend(replicas.iter().cloned());
         if d.node(&cluster).is_none() {
             let mut md = serde_json::Map::new();
-            if let Some(v) = d.node(&primary).and_then(|n| n.pointer("/metadata/database-type")).cloned() {
+            if let Some(v) = d
+                .node(&primary)
+                .and_then(|n| n.pointer("/metadata/database-type"))
+                .cloned()
+            {
                 md.insert("database-type".into(), v);
             }
             md.insert("topology".into(), Value::from("primary-replica"));
@@ -164,14 +240,24 @@ impl ReplicateDatabase {
                 ("unique-id", Value::from(cluster.as_str())),
                 ("node-type", Value::from("system")),
                 ("name", Value::from(format!("{db_name} Cluster"))),
-                ("description", Value::from(format!("{db_name} primary with {} {mode} read replica{}", replicas.len(), if replicas.len() == 1 { "" } else { "s" }))),
+                (
+                    "description",
+                    Value::from(format!(
+                        "{db_name} primary with {} {mode} read replica{}",
+                        replicas.len(),
+                        if replicas.len() == 1 { "" } else { "s" }
+                    )),
+                ),
                 ("metadata", Value::Object(md)),
             ]);
             let node = ordered_like(d, "nodes", node);
             d.add_node(node)?;
             let nodes = d.value["nodes"].as_array_mut().expect("nodes");
             let c = nodes.pop().expect("just added");
-            let at = nodes.iter().position(|n| n.get("unique-id").and_then(Value::as_str) == Some(primary.as_str())).unwrap_or(nodes.len());
+            let at = nodes
+                .iter()
+                .position(|n| n.get("unique-id").and_then(Value::as_str) == Some(primary.as_str()))
+                .unwrap_or(nodes.len());
             nodes.insert(at, c);
         }
         // The cluster takes the database's place in its containers.
@@ -188,7 +274,10 @@ impl ReplicateDatabase {
             .filter_map(|r| s(r, "/unique-id").map(str::to_string))
             .collect();
         for rid in &container_rels {
-            let is_composed = d.relationship(rid).and_then(|r| r.pointer("/relationship-type/composed-of")).is_some();
+            let is_composed = d
+                .relationship(rid)
+                .and_then(|r| r.pointer("/relationship-type/composed-of"))
+                .is_some();
             if is_composed {
                 d.retarget(rid, &primary, &cluster, None)?;
             }
@@ -196,7 +285,11 @@ impl ReplicateDatabase {
         // deployed-in: replicas are deployed where the primary is.
         let deployed: Vec<String> = container_rels
             .iter()
-            .filter(|rid| d.relationship(rid).and_then(|r| r.pointer("/relationship-type/deployed-in")).is_some())
+            .filter(|rid| {
+                d.relationship(rid)
+                    .and_then(|r| r.pointer("/relationship-type/deployed-in"))
+                    .is_some()
+            })
             .cloned()
             .collect();
         if !deployed.is_empty() {
@@ -206,7 +299,10 @@ impl ReplicateDatabase {
             &cluster,
             &members,
             &format!("{cluster}-composition"),
-            &format!("{db_name} Cluster is composed of the primary and its {mode} read replica{}", if replicas.len() == 1 { "" } else { "s" }),
+            &format!(
+                "{db_name} Cluster is composed of the primary and its {mode} read replica{}",
+                if replicas.len() == 1 { "" } else { "s" }
+            ),
         )?;
 
         // 5. Callers: writes to the primary, reads from each replica.
@@ -216,21 +312,32 @@ impl ReplicateDatabase {
             .map(|(rid, src, _)| (rid, src))
             .collect();
         for (rid, caller) in &callers {
-            d.set_metadata(&Scope::Relationship(rid.clone()), obj(vec![("access-mode", Value::from("read-write"))]))?;
+            d.set_metadata(
+                &Scope::Relationship(rid.clone()),
+                obj(vec![("access-mode", Value::from("read-write"))]),
+            )?;
             let rel = d.relationship(rid).cloned().unwrap_or(Value::Null);
             let mut after = rid.clone();
             let mut first_read: Option<String> = None;
             for r in &replicas {
-                let existing = connects(d).into_iter().find(|(_, s2, d2)| s2 == caller && d2 == r).map(|c| c.0);
+                let existing = connects(d)
+                    .into_iter()
+                    .find(|(_, s2, d2)| s2 == caller && d2 == r)
+                    .map(|c| c.0);
                 let read_id = match existing {
                     Some(x) => x,
                     None => {
                         let id = d.fresh_id(&derive_id(rid, t, &suffix(r), false));
                         let mut copy = rel.clone();
                         copy["unique-id"] = Value::from(id.as_str());
-                        copy["relationship-type"]["connects"]["destination"] = endpoint(r, &interface_ids(d, r));
+                        copy["relationship-type"]["connects"]["destination"] =
+                            endpoint(r, &interface_ids(d, r));
                         if copy.get("description").is_some() {
-                            copy["description"] = Value::from(format!("{} reads from {} (read-only queries)", display_name(d, caller), display_name(d, r)));
+                            copy["description"] = Value::from(format!(
+                                "{} reads from {} (read-only queries)",
+                                display_name(d, caller),
+                                display_name(d, r)
+                            ));
                         }
                         if let Some(o) = copy.as_object_mut() {
                             o.remove("controls");
