@@ -359,18 +359,23 @@ struct SchemaLookup<'a> {
 
 impl SchemaLookup<'_> {
     fn keyword_schema(&self, error: &ValidationError<'_>) -> Option<Value> {
-        let abs = error.absolute_keyword_location()?;
-        let abs = abs.as_str();
-        let (base, fragment) = abs.split_once('#').unwrap_or((abs, ""));
-        let doc: Value = if let Some(doc) = self.registry.get(base) {
-            (**doc).clone()
-        } else {
-            match self.target {
-                SchemaTarget::Value(v) | SchemaTarget::ValueAt(v, _) => v.clone(),
-                SchemaTarget::Url(_) => return None,
-            }
+        let target_doc = || match self.target {
+            SchemaTarget::Value(v) | SchemaTarget::ValueAt(v, _) => Some(v.clone()),
+            SchemaTarget::Url(u) => self.registry.get(u).map(|d| (**d).clone()),
         };
-        let pointer = percent_decode(fragment);
+        let (doc, pointer) = match error.absolute_keyword_location() {
+            Some(abs) => {
+                let abs = abs.as_str();
+                let (base, fragment) = abs.split_once('#').unwrap_or((abs, ""));
+                let doc = match self.registry.get(base) {
+                    Some(d) => (**d).clone(),
+                    None => target_doc()?,
+                };
+                (doc, percent_decode(fragment))
+            }
+            // No `$ref` was crossed: the keyword path is a pointer into the target itself.
+            None => (target_doc()?, error.schema_path().as_str().to_string()),
+        };
         doc.pointer(&pointer).cloned()
     }
 }
@@ -451,7 +456,19 @@ fn explain(
         ValidationErrorKind::OneOfMultipleValid { .. } => {
             let schema = lookup.keyword_schema(error);
             let branches: Vec<Value> = schema.as_ref().and_then(Value::as_array).cloned().unwrap_or_default();
-            if let (Some(keys), Some(obj)) = (required_only_keys(&branches), instance.as_object()) {
+            let keys = required_only_keys(&branches);
+            if let (Some(keys), false) = (&keys, instance.is_object()) {
+                // `required` does not apply to non-objects, so every alternative "matched".
+                push(
+                    out,
+                    format!(
+                        "must be an object with exactly one of {} (found {} {})",
+                        keys.iter().map(|k| format!("'{k}'")).collect::<Vec<_>>().join(", "),
+                        type_name(instance),
+                        short(instance)
+                    ),
+                );
+            } else if let (Some(keys), Some(obj)) = (keys, instance.as_object()) {
                 let present: Vec<String> =
                     keys.iter().filter(|k| obj.contains_key(k.as_str())).map(|k| format!("'{k}'")).collect();
                 push(
@@ -593,7 +610,10 @@ fn leaf_message(error: &ValidationError<'_>) -> String {
             let msg = error.to_string();
             // "<value> is not of type \"object\"" → our wording.
             let expected = msg.rsplit("is not of type ").next().unwrap_or("").replace('"', "");
-            format!("must be {expected} (found {})", type_name(instance))
+            match instance.as_ref() {
+                Value::Object(_) | Value::Array(_) => format!("must be {expected} (found {})", type_name(instance)),
+                _ => format!("must be {expected} (found {} {})", type_name(instance), short(instance)),
+            }
         }
         ValidationErrorKind::AdditionalProperties { unexpected } => format!(
             "must not have additional properties (unexpected: {})",
@@ -714,6 +734,16 @@ mod tests {
     }
 
     #[test]
+    fn relationship_type_as_a_string_says_what_shape_is_expected() {
+        let mut a = arch(json!({}));
+        a["relationships"][0]["relationship-type"] = json!("interacts");
+        let errors = check(CALM12, &a);
+        assert_eq!(errors.len(), 2, "{errors:?}");
+        assert_eq!(errors[0].message, "must be object (found string \"interacts\")");
+        assert!(errors[1].message.starts_with("must be an object with exactly one of 'deployed-in'"), "{}", errors[1].message);
+    }
+
+    #[test]
     fn interface_anyof_reports_closest_alternative() {
         let mut a = arch(json!({}));
         // Looks like an interface-definition (definition-url, config) but lacks unique-id:
@@ -798,6 +828,24 @@ mod tests {
         assert_eq!(errors.len(), 1, "{errors:?}");
         assert_eq!(errors[0].pointer, "/nodes/0/node-type");
         assert!(errors[0].message.contains("expected \"database\", found \"service\""), "{}", errors[0].message);
+    }
+
+    #[test]
+    fn pattern_anyof_picks_the_alternative_with_the_matching_unique_id() {
+        let alt = |id: &str, ty: &str| json!({"properties": {"unique-id": {"const": id}, "node-type": {"const": ty}}, "required": ["unique-id"]});
+        let pattern = json!({
+            "$schema": CALM12,
+            "properties": {"nodes": {"prefixItems": [
+                {"anyOf": [alt("x", "service"), alt("b", "system"), alt("y", "database")]}
+            ]}}
+        });
+        let mut a = arch(json!({}));
+        a["nodes"] = json!([{"unique-id": "b", "node-type": "database", "name": "B", "description": "b"}]);
+        let errors = validate_against(SchemaTarget::Value(&pattern), &a, Origin::Architecture, "a.json", &reg()).unwrap();
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!(errors[0].pointer, "/nodes/0/node-type");
+        assert!(errors[0].message.contains("expected \"system\", found \"database\""), "{}", errors[0].message);
+        assert!(errors[0].message.contains("closest of the 3 anyOf alternatives is #2 (unique-id 'b')"), "{}", errors[0].message);
     }
 
     #[test]
