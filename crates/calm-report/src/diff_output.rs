@@ -227,7 +227,7 @@ pub fn detail_text(d: &Detail) -> String {
 
 fn review_text(r: &ReviewDelta, out: &mut String) {
     let _ = writeln!(out, "\nFindings");
-    if r.introduced.is_empty() && r.resolved.is_empty() {
+    if r.introduced.is_empty() && r.resolved.is_empty() && r.escalated.is_empty() {
         out.push_str("  no finding introduced or resolved\n");
     }
     for f in &r.resolved {
@@ -272,7 +272,7 @@ pub fn availability_change(before: Option<f64>, after: Option<f64>, target: Opti
 
 fn review_markdown(r: &ReviewDelta, out: &mut String) {
     out.push_str("\n### Findings\n\n");
-    if r.introduced.is_empty() && r.resolved.is_empty() {
+    if r.introduced.is_empty() && r.resolved.is_empty() && r.escalated.is_empty() {
         out.push_str("No finding introduced or resolved.\n");
     } else {
         out.push_str("| Status | Severity | Finding | Title |\n|---|---|---|---|\n");
@@ -286,6 +286,17 @@ fn review_markdown(r: &ReviewDelta, out: &mut String) {
                     md_cell(&f.title)
                 );
             }
+        }
+        for e in &r.escalated {
+            let f = &e.finding;
+            let _ = writeln!(
+                out,
+                "| escalated | {} → {} | `{}` | {} |",
+                e.from.as_str(),
+                f.severity.as_str(),
+                md_code(&f.id),
+                md_cell(&f.title)
+            );
         }
     }
     if !r.flows.is_empty() {

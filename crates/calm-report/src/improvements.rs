@@ -472,9 +472,18 @@ pub fn improvements_report(
     let na_f: Vec<&Finding> = nrev.active().collect();
     let _ = writeln!(
         out,
-        "- Structure: {na} nodes added, {nr} removed, {nn} renamed; {rel_changed} relationship changes; {} flow transition changes; {} controls added.",
-        diff.in_section(Section::Transition).count(),
-        diff.count(Section::Control, Op::Added)
+        "- Structure: nodes {na} added, {nr} removed, {nn} renamed; {}; {}; {} added.",
+        plural(rel_changed, "relationship change", "relationship changes"),
+        plural(
+            diff.in_section(Section::Transition).count(),
+            "flow transition change",
+            "flow transition changes"
+        ),
+        plural(
+            diff.count(Section::Control, Op::Added),
+            "control",
+            "controls"
+        )
     );
     let _ = writeln!(
         out,
@@ -484,8 +493,8 @@ pub fn improvements_report(
     );
     let _ = writeln!(
         out,
-        "- This change resolves {} findings and introduces {}.\n",
-        delta.resolved.len(),
+        "- This change resolves {} and introduces {}.\n",
+        plural(delta.resolved.len(), "finding", "findings"),
         delta.introduced.len()
     );
 
@@ -818,7 +827,8 @@ pub fn improvements_report(
                 .collect();
             let _ = writeln!(
                 out,
-                "Plus {rest} lower-severity findings ({}); run `calm-advisor review {}` for all of them.\n",
+                "Plus {} ({}); run `calm-advisor review {}` for all of them.\n",
+                plural(rest, "lower-severity finding", "lower-severity findings"),
                 severity_counts(&low),
                 md_code(&new.label)
             );
@@ -859,6 +869,10 @@ pub fn improvements_report(
     }
     out.push_str("\n</details>\n");
     out
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 fn list_or_none(v: &[String]) -> String {

@@ -89,6 +89,13 @@ impl From<&Finding> for FindingSummary {
     }
 }
 
+/// A finding whose severity rose.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Escalation {
+    pub finding: FindingSummary,
+    pub from: Severity,
+}
+
 /// One flow's availability before and after.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct FlowAvailabilityChange {
@@ -104,38 +111,37 @@ pub struct FlowAvailabilityChange {
 pub struct ReviewDelta {
     pub introduced: Vec<FindingSummary>,
     pub resolved: Vec<FindingSummary>,
+    /// Findings present in both whose severity rose (the NEW finding, with the old severity).
+    pub escalated: Vec<Escalation>,
     pub flows: Vec<FlowAvailabilityChange>,
 }
 
-/// Identity of a finding across versions: rule plus the elements it is about, with OLD ids
-/// rewritten through the renames (the synthetic id embeds ids, so it changes on a rename).
+/// Identity of a finding across versions: its synthetic id (`rule@id[@id…][#variant]`, which
+/// the engine keeps stable under edits) with OLD element ids rewritten through the renames.
 pub fn finding_key(f: &Finding, renames: Option<&Renames>) -> String {
-    let mut parts: Vec<String> = Vec::new();
-    let mut nodes: Vec<String> = f
-        .nodes
-        .iter()
-        .map(|n| renames.map(|r| r.node(n)).unwrap_or(n).to_string())
-        .collect();
-    nodes.sort();
-    let mut rels: Vec<String> = f
-        .relationships
-        .iter()
-        .map(|n| renames.map(|r| r.relationship(n)).unwrap_or(n).to_string())
-        .collect();
-    rels.sort();
-    parts.push(f.rule.clone());
-    parts.push(nodes.join(","));
-    parts.push(rels.join(","));
-    if f.nodes.is_empty() && f.relationships.is_empty() {
-        let mut flows: Vec<String> = f
-            .flows
+    let Some(r) = renames else {
+        return f.id.clone();
+    };
+    let mut parts = f.id.split('@');
+    let mut out = parts.next().unwrap_or("").to_string();
+    for part in parts {
+        let (id, variant) = match part.split_once('#') {
+            Some((a, b)) => (a, Some(b)),
+            None => (part, None),
+        };
+        let mapped = [&r.nodes, &r.relationships, &r.flows, &r.interfaces]
             .iter()
-            .map(|n| renames.map(|r| r.flow(n)).unwrap_or(n).to_string())
-            .collect();
-        flows.sort();
-        parts.push(flows.join(","));
+            .find_map(|m| m.get(id))
+            .map(String::as_str)
+            .unwrap_or(id);
+        out.push('@');
+        out.push_str(mapped);
+        if let Some(v) = variant {
+            out.push('#');
+            out.push_str(v);
+        }
     }
-    parts.join("|")
+    out
 }
 
 /// Findings of OLD that NEW no longer has (resolved), and of NEW that OLD did not have.
@@ -155,6 +161,18 @@ pub fn compare_reviews(renames: &Renames, old: &Review, new: &Review) -> ReviewD
         .filter(|f| !old_keys.contains(&finding_key(f, None)))
         .map(FindingSummary::from)
         .collect();
+    let mut escalated = Vec::new();
+    for nf in new.active() {
+        let key = finding_key(nf, None);
+        if let Some(of) = old.active().find(|o| finding_key(o, Some(renames)) == key) {
+            if nf.severity > of.severity {
+                escalated.push(Escalation {
+                    finding: FindingSummary::from(nf),
+                    from: of.severity,
+                });
+            }
+        }
+    }
     let mut flows = Vec::new();
     for nf in &new.flows {
         let before = old.flows.iter().find(|o| renames.flow(&o.flow) == nf.flow);
@@ -180,6 +198,7 @@ pub fn compare_reviews(renames: &Renames, old: &Review, new: &Review) -> ReviewD
     ReviewDelta {
         introduced,
         resolved,
+        escalated,
         flows,
     }
 }

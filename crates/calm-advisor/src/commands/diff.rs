@@ -40,10 +40,15 @@ pub fn run(args: &DiffArgs) -> CmdResult {
         code = exit::FAILED;
     }
     if let Some(threshold) = args.fail_on_new.map(severity_of) {
+        // New findings, and findings whose severity rose to the threshold, both fail the gate.
         let introduced: Vec<_> = diff
             .review
             .iter()
-            .flat_map(|r| r.introduced.iter())
+            .flat_map(|r| {
+                r.introduced
+                    .iter()
+                    .chain(r.escalated.iter().map(|e| &e.finding))
+            })
             .filter(|f| f.severity >= threshold)
             .collect();
         if !introduced.is_empty() {
