@@ -154,6 +154,15 @@ pub fn component(ctx: &Context, n: usize) -> (f64, bool, String) {
         return (a, false, src);
     }
     let role = ctx.roles[n].role;
+    // A queue lives in its broker: the broker is the factor (counted through hosting_of).
+    if role == Role::Queue {
+        if let Some(b) = ctx.graph.parents[n]
+            .iter()
+            .find(|p| ctx.roles[**p].role == Role::Broker)
+        {
+            return (1.0, false, format!("inside broker {}", ctx.node_id(*b)));
+        }
+    }
     let key = if ctx.roles[n].external {
         "external"
     } else {

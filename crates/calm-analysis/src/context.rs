@@ -302,7 +302,7 @@ impl<'a> Context<'a> {
                 !matches!(self.roles[*n].role, Role::DataAsset)
                     || self.roles[*n].role.is_messaging()
             });
-            let closure = self.sync_closure(&request);
+            let closure = self.flow_closure(&request);
             let (criticality, source) = self.flow_criticality(fi);
             out.push(FlowInfo {
                 index: Some(fi),
@@ -399,6 +399,39 @@ impl<'a> Context<'a> {
                 required_closure: Vec::new(),
                 availability: FlowAvailability::default(),
             });
+        }
+        out
+    }
+
+    /// The flow's request nodes plus the synchronous dependencies the flow omits (§3.6 closure).
+    /// Routing nodes (load balancers, gateways, WAF, CDN) are not expanded: each request takes
+    /// one of their routes, and the flow's transitions already say which.
+    pub fn flow_closure(&self, request: &[usize]) -> Vec<usize> {
+        let mut seen = vec![false; self.model.nodes.len()];
+        let mut out: Vec<usize> = Vec::new();
+        for r in request {
+            if !seen[*r] {
+                seen[*r] = true;
+                out.push(*r);
+            }
+        }
+        let mut i = 0;
+        while i < out.len() {
+            let n = out[i];
+            i += 1;
+            if matches!(
+                self.roles[n].role,
+                Role::LoadBalancer | Role::Gateway | Role::Waf | Role::Cdn
+            ) {
+                continue;
+            }
+            for e in &self.graph.out[n] {
+                let e = &self.graph.edges[*e];
+                if matches!(e.mode, EdgeMode::Sync | EdgeMode::Publish) && !seen[e.destination] {
+                    seen[e.destination] = true;
+                    out.push(e.destination);
+                }
+            }
         }
         out
     }
@@ -616,7 +649,7 @@ impl FindingBuilder<'_, '_> {
         safety: &str,
         description: impl Into<String>,
     ) -> Self {
-        let file = "FILE";
+        let file = shell_word(self.ctx.doc.name());
         let command = format!(
             "calm-advisor fix {file} {recipe} {}",
             args.iter()

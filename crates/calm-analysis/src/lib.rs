@@ -11,13 +11,16 @@
 pub mod availability;
 pub mod blast;
 pub mod context;
+pub mod example;
 pub mod finding;
 pub mod graph;
 pub mod normalize;
+pub mod output;
 pub mod redundancy;
 pub mod review;
 pub mod roles;
 pub mod rules;
+pub mod simulate;
 pub mod spof;
 pub mod suppress;
 

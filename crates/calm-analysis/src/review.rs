@@ -50,6 +50,9 @@ pub struct Review {
     /// Defaults and limits that feed the numbers (printed with every output).
     pub assumptions: Value,
     pub node_count: usize,
+    pub relationship_count: usize,
+    /// Dialects the normaliser accepted (DOC-03 reports them).
+    pub dialect_notes: Vec<crate::normalize::DialectNote>,
 }
 
 impl Review {
@@ -169,6 +172,8 @@ pub fn review_context(ctx: &Context, opts: &ReviewOptions) -> Review {
         flows,
         assumptions: assumptions(ctx),
         node_count: ctx.model.nodes.len(),
+        relationship_count: ctx.model.relationships.len(),
+        dialect_notes: ctx.model.notes.clone(),
     }
 }
 

@@ -378,8 +378,19 @@ fn infer_one(
             return (role, format!("protocol {p}"), Confidence::Medium);
         }
     }
-    // 5. name tokens.
+    // 5. name tokens. A container named like a store or a cluster is the cluster around it.
     if let Some((role, w)) = by_name {
+        if container
+            && (role.is_datastore()
+                || role == Role::Cluster
+                || role.is_messaging() && role != Role::Broker)
+        {
+            return (
+                Role::Cluster,
+                format!("container named {w}"),
+                Confidence::Low,
+            );
+        }
         let fits = match nt {
             "data-asset" => matches!(
                 role,

@@ -95,7 +95,7 @@ impl Rule for CircularSyncDependency {
             flows.dedup();
             out.push(
                 ctx.finding(&META, &id_refs)
-                    .title(format!("synchronous cycle between {}", super::and_list(&ids)))
+                    .title(format!("Synchronous cycle between {}", super::and_list(&ids)))
                     .score(2, 3)
                     .confidence(crate::finding::Confidence::Medium)
                     .nodes(ids.clone())

@@ -110,7 +110,7 @@ impl Rule for MissingHealthCheck {
             let first = missing[0].clone();
             out.push(
                 ctx.finding(&META, &[&first])
-                    .title(format!("no health check declared for {}", super::and_list(&missing)))
+                    .title(format!("No health check declared for {}", super::and_list(&missing)))
                     .score(2, 3)
                     .confidence(crate::finding::Confidence::Medium)
                     .nodes(missing.clone())

@@ -96,7 +96,10 @@ impl Rule for SyncCallWithoutFailureHandling {
                 continue;
             }
             let (s, d) = (e.source, e.destination);
-            if ctx.roles[s].role.is_client_side() {
+            // Load balancers handle failed targets with health checks (RES-18), not retries.
+            if ctx.roles[s].role.is_client_side()
+                || ctx.roles[s].role == crate::roles::Role::LoadBalancer
+            {
                 continue;
             }
             let flows: Vec<usize> = ctx
