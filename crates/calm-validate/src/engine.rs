@@ -45,6 +45,11 @@ pub struct Config {
     /// The reference's basePath for relative control / detailed-architecture references that are
     /// not found beside the referring document (default: the working directory).
     pub base_dir: Option<PathBuf>,
+    /// Behave like the reference CLI where we deliberately differ (for conformance
+    /// measurements): relative references resolve against the base directory only, control
+    /// URLs that cannot be resolved offline are errors, and inputs on which the reference
+    /// crashes (an `options` relationship it cannot apply) are fatal.
+    pub reference_compat: bool,
 }
 
 /// A condition that stops validation without a report (exit code 2 in the CLI).
@@ -65,6 +70,9 @@ pub enum FatalError {
         column: usize,
         reason: String,
     },
+    /// Reference-compatibility mode only: an input on which the reference CLI crashes.
+    #[error("{file}: the reference CLI cannot validate this input ({reason}); reported as fatal because reference compatibility mode is on")]
+    ReferenceCrash { file: String, reason: String },
     /// A timeline needs a `$schema` to be validated against.
     #[error(
         "{file}: a timeline must have a $schema (e.g. \"https://calm.finos.org/release/1.2/meta/calm-timeline.json\") to be validated against"
@@ -186,7 +194,7 @@ impl Engine {
             (None, Some(b)) => b.clone(),
             (None, None) => PathBuf::from("."),
         };
-        Resolver::new(&self.registry, base)
+        Resolver::new(&self.registry, base).reference_compat(self.config.reference_compat)
     }
 
     /// Validate an architecture, against `pattern` when given (else its `$schema`).
@@ -360,6 +368,17 @@ impl Engine {
             (None, Some(url)) => Some(self.resolve_schema(resolver, doc, url)?),
             _ => None,
         };
+        if self.config.reference_compat {
+            let pattern_value = match (pattern, &schema_pattern) {
+                (Some(p), _) => Some(p.value.clone()),
+                (None, Some(SchemaRef::Url(u))) => self.registry.get(u).map(|v| (**v).clone()),
+                (None, Some(SchemaRef::File(v, _))) => Some((**v).clone()),
+                (None, None) => None,
+            };
+            if let Some(reason) = pattern_value.as_ref().and_then(|p| reference_crash(&doc.value, p)) {
+                return Err(FatalError::ReferenceCrash { file: doc.name().to_string(), reason });
+            }
+        }
         let doc_arc = Arc::new(doc.clone());
         ctx.documents
             .insert(doc.name().to_string(), doc_arc.clone());
@@ -467,13 +486,15 @@ impl Engine {
             }
         };
         // The reference skips controls and node details when the document has no `nodes` array.
-        if aborted || !doc.value.get("nodes").is_some_and(Value::is_array) {
+        if aborted || !calm_core_parses(&doc.value) {
+            log(&self.config, &format!("{}: controls and detailed architectures not checked (the document's nodes/relationships are malformed)", doc.name()));
             return Ok(mode);
         }
 
         // SEMANTIC: controls.
         let pattern_for_controls = pattern_value.as_ref().map(|(v, _)| v.as_ref());
-        for d in crate::controls::validate(doc, pattern_for_controls, resolver) {
+        let controls_options = crate::controls::ControlsOptions { reference_compat: self.config.reference_compat };
+        for d in crate::controls::validate_with(doc, pattern_for_controls, resolver, controls_options) {
             ctx.push(d);
         }
 
@@ -566,14 +587,18 @@ impl Engine {
                 },
                 None => None,
             };
-            if let Err(e) = self.architecture(
-                resolver,
-                &sub,
-                sub_pattern.as_ref(),
-                &shown_prefix,
-                visited,
-                ctx,
-            ) {
+            let mut result = self.architecture(resolver, &sub, sub_pattern.as_ref(), &shown_prefix, visited, ctx);
+            if let Err(FatalError::UnresolvedSchema { reason, .. }) = &result {
+                // The reference does not report a detailed architecture whose `$schema` cannot be
+                // loaded; we validate it on its own (rules and CALM core) instead of skipping it.
+                log(&self.config, &format!("{}: its $schema cannot be used ({reason}); validating it without a pattern", path.display()));
+                let mut plain = sub.clone();
+                if let Some(o) = plain.value.as_object_mut() {
+                    o.remove("$schema");
+                }
+                result = self.architecture(resolver, &plain, None, &shown_prefix, visited, ctx);
+            }
+            if let Err(e) = result {
                 ctx.prefix = prefix.to_string();
                 ctx.push(here(format!(
                     "Node '{}': detailed architecture {}: {e}",
@@ -585,6 +610,41 @@ impl Engine {
         }
         Ok(mode)
     }
+}
+
+/// Whether the reference's typed model (`CalmCore.fromSchema`) accepts the document. When it
+/// does not (no `nodes` array, or a relationship whose `relationship-type` is not an object of a
+/// known kind), the reference silently skips controls and detailed architectures; so do we, as
+/// the JSON-schema errors already say what is wrong.
+fn calm_core_parses(doc: &Value) -> bool {
+    if !doc.get("nodes").is_some_and(Value::is_array) {
+        return false;
+    }
+    let Some(rels) = doc.get("relationships").and_then(Value::as_array) else { return true };
+    rels.iter().all(|r| match r.get("relationship-type") {
+        Some(Value::Object(rt)) => {
+            ["interacts", "connects", "deployed-in", "composed-of", "options"].iter().any(|k| rt.contains_key(*k))
+        }
+        _ => false,
+    })
+}
+
+/// Inputs on which the reference CLI crashes while applying an architecture's `options` choices
+/// to its pattern: a pattern without `properties` ("reading 'nodes'"), or an empty `options`
+/// array ("reading 'description'"). Only used in reference-compatibility mode; normally these
+/// inputs are simply validated.
+fn reference_crash(architecture: &Value, pattern: &Value) -> Option<String> {
+    let rels = architecture.get("relationships")?.as_array()?;
+    for r in rels {
+        let Some(options) = r.pointer("/relationship-type/options").and_then(Value::as_array) else { continue };
+        if options.is_empty() {
+            return Some("an options relationship with no option chosen".into());
+        }
+        if pattern.get("properties").is_none() {
+            return Some("an options relationship, but the pattern has no properties to choose from".into());
+        }
+    }
+    None
 }
 
 /// A resolved `$schema`: a registered schema URL, or a schema read from a file.

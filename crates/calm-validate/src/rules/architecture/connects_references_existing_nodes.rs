@@ -29,6 +29,14 @@ fn check(doc: &Value) -> Vec<Hit> {
             continue;
         };
         for (step, end) in children(connects) {
+            // A string end (`"destination": "idp"`) is checked as the node id itself, as Spectral
+            // does when the target has no `node` field.
+            if let Some(id) = end.as_str().filter(|s| !s.is_empty() && !ids.contains(*s)) {
+                hits.push(Hit::new(
+                    ptr(&format!("/relationships/{i}/relationship-type/connects"), &[step]),
+                    format!("Relationship '{rel_id}': '{id}' is not the unique-id of any node (an end should be an object like {{\"node\": \"{id}\"}})."),
+                ));
+            }
             if let Some(id) = end
                 .get("node")
                 .and_then(Value::as_str)

@@ -1,6 +1,6 @@
 //! `architecture-nodes-must-be-referenced`: every node takes part in some relationship.
 
-use super::array;
+use super::items;
 use crate::diagnostic::Severity;
 use crate::rules::util::{descendants_named, strings_below};
 use crate::rules::{AppliesTo, Hit, Rule, RuleDocs};
@@ -26,9 +26,8 @@ fn check(doc: &Value) -> Vec<Hit> {
     for (_, rt) in descendants_named(doc, "relationship-type") {
         strings_below(rt, &mut referenced);
     }
-    array(doc, "nodes")
-        .iter()
-        .enumerate()
+    items(doc, "nodes")
+        .into_iter()
         .filter_map(|(i, n)| {
             let id = n.get("unique-id").and_then(Value::as_str)?;
             (!referenced.contains(id)).then(|| {

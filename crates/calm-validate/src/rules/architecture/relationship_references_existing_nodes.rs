@@ -26,6 +26,13 @@ fn check(doc: &Value) -> Vec<Hit> {
     let mut hits = Vec::new();
     for (i, rel_id, rt) in relationship_types(doc) {
         for (step, kind) in children(rt) {
+            // Spectral hands a string target to the function as is (the `field` is not applied).
+            if let Some(id) = kind.as_str().filter(|s| !s.is_empty() && !ids.contains(*s)) {
+                hits.push(Hit::new(
+                    ptr(&format!("/relationships/{i}/relationship-type"), &[step]),
+                    format!("Relationship '{rel_id}': '{id}' is not the unique-id of any node (expected an object with an actor or container)."),
+                ));
+            }
             for field in ["actor", "container"] {
                 if let Some(id) = kind
                     .get(field)
