@@ -906,6 +906,30 @@ mod tests {
     }
 
     #[test]
+    fn one_bad_schema_directory_file_does_not_hide_the_others() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("good.yaml"),
+            "$schema: https://json-schema.org/draft/2020-12/schema\n$id: https://example.com/good.json\ntype: object\nrequired: [owner]\n",
+        )
+        .unwrap();
+        std::fs::write(
+            dir.path().join("odd.json"),
+            r#"{"$schema": "https://example.com/unknown-meta", "$id": "https://example.com/odd.json", "type": "object"}"#,
+        )
+        .unwrap();
+        let mut r = reg();
+        r.add_directory(dir.path()).unwrap();
+        let errors = validate_against(SchemaTarget::Url("https://example.com/good.json"), &json!({}), Origin::Architecture, "a.json", &r).unwrap();
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert!(errors[0].message.contains("'owner'"));
+        // The embedded CALM schemas still work.
+        assert!(validate_against(SchemaTarget::Url(CALM12), &arch(json!({})), Origin::Architecture, "a.json", &r).unwrap().is_empty());
+        // The odd one reports a compile failure instead of panicking.
+        assert!(validate_against(SchemaTarget::Url("https://example.com/odd.json"), &json!({}), Origin::Architecture, "a.json", &r).is_err());
+    }
+
+    #[test]
     fn file_urls_round_trip() {
         let p = Path::new("/tmp/a b#c.json");
         assert_eq!(file_url_to_path(&path_to_file_url(p)).unwrap(), p);
