@@ -18,9 +18,9 @@
 //! restores the reference's error for conformance measurements.
 
 use crate::diagnostic::{Bucket, Diagnostic, Origin, Severity};
-use crate::json_schema::{validate_against, SchemaTarget};
+use crate::json_schema::{SchemaTarget, validate_against};
 use crate::resolve::{Resolved, Resolver, UnresolvedKind};
-use calm_model::{escape_token, Document};
+use calm_model::{Document, escape_token};
 use serde_json::Value;
 use std::path::Path;
 
@@ -38,7 +38,11 @@ pub struct ControlsOptions {
 
 /// Validate every control of `doc` (default options). `pattern` is the document `#/…`
 /// requirement URLs point into (the `-p` pattern, or the document at the architecture's `$schema`).
-pub fn validate(doc: &Document, pattern: Option<&Value>, resolver: &Resolver<'_>) -> Vec<Diagnostic> {
+pub fn validate(
+    doc: &Document,
+    pattern: Option<&Value>,
+    resolver: &Resolver<'_>,
+) -> Vec<Diagnostic> {
     validate_with(doc, pattern, resolver, ControlsOptions::default())
 }
 
@@ -60,11 +64,21 @@ pub fn validate_with(
             &file,
         ));
     }
-    let ctx = Ctx { pattern, resolver, options, file: &file, doc_path };
+    let ctx = Ctx {
+        pattern,
+        resolver,
+        options,
+        file: &file,
+        doc_path,
+    };
     for (base, controls) in control_blocks(&doc.value) {
-        let Some(controls) = controls.as_object() else { continue };
+        let Some(controls) = controls.as_object() else {
+            continue;
+        };
         for (control_id, control) in controls {
-            let Some(reqs) = control.get("requirements").and_then(Value::as_array) else { continue };
+            let Some(reqs) = control.get("requirements").and_then(Value::as_array) else {
+                continue;
+            };
             for (i, req) in reqs.iter().enumerate() {
                 let pointer = format!("{base}/{}/requirements/{i}", escape_token(control_id));
                 ctx.check_requirement(control_id, req, &pointer, &mut out);
@@ -113,7 +127,13 @@ fn has_legacy_naming(value: &Value) -> bool {
     false
 }
 
-fn diagnostic(code: &str, severity: Severity, message: String, pointer: String, file: &str) -> Diagnostic {
+fn diagnostic(
+    code: &str,
+    severity: Severity,
+    message: String,
+    pointer: String,
+    file: &str,
+) -> Diagnostic {
     Diagnostic {
         code: code.into(),
         severity,
@@ -145,7 +165,13 @@ struct Loaded {
 }
 
 impl Ctx<'_> {
-    fn check_requirement(&self, control_id: &str, req: &Value, pointer: &str, out: &mut Vec<Diagnostic>) {
+    fn check_requirement(
+        &self,
+        control_id: &str,
+        req: &Value,
+        pointer: &str,
+        out: &mut Vec<Diagnostic>,
+    ) {
         let Some(url) = req.get("requirement-url").and_then(Value::as_str) else {
             // Missing or legacy-named: the JSON Schema check reports the shape.
             return;
@@ -155,7 +181,10 @@ impl Ctx<'_> {
             None => return,
         };
         let config: Loaded = if let Some(c) = req.get("config") {
-            Loaded { value: std::sync::Arc::new(c.clone()), path: None }
+            Loaded {
+                value: std::sync::Arc::new(c.clone()),
+                path: None,
+            }
         } else if let Some(curl) = req.get("config-url").and_then(Value::as_str) {
             match self.load(curl, "config", control_id, pointer, out) {
                 Some(c) => c,
@@ -168,11 +197,20 @@ impl Ctx<'_> {
             Some(p) => SchemaTarget::ValueAt(&requirement.value, p),
             None => SchemaTarget::Value(&requirement.value),
         };
-        match validate_against(target, &config.value, Origin::Architecture, self.file, self.resolver.registry) {
+        match validate_against(
+            target,
+            &config.value,
+            Origin::Architecture,
+            self.file,
+            self.resolver.registry,
+        ) {
             Err(compile) => out.push(diagnostic(
                 CODE_VALIDATION,
                 Severity::Error,
-                format!("Requirement schema '{url}' of control '{control_id}' cannot be used: {}", compile.message),
+                format!(
+                    "Requirement schema '{url}' of control '{control_id}' cannot be used: {}",
+                    compile.message
+                ),
                 pointer.to_string(),
                 self.file,
             )),
@@ -181,7 +219,10 @@ impl Ctx<'_> {
                     let mut d = diagnostic(
                         CODE_VALIDATION,
                         Severity::Error,
-                        format!("config of control '{control_id}' does not meet requirement '{url}': {}", e.message),
+                        format!(
+                            "config of control '{control_id}' does not meet requirement '{url}': {}",
+                            e.message
+                        ),
                         format!("{pointer}{}", e.pointer),
                         self.file,
                     );
@@ -193,11 +234,21 @@ impl Ctx<'_> {
     }
 
     /// Load a requirement schema or config; on failure push the diagnostic and return None.
-    fn load(&self, reference: &str, what: &str, control_id: &str, pointer: &str, out: &mut Vec<Diagnostic>) -> Option<Loaded> {
+    fn load(
+        &self,
+        reference: &str,
+        what: &str,
+        control_id: &str,
+        pointer: &str,
+        out: &mut Vec<Diagnostic>,
+    ) -> Option<Loaded> {
         if let Some(fragment) = reference.strip_prefix('#') {
             let found = self.pattern.and_then(|p| p.pointer(fragment));
             return match found {
-                Some(v) => Some(Loaded { value: std::sync::Arc::new(v.clone()), path: None }),
+                Some(v) => Some(Loaded {
+                    value: std::sync::Arc::new(v.clone()),
+                    path: None,
+                }),
                 None => {
                     let why = if self.pattern.is_some() {
                         "the pattern has nothing at that pointer"
@@ -221,8 +272,13 @@ impl Ctx<'_> {
             self.resolver.resolve_document(reference, self.doc_path)
         };
         match resolved {
-            Resolved::Found(d) => Some(Loaded { value: d.value, path: d.path }),
-            Resolved::Unresolved(u) if u.kind == UnresolvedKind::RemoteOffline && !self.options.reference_compat => {
+            Resolved::Found(d) => Some(Loaded {
+                value: d.value,
+                path: d.path,
+            }),
+            Resolved::Unresolved(u)
+                if u.kind == UnresolvedKind::RemoteOffline && !self.options.reference_compat =>
+            {
                 out.push(diagnostic(
                     CODE_UNRESOLVED,
                     Severity::Warning,
@@ -314,7 +370,10 @@ mod tests {
         let resolver = Resolver::new(&reg, elsewhere.path());
         let d = doc(
             arch(
-                requirement("controls/tls.requirement.json", json!("controls/tls.config.json")),
+                requirement(
+                    "controls/tls.requirement.json",
+                    json!("controls/tls.config.json"),
+                ),
                 requirement("controls/tls.requirement.json", good_config()),
             ),
             dir.path(),
@@ -323,7 +382,10 @@ mod tests {
         assert_eq!(out.len(), 1, "{out:?}");
         assert_eq!(out[0].code, CODE_VALIDATION);
         assert_eq!(out[0].severity, Severity::Error);
-        assert_eq!(out[0].pointer, "/nodes/1/controls/security/requirements/0/min-version");
+        assert_eq!(
+            out[0].pointer,
+            "/nodes/1/controls/security/requirements/0/min-version"
+        );
         assert!(out[0].message.contains("\"1.3\""), "{}", out[0].message);
         assert!(out[0].file.ends_with("arch.json"));
     }
@@ -333,11 +395,24 @@ mod tests {
         let dir = setup();
         let reg = SchemaRegistry::embedded();
         let resolver = Resolver::new(&reg, dir.path());
-        let d = doc(arch(requirement("controls/tls.requirement.json", json!({"min-version": "1.2"})), json!({})), dir.path());
+        let d = doc(
+            arch(
+                requirement(
+                    "controls/tls.requirement.json",
+                    json!({"min-version": "1.2"}),
+                ),
+                json!({}),
+            ),
+            dir.path(),
+        );
         let out = validate(&d, None, &resolver);
         let pointers: Vec<&str> = out.iter().map(|d| d.pointer.as_str()).collect();
         assert_eq!(out.len(), 3, "{out:?}");
-        assert!(pointers.iter().all(|p| *p == "/nodes/1/controls/security/requirements/0"));
+        assert!(
+            pointers
+                .iter()
+                .all(|p| *p == "/nodes/1/controls/security/requirements/0")
+        );
         assert!(out.iter().any(|d| d.message.contains("'control-id'")));
     }
 
@@ -348,32 +423,62 @@ mod tests {
         let resolver = Resolver::new(&reg, dir.path());
         let d = doc(
             arch(
-                requirement("https://internal-policy.example.com/security/tls.json", good_config()),
-                requirement("controls/tls.requirement.json", json!("https://internal-policy.example.com/tls-config.json")),
+                requirement(
+                    "https://internal-policy.example.com/security/tls.json",
+                    good_config(),
+                ),
+                requirement(
+                    "controls/tls.requirement.json",
+                    json!("https://internal-policy.example.com/tls-config.json"),
+                ),
             ),
             dir.path(),
         );
         let out = validate(&d, None, &resolver);
         assert_eq!(out.len(), 2, "{out:?}");
-        assert!(out.iter().all(|d| d.code == CODE_UNRESOLVED && d.severity == Severity::Warning));
+        assert!(
+            out.iter()
+                .all(|d| d.code == CODE_UNRESOLVED && d.severity == Severity::Warning)
+        );
         assert_eq!(out[0].pointer, "/controls/tls/requirements/0");
         assert!(out[0].message.contains("config") && out[0].message.contains("not checked"));
         assert_eq!(out[1].pointer, "/nodes/1/controls/security/requirements/0");
-        let compat = validate_with(&d, None, &resolver, ControlsOptions { reference_compat: true });
+        let compat = validate_with(
+            &d,
+            None,
+            &resolver,
+            ControlsOptions {
+                reference_compat: true,
+            },
+        );
         assert_eq!(compat.len(), 2);
-        assert!(compat.iter().all(|d| d.code == CODE_VALIDATION && d.severity == Severity::Error));
-        assert!(compat[1].message.starts_with("Could not load requirement schema from 'https://internal-policy"));
+        assert!(
+            compat
+                .iter()
+                .all(|d| d.code == CODE_VALIDATION && d.severity == Severity::Error)
+        );
+        assert!(
+            compat[1]
+                .message
+                .starts_with("Could not load requirement schema from 'https://internal-policy")
+        );
     }
 
     #[test]
     fn missing_local_file_is_an_error_and_mapping_fixes_remote() {
         let dir = setup();
         let mut reg = SchemaRegistry::embedded();
-        reg.map_url("https://internal-policy.example.com/security/tls.json", dir.path().join("controls/tls.requirement.json"));
+        reg.map_url(
+            "https://internal-policy.example.com/security/tls.json",
+            dir.path().join("controls/tls.requirement.json"),
+        );
         let resolver = Resolver::new(&reg, dir.path());
         let d = doc(
             arch(
-                requirement("https://internal-policy.example.com/security/tls.json", good_config()),
+                requirement(
+                    "https://internal-policy.example.com/security/tls.json",
+                    good_config(),
+                ),
                 requirement("controls/missing.json", good_config()),
             ),
             dir.path(),
@@ -382,7 +487,11 @@ mod tests {
         assert_eq!(out.len(), 1, "{out:?}");
         assert_eq!(out[0].code, CODE_VALIDATION);
         assert_eq!(out[0].pointer, "/controls/tls/requirements/0");
-        assert!(out[0].message.contains("Could not load requirement schema from 'controls/missing.json'"));
+        assert!(
+            out[0]
+                .message
+                .contains("Could not load requirement schema from 'controls/missing.json'")
+        );
     }
 
     #[test]

@@ -11,7 +11,7 @@
 //! the alternative that came closest (and name it) instead of "not valid under any".
 
 use crate::diagnostic::{Bucket, Diagnostic, Origin, Severity};
-use crate::schemas::registry::{key_of, SchemaRegistry};
+use crate::schemas::registry::{SchemaRegistry, key_of};
 use jsonschema::error::ValidationErrorKind;
 use jsonschema::{Registry, Retrieve, Uri, ValidationError, Validator};
 use serde_json::Value;
@@ -118,7 +118,9 @@ pub(crate) fn path_to_file_url(path: &Path) -> String {
     let abs = if path.is_absolute() {
         path.to_path_buf()
     } else {
-        std::env::current_dir().map(|d| d.join(path)).unwrap_or_else(|_| path.to_path_buf())
+        std::env::current_dir()
+            .map(|d| d.join(path))
+            .unwrap_or_else(|_| path.to_path_buf())
     };
     let mut out = String::from("file://");
     for c in abs.to_string_lossy().chars() {
@@ -150,11 +152,17 @@ impl SchemaRegistry {
         if let Some(r) = &cache.registry {
             return r.clone();
         }
-        let entries: Vec<(String, Arc<Value>)> =
-            self.entries().map(|(k, v)| (k.to_string(), v.clone())).collect();
-        let retriever = OfflineRetriever { mappings: self.mappings_snapshot() };
+        let entries: Vec<(String, Arc<Value>)> = self
+            .entries()
+            .map(|(k, v)| (k.to_string(), v.clone()))
+            .collect();
+        let retriever = OfflineRetriever {
+            mappings: self.mappings_snapshot(),
+        };
         let all = Registry::new()
-            .retriever(OfflineRetriever { mappings: retriever.mappings.clone() })
+            .retriever(OfflineRetriever {
+                mappings: retriever.mappings.clone(),
+            })
             .extend(entries.iter().map(|(k, v)| (k.as_str(), v.clone())))
             .and_then(|b| b.prepare());
         let registry = match all {
@@ -166,7 +174,9 @@ impl SchemaRegistry {
                     .iter()
                     .filter(|(k, v)| {
                         Registry::new()
-                            .retriever(OfflineRetriever { mappings: retriever.mappings.clone() })
+                            .retriever(OfflineRetriever {
+                                mappings: retriever.mappings.clone(),
+                            })
                             .extend(
                                 entries
                                     .iter()
@@ -179,11 +189,15 @@ impl SchemaRegistry {
                     })
                     .collect();
                 Registry::new()
-                    .retriever(OfflineRetriever { mappings: retriever.mappings.clone() })
+                    .retriever(OfflineRetriever {
+                        mappings: retriever.mappings.clone(),
+                    })
                     .extend(good.into_iter().map(|(k, v)| (k.as_str(), v.clone())))
                     .and_then(|b| b.prepare())
                     .unwrap_or_else(|_| {
-                        Registry::new().prepare().expect("an empty registry always prepares")
+                        Registry::new()
+                            .prepare()
+                            .expect("an empty registry always prepares")
                     })
             }
         };
@@ -199,7 +213,13 @@ impl SchemaRegistry {
             SchemaTarget::Value(v) => format!("value:{v}"),
             SchemaTarget::ValueAt(v, p) => format!("value@{}:{v}", p.display()),
         };
-        if let Some(hit) = self.compiled.lock().unwrap_or_else(|e| e.into_inner()).validators.get(&key) {
+        if let Some(hit) = self
+            .compiled
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .validators
+            .get(&key)
+        {
             return hit.clone();
         }
         let result = self.compile_uncached(target).map(Arc::new);
@@ -215,7 +235,9 @@ impl SchemaRegistry {
         let registry = self.prepared();
         let mut options = jsonschema::options()
             .with_registry(&registry)
-            .with_retriever(OfflineRetriever { mappings: self.mappings_snapshot() })
+            .with_retriever(OfflineRetriever {
+                mappings: self.mappings_snapshot(),
+            })
             // ajv-formats asserts formats (e.g. `format: date` in timelines); so do we.
             .should_validate_formats(true);
         for vocab in self.vocabularies() {
@@ -243,7 +265,9 @@ impl SchemaRegistry {
                 v
             }
         };
-        options.build(schema).map_err(|e| CompileFailure { message: compile_message(&e) })
+        options.build(schema).map_err(|e| CompileFailure {
+            message: compile_message(&e),
+        })
     }
 
     fn mapped_urls(&self) -> Vec<&str> {
@@ -257,7 +281,11 @@ fn compile_message(e: &ValidationError<'_>) -> String {
         ValidationErrorKind::Referencing(r) => format!("cannot resolve a reference: {r}"),
         _ => e.to_string(),
     };
-    if path.is_empty() { format!("schema is invalid: {msg}") } else { format!("schema is invalid at {path}: {msg}") }
+    if path.is_empty() {
+        format!("schema is invalid: {msg}")
+    } else {
+        format!("schema is invalid at {path}: {msg}")
+    }
 }
 
 /// Validate `instance` against `target`. `Err` is a compile failure (as one `json-schema`
@@ -296,10 +324,19 @@ pub fn compile_pattern(
     if let Some(d) = unsupported_schema_dialect(pattern, file) {
         return vec![d];
     }
-    let meta = pattern.get("$schema").and_then(Value::as_str).unwrap_or(DRAFT_2020_12);
+    let meta = pattern
+        .get("$schema")
+        .and_then(Value::as_str)
+        .unwrap_or(DRAFT_2020_12);
     let mut out = Vec::new();
     if meta != DRAFT_2020_12 && key_of(meta) != DRAFT_2020_12 {
-        match validate_against(SchemaTarget::Url(meta), pattern, Origin::Pattern, file, registry) {
+        match validate_against(
+            SchemaTarget::Url(meta),
+            pattern,
+            Origin::Pattern,
+            file,
+            registry,
+        ) {
             Ok(errors) => out.extend(errors),
             Err(d) => return vec![d],
         }
@@ -412,7 +449,11 @@ fn explain(
     let instance = error.instance();
     match error.kind() {
         ValidationErrorKind::AnyOf { context } | ValidationErrorKind::OneOfNotValid { context } => {
-            let keyword = if matches!(error.kind(), ValidationErrorKind::AnyOf { .. }) { "anyOf" } else { "oneOf" };
+            let keyword = if matches!(error.kind(), ValidationErrorKind::AnyOf { .. }) {
+                "anyOf"
+            } else {
+                "oneOf"
+            };
             let schema = lookup.keyword_schema(error);
             let branches: Vec<Value> = schema
                 .as_ref()
@@ -426,23 +467,40 @@ fn explain(
                     out,
                     format!(
                         "must have exactly one of {} (found none)",
-                        keys.iter().map(|k| format!("'{k}'")).collect::<Vec<_>>().join(", ")
+                        keys.iter()
+                            .map(|k| format!("'{k}'"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
                     ),
                 );
                 return;
             }
             let Some(best) = closest_branch(context, pointer.as_str()) else {
-                push(out, format!("does not match any of the {keyword} alternatives"));
+                push(
+                    out,
+                    format!("does not match any of the {keyword} alternatives"),
+                );
                 return;
             };
             let label = branches.get(best).map(describe_branch).unwrap_or_default();
             let intro = if label.is_empty() {
-                format!("closest of the {} {keyword} alternatives is #{}", context.len(), best + 1)
+                format!(
+                    "closest of the {} {keyword} alternatives is #{}",
+                    context.len(),
+                    best + 1
+                )
             } else {
-                format!("closest of the {} {keyword} alternatives is #{} ({label})", context.len(), best + 1)
+                format!(
+                    "closest of the {} {keyword} alternatives is #{} ({label})",
+                    context.len(),
+                    best + 1
+                )
             };
             if depth >= MAX_EXPLAIN_DEPTH || context[best].is_empty() {
-                push(out, format!("does not match any of the {keyword} alternatives; {intro}"));
+                push(
+                    out,
+                    format!("does not match any of the {keyword} alternatives; {intro}"),
+                );
                 return;
             }
             let start = out.len();
@@ -455,7 +513,11 @@ fn explain(
         }
         ValidationErrorKind::OneOfMultipleValid { .. } => {
             let schema = lookup.keyword_schema(error);
-            let branches: Vec<Value> = schema.as_ref().and_then(Value::as_array).cloned().unwrap_or_default();
+            let branches: Vec<Value> = schema
+                .as_ref()
+                .and_then(Value::as_array)
+                .cloned()
+                .unwrap_or_default();
             let keys = required_only_keys(&branches);
             if let (Some(keys), false) = (&keys, instance.is_object()) {
                 // `required` does not apply to non-objects, so every alternative "matched".
@@ -463,24 +525,36 @@ fn explain(
                     out,
                     format!(
                         "must be an object with exactly one of {} (found {} {})",
-                        keys.iter().map(|k| format!("'{k}'")).collect::<Vec<_>>().join(", "),
+                        keys.iter()
+                            .map(|k| format!("'{k}'"))
+                            .collect::<Vec<_>>()
+                            .join(", "),
                         type_name(instance),
                         short(instance)
                     ),
                 );
             } else if let (Some(keys), Some(obj)) = (keys, instance.as_object()) {
-                let present: Vec<String> =
-                    keys.iter().filter(|k| obj.contains_key(k.as_str())).map(|k| format!("'{k}'")).collect();
+                let present: Vec<String> = keys
+                    .iter()
+                    .filter(|k| obj.contains_key(k.as_str()))
+                    .map(|k| format!("'{k}'"))
+                    .collect();
                 push(
                     out,
                     format!(
                         "has {}; exactly one of {} is allowed",
                         present.join(" and "),
-                        keys.iter().map(|k| format!("'{k}'")).collect::<Vec<_>>().join(", ")
+                        keys.iter()
+                            .map(|k| format!("'{k}'"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
                     ),
                 );
             } else {
-                push(out, "matches more than one oneOf alternative; exactly one is allowed".into());
+                push(
+                    out,
+                    "matches more than one oneOf alternative; exactly one is allowed".into(),
+                );
             }
         }
         _ => push(out, leaf_message(error)),
@@ -532,8 +606,18 @@ fn closest_branch(context: &[Vec<ValidationError<'static>>], at: &str) -> Option
                     && depth(e.instance_path().as_str()) == depth(at) + 1
                     && (e.instance_path().as_str().ends_with("/unique-id"))
             });
-            let deepest = errors.iter().map(|e| depth(e.instance_path().as_str())).max().unwrap_or(0);
-            (shallow_mismatch, discriminator_mismatch, usize::MAX - deepest, errors.len(), *i)
+            let deepest = errors
+                .iter()
+                .map(|e| depth(e.instance_path().as_str()))
+                .max()
+                .unwrap_or(0);
+            (
+                shallow_mismatch,
+                discriminator_mismatch,
+                usize::MAX - deepest,
+                errors.len(),
+                *i,
+            )
         })
         .map(|(i, _)| i)
 }
@@ -547,19 +631,36 @@ fn describe_branch(branch: &Value) -> String {
     if let Some(t) = branch.get("title").and_then(Value::as_str) {
         return t.to_string();
     }
-    if let Some(id) = branch.pointer("/properties/unique-id/const").and_then(Value::as_str) {
+    if let Some(id) = branch
+        .pointer("/properties/unique-id/const")
+        .and_then(Value::as_str)
+    {
         return format!("unique-id '{id}'");
     }
-    if let Some(rt) = branch.pointer("/properties/relationship-type/const").and_then(Value::as_object) {
+    if let Some(rt) = branch
+        .pointer("/properties/relationship-type/const")
+        .and_then(Value::as_object)
+    {
         if let Some(k) = rt.keys().next() {
             return format!("a '{k}' relationship");
         }
     }
-    if let Some([Value::String(k)]) = branch.get("required").and_then(Value::as_array).map(Vec::as_slice) {
+    if let Some([Value::String(k)]) = branch
+        .get("required")
+        .and_then(Value::as_array)
+        .map(Vec::as_slice)
+    {
         return format!("with '{k}'");
     }
     if let Some(t) = branch.get("type").and_then(Value::as_str) {
-        return format!("a{} {t}", if t.starts_with(['a', 'e', 'i', 'o', 'u']) { "n" } else { "" });
+        return format!(
+            "a{} {t}",
+            if t.starts_with(['a', 'e', 'i', 'o', 'u']) {
+                "n"
+            } else {
+                ""
+            }
+        );
     }
     String::new()
 }
@@ -591,37 +692,65 @@ fn leaf_message(error: &ValidationError<'_>) -> String {
     let instance = error.instance();
     match error.kind() {
         ValidationErrorKind::Required { property } => {
-            format!("must have required property {}", match property {
-                Value::String(s) => format!("'{s}'"),
-                other => other.to_string(),
-            })
+            format!(
+                "must have required property {}",
+                match property {
+                    Value::String(s) => format!("'{s}'"),
+                    other => other.to_string(),
+                }
+            )
         }
         ValidationErrorKind::Constant { expected_value } => {
-            format!("must be equal to constant (expected {}, found {})", short(expected_value), short(instance))
+            format!(
+                "must be equal to constant (expected {}, found {})",
+                short(expected_value),
+                short(instance)
+            )
         }
         ValidationErrorKind::Enum { options } => {
             let allowed = options
                 .as_array()
                 .map(|a| a.iter().map(short).collect::<Vec<_>>().join(", "))
                 .unwrap_or_else(|| short(options));
-            format!("must be equal to one of the allowed values (expected one of {allowed}; found {})", short(instance))
+            format!(
+                "must be equal to one of the allowed values (expected one of {allowed}; found {})",
+                short(instance)
+            )
         }
         ValidationErrorKind::Type { .. } => {
             let msg = error.to_string();
             // "<value> is not of type \"object\"" → our wording.
-            let expected = msg.rsplit("is not of type ").next().unwrap_or("").replace('"', "");
+            let expected = msg
+                .rsplit("is not of type ")
+                .next()
+                .unwrap_or("")
+                .replace('"', "");
             match instance.as_ref() {
-                Value::Object(_) | Value::Array(_) => format!("must be {expected} (found {})", type_name(instance)),
-                _ => format!("must be {expected} (found {} {})", type_name(instance), short(instance)),
+                Value::Object(_) | Value::Array(_) => {
+                    format!("must be {expected} (found {})", type_name(instance))
+                }
+                _ => format!(
+                    "must be {expected} (found {} {})",
+                    type_name(instance),
+                    short(instance)
+                ),
             }
         }
         ValidationErrorKind::AdditionalProperties { unexpected } => format!(
             "must not have additional properties (unexpected: {})",
-            unexpected.iter().map(|k| format!("'{k}'")).collect::<Vec<_>>().join(", ")
+            unexpected
+                .iter()
+                .map(|k| format!("'{k}'"))
+                .collect::<Vec<_>>()
+                .join(", ")
         ),
         ValidationErrorKind::UnevaluatedProperties { unexpected } => format!(
             "must not have unevaluated properties (unexpected: {})",
-            unexpected.iter().map(|k| format!("'{k}'")).collect::<Vec<_>>().join(", ")
+            unexpected
+                .iter()
+                .map(|k| format!("'{k}'"))
+                .collect::<Vec<_>>()
+                .join(", ")
         ),
         ValidationErrorKind::FalseSchema => {
             let at = error.instance_path().as_str();
@@ -641,11 +770,21 @@ fn leaf_message(error: &ValidationError<'_>) -> String {
             instance.as_array().map_or(0, Vec::len)
         ),
         ValidationErrorKind::MinProperties { limit } => {
-            format!("must have at least {limit} propert{}", if *limit == 1 { "y" } else { "ies" })
+            format!(
+                "must have at least {limit} propert{}",
+                if *limit == 1 { "y" } else { "ies" }
+            )
         }
-        ValidationErrorKind::Format { format } => format!("must be a valid {format} (found {})", short(instance)),
-        ValidationErrorKind::Pattern { pattern } => format!("must match pattern \"{pattern}\" (found {})", short(instance)),
-        ValidationErrorKind::PropertyNames { error } => format!("has an invalid property name: {}", leaf_message(error)),
+        ValidationErrorKind::Format { format } => {
+            format!("must be a valid {format} (found {})", short(instance))
+        }
+        ValidationErrorKind::Pattern { pattern } => format!(
+            "must match pattern \"{pattern}\" (found {})",
+            short(instance)
+        ),
+        ValidationErrorKind::PropertyNames { error } => {
+            format!("has an invalid property name: {}", leaf_message(error))
+        }
         _ => error.to_string(),
     }
 }
@@ -681,13 +820,23 @@ mod tests {
     const CALM12: &str = "https://calm.finos.org/release/1.2/meta/calm.json";
 
     fn check(url: &str, doc: &Value) -> Vec<Diagnostic> {
-        validate_against(SchemaTarget::Url(url), doc, Origin::Architecture, "a.json", &reg()).unwrap()
+        validate_against(
+            SchemaTarget::Url(url),
+            doc,
+            Origin::Architecture,
+            "a.json",
+            &reg(),
+        )
+        .unwrap()
     }
 
     #[test]
     fn valid_architecture_passes_every_version() {
         for v in crate::schemas::registry::EMBEDDED_VERSIONS {
-            if matches!(v, calm_model::CalmVersion::V1_0Rc1 | calm_model::CalmVersion::Draft2025_03) {
+            if matches!(
+                v,
+                calm_model::CalmVersion::V1_0Rc1 | calm_model::CalmVersion::Draft2025_03
+            ) {
                 continue;
             }
             let errors = check(&v.meta_url("calm.json"), &arch(json!({})));
@@ -702,8 +851,18 @@ mod tests {
         let errors = check(CALM12, &a);
         assert_eq!(errors.len(), 1, "{errors:?}");
         assert_eq!(errors[0].pointer, "/nodes/1");
-        assert!(errors[0].message.contains("'name'"), "{}", errors[0].message);
-        assert!(errors[0].schema_path.as_deref().unwrap().ends_with("/required"));
+        assert!(
+            errors[0].message.contains("'name'"),
+            "{}",
+            errors[0].message
+        );
+        assert!(
+            errors[0]
+                .schema_path
+                .as_deref()
+                .unwrap()
+                .ends_with("/required")
+        );
     }
 
     #[test]
@@ -713,8 +872,16 @@ mod tests {
         let errors = check(CALM12, &a);
         assert_eq!(errors.len(), 1, "{errors:?}");
         assert_eq!(errors[0].pointer, "/relationships/0/protocol");
-        assert!(errors[0].message.contains("\"HTTPS\""), "{}", errors[0].message);
-        assert!(errors[0].message.contains("\"gRPC\""), "{}", errors[0].message);
+        assert!(
+            errors[0].message.contains("\"HTTPS\""),
+            "{}",
+            errors[0].message
+        );
+        assert!(
+            errors[0].message.contains("\"gRPC\""),
+            "{}",
+            errors[0].message
+        );
     }
 
     #[test]
@@ -723,14 +890,22 @@ mod tests {
         a["relationships"][0]["relationship-type"] = json!({"linked": {}});
         let errors = check(CALM12, &a);
         assert_eq!(errors.len(), 1, "{errors:?}");
-        assert!(errors[0].message.contains("exactly one of 'deployed-in'"), "{}", errors[0].message);
+        assert!(
+            errors[0].message.contains("exactly one of 'deployed-in'"),
+            "{}",
+            errors[0].message
+        );
         a["relationships"][0]["relationship-type"] = json!({
             "connects": {"source": {"node": "a"}, "destination": {"node": "b"}},
             "interacts": {"actor": "a", "nodes": ["b"]}
         });
         let errors = check(CALM12, &a);
         assert_eq!(errors.len(), 1, "{errors:?}");
-        assert!(errors[0].message.contains("'interacts' and 'connects'"), "{}", errors[0].message);
+        assert!(
+            errors[0].message.contains("'interacts' and 'connects'"),
+            "{}",
+            errors[0].message
+        );
     }
 
     #[test]
@@ -739,8 +914,17 @@ mod tests {
         a["relationships"][0]["relationship-type"] = json!("interacts");
         let errors = check(CALM12, &a);
         assert_eq!(errors.len(), 2, "{errors:?}");
-        assert_eq!(errors[0].message, "must be object (found string \"interacts\")");
-        assert!(errors[1].message.starts_with("must be an object with exactly one of 'deployed-in'"), "{}", errors[1].message);
+        assert_eq!(
+            errors[0].message,
+            "must be object (found string \"interacts\")"
+        );
+        assert!(
+            errors[1]
+                .message
+                .starts_with("must be an object with exactly one of 'deployed-in'"),
+            "{}",
+            errors[1].message
+        );
     }
 
     #[test]
@@ -751,9 +935,19 @@ mod tests {
         a["nodes"][0]["interfaces"] = json!([{"definition-url": "x", "config": {}}]);
         let errors = check(CALM12, &a);
         assert!(!errors.is_empty());
-        assert!(errors.iter().all(|e| e.pointer.starts_with("/nodes/0/interfaces/0")), "{errors:?}");
+        assert!(
+            errors
+                .iter()
+                .all(|e| e.pointer.starts_with("/nodes/0/interfaces/0")),
+            "{errors:?}"
+        );
         assert!(errors[0].message.contains("'unique-id'"), "{errors:?}");
-        assert!(errors[0].message.contains("closest of the 2 anyOf alternatives"), "{errors:?}");
+        assert!(
+            errors[0]
+                .message
+                .contains("closest of the 2 anyOf alternatives"),
+            "{errors:?}"
+        );
     }
 
     #[test]
@@ -770,13 +964,26 @@ mod tests {
             "unique-id": "f", "name": "F", "description": "d",
             "transitions": [{"sequence-number": "one", "extra": true}]
         }]});
-        let v10 = check("https://calm.finos.org/release/1.0/meta/calm.json", &arch(flows.clone()));
+        let v10 = check(
+            "https://calm.finos.org/release/1.0/meta/calm.json",
+            &arch(flows.clone()),
+        );
         // Only the type of sequence-number is checked in 1.0.
         assert_eq!(v10.len(), 1, "{v10:?}");
         assert_eq!(v10[0].pointer, "/flows/0/transitions/0/sequence-number");
-        let v11 = check("https://calm.finos.org/release/1.1/meta/calm.json", &arch(flows));
-        assert!(v11.iter().any(|e| e.message.contains("'relationship-unique-id'")), "{v11:?}");
-        assert!(v11.iter().any(|e| e.message.contains("'description'")), "{v11:?}");
+        let v11 = check(
+            "https://calm.finos.org/release/1.1/meta/calm.json",
+            &arch(flows),
+        );
+        assert!(
+            v11.iter()
+                .any(|e| e.message.contains("'relationship-unique-id'")),
+            "{v11:?}"
+        );
+        assert!(
+            v11.iter().any(|e| e.message.contains("'description'")),
+            "{v11:?}"
+        );
     }
 
     #[test]
@@ -788,7 +995,10 @@ mod tests {
                 "valid-from": "2024-13-45", "interfaces": [], "details": {}
             }]
         });
-        let errors = check("https://calm.finos.org/release/1.2/meta/calm-timeline.json", &t);
+        let errors = check(
+            "https://calm.finos.org/release/1.2/meta/calm-timeline.json",
+            &t,
+        );
         let pointers: Vec<&str> = errors.iter().map(|e| e.pointer.as_str()).collect();
         assert!(pointers.contains(&"/moments/0/node-type"), "{errors:?}");
         assert!(pointers.contains(&"/moments/0/valid-from"), "{errors:?}");
@@ -798,7 +1008,10 @@ mod tests {
     #[test]
     fn fragment_urls_and_unknown_urls() {
         let node = json!({"unique-id": "a", "node-type": "x", "name": "n"});
-        let errs = check("https://calm.finos.org/release/1.2/meta/core.json#/defs/node", &node);
+        let errs = check(
+            "https://calm.finos.org/release/1.2/meta/core.json#/defs/node",
+            &node,
+        );
         assert_eq!(errs.len(), 1);
         let e = validate_against(
             SchemaTarget::Url("https://example.com/nope.json"),
@@ -824,10 +1037,23 @@ mod tests {
                 ]}
             }
         });
-        let errors = validate_against(SchemaTarget::Value(&pattern), &arch(json!({})), Origin::Architecture, "a.json", &reg()).unwrap();
+        let errors = validate_against(
+            SchemaTarget::Value(&pattern),
+            &arch(json!({})),
+            Origin::Architecture,
+            "a.json",
+            &reg(),
+        )
+        .unwrap();
         assert_eq!(errors.len(), 1, "{errors:?}");
         assert_eq!(errors[0].pointer, "/nodes/0/node-type");
-        assert!(errors[0].message.contains("expected \"database\", found \"service\""), "{}", errors[0].message);
+        assert!(
+            errors[0]
+                .message
+                .contains("expected \"database\", found \"service\""),
+            "{}",
+            errors[0].message
+        );
     }
 
     #[test]
@@ -840,24 +1066,48 @@ mod tests {
             ]}}
         });
         let mut a = arch(json!({}));
-        a["nodes"] = json!([{"unique-id": "b", "node-type": "database", "name": "B", "description": "b"}]);
-        let errors = validate_against(SchemaTarget::Value(&pattern), &a, Origin::Architecture, "a.json", &reg()).unwrap();
+        a["nodes"] =
+            json!([{"unique-id": "b", "node-type": "database", "name": "B", "description": "b"}]);
+        let errors = validate_against(
+            SchemaTarget::Value(&pattern),
+            &a,
+            Origin::Architecture,
+            "a.json",
+            &reg(),
+        )
+        .unwrap();
         assert_eq!(errors.len(), 1, "{errors:?}");
         assert_eq!(errors[0].pointer, "/nodes/0/node-type");
-        assert!(errors[0].message.contains("expected \"system\", found \"database\""), "{}", errors[0].message);
-        assert!(errors[0].message.contains("closest of the 3 anyOf alternatives is #2 (unique-id 'b')"), "{}", errors[0].message);
+        assert!(
+            errors[0]
+                .message
+                .contains("expected \"system\", found \"database\""),
+            "{}",
+            errors[0].message
+        );
+        assert!(
+            errors[0]
+                .message
+                .contains("closest of the 3 anyOf alternatives is #2 (unique-id 'b')"),
+            "{}",
+            errors[0].message
+        );
     }
 
     #[test]
     fn compile_pattern_checks_dialect_and_meta_schema() {
         let r = reg();
-        let draft7 = json!({"$schema": "http://json-schema.org/draft-07/schema#", "type": "object"});
+        let draft7 =
+            json!({"$schema": "http://json-schema.org/draft-07/schema#", "type": "object"});
         let d = compile_pattern(&draft7, None, "p.json", &r);
         assert_eq!(d.len(), 1);
-        assert!(d[0].message.starts_with("Attempted to load standard JSON Schema with ID http://json-schema.org/draft-07/schema."));
+        assert!(d[0].message.starts_with(
+            "Attempted to load standard JSON Schema with ID http://json-schema.org/draft-07/schema."
+        ));
         let good = json!({"$schema": CALM12, "type": "object", "properties": {"nodes": {"type": "array"}, "relationships": {"type": "array"}}});
         assert!(compile_pattern(&good, None, "p.json", &r).is_empty());
-        let bad = json!({"$schema": CALM12, "type": "object", "properties": {"nodes": {"type": "list"}}});
+        let bad =
+            json!({"$schema": CALM12, "type": "object", "properties": {"nodes": {"type": "list"}}});
         assert!(!compile_pattern(&bad, None, "p.json", &r).is_empty());
         let array_subschema = json!({"$schema": CALM12, "properties": {"required": ["a"]}});
         assert!(!compile_pattern(&array_subschema, None, "p.json", &r).is_empty());
@@ -893,7 +1143,11 @@ mod tests {
     #[test]
     fn mapped_urls_resolve_and_others_fail_offline() {
         let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("std.json"), r#"{"type":"object","required":["owner"]}"#).unwrap();
+        std::fs::write(
+            dir.path().join("std.json"),
+            r#"{"type":"object","required":["owner"]}"#,
+        )
+        .unwrap();
         let pattern = json!({"$schema": DRAFT_2020_12, "$id": "https://example.com/p.json",
             "properties": {"nodes": {"items": {"$ref": "https://example.com/std.json"}}}});
         let r = reg();
@@ -901,7 +1155,14 @@ mod tests {
         let mut r = reg();
         r.map_url("https://example.com/std.json", dir.path().join("std.json"));
         assert!(compile_pattern(&pattern, None, "p.json", &r).is_empty());
-        let errors = validate_against(SchemaTarget::Value(&pattern), &arch(json!({})), Origin::Architecture, "a.json", &r).unwrap();
+        let errors = validate_against(
+            SchemaTarget::Value(&pattern),
+            &arch(json!({})),
+            Origin::Architecture,
+            "a.json",
+            &r,
+        )
+        .unwrap();
         assert_eq!(errors.len(), 2);
     }
 
@@ -920,13 +1181,39 @@ mod tests {
         .unwrap();
         let mut r = reg();
         r.add_directory(dir.path()).unwrap();
-        let errors = validate_against(SchemaTarget::Url("https://example.com/good.json"), &json!({}), Origin::Architecture, "a.json", &r).unwrap();
+        let errors = validate_against(
+            SchemaTarget::Url("https://example.com/good.json"),
+            &json!({}),
+            Origin::Architecture,
+            "a.json",
+            &r,
+        )
+        .unwrap();
         assert_eq!(errors.len(), 1, "{errors:?}");
         assert!(errors[0].message.contains("'owner'"));
         // The embedded CALM schemas still work.
-        assert!(validate_against(SchemaTarget::Url(CALM12), &arch(json!({})), Origin::Architecture, "a.json", &r).unwrap().is_empty());
+        assert!(
+            validate_against(
+                SchemaTarget::Url(CALM12),
+                &arch(json!({})),
+                Origin::Architecture,
+                "a.json",
+                &r
+            )
+            .unwrap()
+            .is_empty()
+        );
         // The odd one reports a compile failure instead of panicking.
-        assert!(validate_against(SchemaTarget::Url("https://example.com/odd.json"), &json!({}), Origin::Architecture, "a.json", &r).is_err());
+        assert!(
+            validate_against(
+                SchemaTarget::Url("https://example.com/odd.json"),
+                &json!({}),
+                Origin::Architecture,
+                "a.json",
+                &r
+            )
+            .is_err()
+        );
     }
 
     #[test]

@@ -30,7 +30,12 @@ pub struct Choice {
 pub fn choices(architecture: &Value) -> Vec<Choice> {
     let strings = |v: Option<&Value>| -> Vec<String> {
         v.and_then(Value::as_array)
-            .map(|a| a.iter().filter_map(Value::as_str).map(str::to_string).collect())
+            .map(|a| {
+                a.iter()
+                    .filter_map(Value::as_str)
+                    .map(str::to_string)
+                    .collect()
+            })
             .unwrap_or_default()
     };
     architecture
@@ -38,9 +43,17 @@ pub fn choices(architecture: &Value) -> Vec<Choice> {
         .and_then(Value::as_array)
         .map(|rels| {
             rels.iter()
-                .filter_map(|r| r.get("relationship-type")?.get("options")?.as_array()?.first())
+                .filter_map(|r| {
+                    r.get("relationship-type")?
+                        .get("options")?
+                        .as_array()?
+                        .first()
+                })
                 .map(|chosen| Choice {
-                    description: chosen.get("description").and_then(Value::as_str).map(str::to_string),
+                    description: chosen
+                        .get("description")
+                        .and_then(Value::as_str)
+                        .map(str::to_string),
                     nodes: strings(chosen.get("nodes")),
                     relationships: strings(chosen.get("relationships")),
                 })
@@ -57,10 +70,18 @@ pub fn apply(pattern: &Value, architecture: &Value) -> Value {
     if chosen.is_empty() {
         return out;
     }
-    let node_ids: BTreeSet<&str> = chosen.iter().flat_map(|c| c.nodes.iter().map(String::as_str)).collect();
-    let rel_ids: BTreeSet<&str> =
-        chosen.iter().flat_map(|c| c.relationships.iter().map(String::as_str)).collect();
-    let descriptions: BTreeSet<&str> = chosen.iter().filter_map(|c| c.description.as_deref()).collect();
+    let node_ids: BTreeSet<&str> = chosen
+        .iter()
+        .flat_map(|c| c.nodes.iter().map(String::as_str))
+        .collect();
+    let rel_ids: BTreeSet<&str> = chosen
+        .iter()
+        .flat_map(|c| c.relationships.iter().map(String::as_str))
+        .collect();
+    let descriptions: BTreeSet<&str> = chosen
+        .iter()
+        .filter_map(|c| c.description.as_deref())
+        .collect();
 
     if let Some(items) = out.pointer_mut("/properties/nodes/prefixItems") {
         flatten_blocks(items, &|alt: &Value| has_chosen_id(alt, &node_ids));
@@ -69,7 +90,9 @@ pub fn apply(pattern: &Value, architecture: &Value) -> Value {
         flatten_blocks(items, &|alt: &Value| has_chosen_id(alt, &rel_ids));
         if let Some(rels) = items.as_array_mut() {
             for rel in rels {
-                if let Some(decisions) = rel.pointer_mut("/properties/relationship-type/properties/options/prefixItems") {
+                if let Some(decisions) =
+                    rel.pointer_mut("/properties/relationship-type/properties/options/prefixItems")
+                {
                     flatten_blocks(decisions, &|alt: &Value| {
                         alt.pointer("/properties/description/const")
                             .and_then(Value::as_str)
@@ -141,16 +164,31 @@ mod tests {
 
     #[test]
     fn selects_chosen_nodes_and_decision() {
-        let out = apply(&pattern(), &arch(json!({"description": "B", "nodes": ["db-b"], "relationships": []})));
-        assert_eq!(out["properties"]["nodes"]["prefixItems"], json!([node("app"), node("db-b")]));
+        let out = apply(
+            &pattern(),
+            &arch(json!({"description": "B", "nodes": ["db-b"], "relationships": []})),
+        );
+        assert_eq!(
+            out["properties"]["nodes"]["prefixItems"],
+            json!([node("app"), node("db-b")])
+        );
         let decisions = &out.pointer("/properties/relationships/prefixItems/0/properties/relationship-type/properties/options/prefixItems").unwrap();
         assert_eq!(**decisions, json!([decision("B", &["db-b"])]));
     }
 
     #[test]
     fn both_alternatives_when_both_chosen() {
-        let out = apply(&pattern(), &arch(json!({"description": "Both", "nodes": ["db-a", "db-b"], "relationships": []})));
-        assert_eq!(out["properties"]["nodes"]["prefixItems"].as_array().unwrap().len(), 3);
+        let out = apply(
+            &pattern(),
+            &arch(json!({"description": "Both", "nodes": ["db-a", "db-b"], "relationships": []})),
+        );
+        assert_eq!(
+            out["properties"]["nodes"]["prefixItems"]
+                .as_array()
+                .unwrap()
+                .len(),
+            3
+        );
     }
 
     #[test]
@@ -163,8 +201,14 @@ mod tests {
         // A choice without description/nodes, and a pattern without prefixItems.
         let odd = arch(json!({}));
         let out = apply(&p, &odd);
-        assert_eq!(out["properties"]["nodes"]["prefixItems"], json!([node("app")]));
-        assert_eq!(apply(&json!({"type": "object"}), &odd), json!({"type": "object"}));
+        assert_eq!(
+            out["properties"]["nodes"]["prefixItems"],
+            json!([node("app")])
+        );
+        assert_eq!(
+            apply(&json!({"type": "object"}), &odd),
+            json!({"type": "object"})
+        );
         assert_eq!(apply(&json!([1, 2]), &odd), json!([1, 2]));
     }
 }

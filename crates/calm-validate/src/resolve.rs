@@ -14,7 +14,7 @@
 //! fetch. [`Resolver::reference_compat`] switches step 4 to the reference's behaviour (base
 //! directory only), for conformance measurements.
 
-use crate::schemas::registry::{key_of, read_structured, SchemaRegistry};
+use crate::schemas::registry::{SchemaRegistry, key_of, read_structured};
 use serde_json::Value;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -141,10 +141,19 @@ impl<'r> Resolver<'r> {
         self.resolve_kind(reference, referring_file, RefKind::Config)
     }
 
-    fn resolve_kind(&self, reference: &str, referring_file: Option<&Path>, kind: RefKind) -> Resolved {
+    fn resolve_kind(
+        &self,
+        reference: &str,
+        referring_file: Option<&Path>,
+        kind: RefKind,
+    ) -> Resolved {
         let reference_trimmed = reference.trim();
         let unresolved = |kind, reason: String| {
-            Resolved::Unresolved(Unresolved { reference: reference.to_string(), kind, reason })
+            Resolved::Unresolved(Unresolved {
+                reference: reference.to_string(),
+                kind,
+                reason,
+            })
         };
         if reference_trimmed.is_empty() {
             return unresolved(UnresolvedKind::Invalid, "the reference is empty".into());
@@ -157,7 +166,10 @@ impl<'r> Resolver<'r> {
             match fragment {
                 None | Some("") => Resolved::Found(doc),
                 Some(f) => match doc.value.pointer(f) {
-                    Some(part) => Resolved::Found(ResolvedDocument { value: Arc::new(part.clone()), ..doc }),
+                    Some(part) => Resolved::Found(ResolvedDocument {
+                        value: Arc::new(part.clone()),
+                        ..doc
+                    }),
                     None => unresolved(
                         UnresolvedKind::NotFound,
                         format!("'{reference}': the document has nothing at #{f}"),
@@ -197,7 +209,9 @@ impl<'r> Resolver<'r> {
         }
         // 3. file URLs, absolute paths; other schemes are remote
         if let Some(p) = crate::json_schema::file_url_to_path(base) {
-            return self.read_path(reference, &p, ResolvedFrom::AbsolutePath).map_or_else(|u| u, with_fragment);
+            return self
+                .read_path(reference, &p, ResolvedFrom::AbsolutePath)
+                .map_or_else(|u| u, with_fragment);
         }
         if let Some(scheme) = url_scheme(base) {
             return unresolved(
@@ -209,7 +223,9 @@ impl<'r> Resolver<'r> {
         }
         let path = Path::new(base);
         if path.is_absolute() {
-            return self.read_path(reference, path, ResolvedFrom::AbsolutePath).map_or_else(|u| u, with_fragment);
+            return self
+                .read_path(reference, path, ResolvedFrom::AbsolutePath)
+                .map_or_else(|u| u, with_fragment);
         }
         // 4. relative paths
         let mut tried = Vec::new();
@@ -217,7 +233,11 @@ impl<'r> Resolver<'r> {
         let mut candidates: Vec<(PathBuf, ResolvedFrom)> = Vec::new();
         if !self.reference_compat {
             if let Some(d) = &doc_dir {
-                let d = if d.as_os_str().is_empty() { PathBuf::from(".") } else { d.clone() };
+                let d = if d.as_os_str().is_empty() {
+                    PathBuf::from(".")
+                } else {
+                    d.clone()
+                };
                 candidates.push((d.join(path), ResolvedFrom::RelativeToDocument));
             }
         }
@@ -228,19 +248,38 @@ impl<'r> Resolver<'r> {
         candidates.push((base.join(path), ResolvedFrom::RelativeToBase));
         for (candidate, from) in candidates {
             if candidate.is_file() {
-                return self.read_path(reference, &candidate, from).map_or_else(|u| u, with_fragment);
+                return self
+                    .read_path(reference, &candidate, from)
+                    .map_or_else(|u| u, with_fragment);
             }
             tried.push(candidate.display().to_string());
         }
         tried.dedup();
-        unresolved(UnresolvedKind::NotFound, format!("'{reference}' not found (tried {})", tried.join(", ")))
+        unresolved(
+            UnresolvedKind::NotFound,
+            format!("'{reference}' not found (tried {})", tried.join(", ")),
+        )
     }
 
-    fn read_path(&self, reference: &str, path: &Path, from: ResolvedFrom) -> Result<ResolvedDocument, Resolved> {
+    fn read_path(
+        &self,
+        reference: &str,
+        path: &Path,
+        from: ResolvedFrom,
+    ) -> Result<ResolvedDocument, Resolved> {
         match self.read(path) {
-            Ok(value) => Ok(ResolvedDocument { value, from, path: Some(path.to_path_buf()), url: None }),
+            Ok(value) => Ok(ResolvedDocument {
+                value,
+                from,
+                path: Some(path.to_path_buf()),
+                url: None,
+            }),
             Err(e) => {
-                let kind = if path.exists() { UnresolvedKind::Unreadable } else { UnresolvedKind::NotFound };
+                let kind = if path.exists() {
+                    UnresolvedKind::Unreadable
+                } else {
+                    UnresolvedKind::NotFound
+                };
                 Err(Resolved::Unresolved(Unresolved {
                     reference: reference.to_string(),
                     kind,
@@ -251,13 +290,20 @@ impl<'r> Resolver<'r> {
     }
 
     fn read(&self, path: &Path) -> Result<Arc<Value>, String> {
-        if let Some(hit) = self.files.lock().unwrap_or_else(|e| e.into_inner()).get(path) {
+        if let Some(hit) = self
+            .files
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(path)
+        {
             return hit.clone();
         }
         let result = if !path.is_file() {
             Err("does not exist".to_string())
         } else {
-            read_structured(path).map(Arc::new).map_err(|e| format!("is {}", e.trim_start_matches("cannot read: ")))
+            read_structured(path)
+                .map(Arc::new)
+                .map_err(|e| format!("is {}", e.trim_start_matches("cannot read: ")))
         };
         self.files
             .lock()
@@ -277,8 +323,13 @@ enum RefKind {
 fn url_scheme(s: &str) -> Option<&str> {
     let (scheme, _) = s.split_once(':')?;
     let valid = scheme.len() > 1
-        && scheme.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
-        && scheme.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+        && scheme
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic())
+        && scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
     valid.then_some(scheme)
 }
 
@@ -290,9 +341,17 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         std::fs::create_dir_all(dir.path().join("arch/controls")).unwrap();
         std::fs::create_dir_all(dir.path().join("cwd/controls")).unwrap();
-        std::fs::write(dir.path().join("arch/controls/r.json"), r#"{"where":"doc"}"#).unwrap();
+        std::fs::write(
+            dir.path().join("arch/controls/r.json"),
+            r#"{"where":"doc"}"#,
+        )
+        .unwrap();
         std::fs::write(dir.path().join("cwd/controls/r.json"), r#"{"where":"cwd"}"#).unwrap();
-        std::fs::write(dir.path().join("cwd/controls/only-cwd.json"), r#"{"where":"cwd"}"#).unwrap();
+        std::fs::write(
+            dir.path().join("cwd/controls/only-cwd.json"),
+            r#"{"where":"cwd"}"#,
+        )
+        .unwrap();
         std::fs::write(dir.path().join("cwd/bad.json"), "{oops").unwrap();
         (dir, SchemaRegistry::embedded())
     }
@@ -301,7 +360,10 @@ mod tests {
     fn registry_first_with_fragments() {
         let (dir, reg) = setup();
         let r = Resolver::new(&reg, dir.path());
-        let found = r.resolve_document("https://calm.finos.org/release/1.2/meta/core.json#/defs/node", None);
+        let found = r.resolve_document(
+            "https://calm.finos.org/release/1.2/meta/core.json#/defs/node",
+            None,
+        );
         let d = found.found().expect("found");
         assert_eq!(d.from, ResolvedFrom::Registry);
         assert!(d.value.get("required").is_some());
@@ -319,15 +381,50 @@ mod tests {
         let d = r.resolve_document("controls/only-cwd.json", Some(&arch));
         assert_eq!(d.found().unwrap().from, ResolvedFrom::RelativeToBase);
         let compat = Resolver::new(&reg, dir.path().join("cwd")).reference_compat(true);
-        assert_eq!(compat.resolve_document("controls/r.json", Some(&arch)).found().unwrap().value["where"], "cwd");
+        assert_eq!(
+            compat
+                .resolve_document("controls/r.json", Some(&arch))
+                .found()
+                .unwrap()
+                .value["where"],
+            "cwd"
+        );
         // Reference-compatible config-url: against the working directory, not the -p directory.
-        let compat = Resolver::new(&reg, dir.path().join("cwd")).with_cwd(dir.path().join("arch")).reference_compat(true);
-        assert_eq!(compat.resolve_document("controls/r.json", None).found().unwrap().value["where"], "cwd");
-        assert_eq!(compat.resolve_config("controls/r.json", None).found().unwrap().value["where"], "doc");
-        assert!(compat.resolve_config("controls/only-cwd.json", Some(&arch)).found().is_none());
+        let compat = Resolver::new(&reg, dir.path().join("cwd"))
+            .with_cwd(dir.path().join("arch"))
+            .reference_compat(true);
+        assert_eq!(
+            compat
+                .resolve_document("controls/r.json", None)
+                .found()
+                .unwrap()
+                .value["where"],
+            "cwd"
+        );
+        assert_eq!(
+            compat
+                .resolve_config("controls/r.json", None)
+                .found()
+                .unwrap()
+                .value["where"],
+            "doc"
+        );
+        assert!(
+            compat
+                .resolve_config("controls/only-cwd.json", Some(&arch))
+                .found()
+                .is_none()
+        );
         // Outside compat mode configs resolve like everything else.
         let default = Resolver::new(&reg, dir.path().join("cwd")).with_cwd(dir.path().join("arch"));
-        assert_eq!(default.resolve_config("controls/only-cwd.json", Some(&arch)).found().unwrap().from, ResolvedFrom::RelativeToBase);
+        assert_eq!(
+            default
+                .resolve_config("controls/only-cwd.json", Some(&arch))
+                .found()
+                .unwrap()
+                .from,
+            ResolvedFrom::RelativeToBase
+        );
     }
 
     #[test]
@@ -355,16 +452,23 @@ mod tests {
         let (dir, mut reg) = setup();
         {
             let r = Resolver::new(&reg, dir.path().join("cwd"));
-            let Resolved::Unresolved(u) = r.resolve_document("nope.json", Some(&dir.path().join("arch/a.json"))) else {
+            let Resolved::Unresolved(u) =
+                r.resolve_document("nope.json", Some(&dir.path().join("arch/a.json")))
+            else {
                 panic!()
             };
             assert_eq!(u.kind, UnresolvedKind::NotFound);
             assert!(u.reason.contains("arch"), "{}", u.reason);
-            let Resolved::Unresolved(u) = r.resolve_document("bad.json", None) else { panic!() };
+            let Resolved::Unresolved(u) = r.resolve_document("bad.json", None) else {
+                panic!()
+            };
             assert_eq!(u.kind, UnresolvedKind::Unreadable);
             assert!(u.reason.contains("not valid JSON"), "{}", u.reason);
         }
-        reg.map_url("https://example.com/r.json", dir.path().join("arch/controls/r.json"));
+        reg.map_url(
+            "https://example.com/r.json",
+            dir.path().join("arch/controls/r.json"),
+        );
         let r = Resolver::new(&reg, dir.path());
         let d = r.resolve_document("https://example.com/r.json", None);
         assert_eq!(d.found().unwrap().from, ResolvedFrom::UrlMapping);

@@ -3,4 +3,6 @@
 
 pub mod registry;
 
-pub use registry::{RegistryError, RegistryWarning, SchemaRegistry, SchemaSource, EMBEDDED_VERSIONS};
+pub use registry::{
+    EMBEDDED_VERSIONS, RegistryError, RegistryWarning, SchemaRegistry, SchemaSource,
+};

@@ -82,14 +82,25 @@ fn templates(version: CalmVersion) -> Vec<(&'static str, &'static str)> {
                 ("evidence.json", EVIDENCE),
                 ("units.json", UNITS),
                 // 1.1 is the first release whose flow schema enforces transition fields.
-                ("flow.json", if matches!(version, V1_0Rc2 | V1_0) { FLOW_1_0 } else { FLOW }),
+                (
+                    "flow.json",
+                    if matches!(version, V1_0Rc2 | V1_0) {
+                        FLOW_1_0
+                    } else {
+                        FLOW
+                    },
+                ),
             ];
             if matches!(version, V1_2 | Draft2026_03) {
                 v.push(("timeline.json", TIMELINE));
                 v.push(("calm-timeline.json", CALM_TIMELINE));
                 v.push((
                     "decorators.json",
-                    if version == Draft2026_03 { DECORATORS_2026_03 } else { DECORATORS },
+                    if version == Draft2026_03 {
+                        DECORATORS_2026_03
+                    } else {
+                        DECORATORS
+                    },
                 ));
             }
             v
@@ -176,14 +187,16 @@ impl SchemaRegistry {
     pub fn embedded() -> SchemaRegistry {
         let mut r = SchemaRegistry::empty();
         for (id, value) in embedded_schemas() {
-            r.schemas.insert(id, (Arc::new(value), SchemaSource::Embedded));
+            r.schemas
+                .insert(id, (Arc::new(value), SchemaSource::Embedded));
         }
         r
     }
 
     /// Register one schema document under `id` (replacing any schema with that id).
     pub fn insert(&mut self, id: &str, value: Value, source: SchemaSource) {
-        self.schemas.insert(key_of(id).to_string(), (Arc::new(value), source));
+        self.schemas
+            .insert(key_of(id).to_string(), (Arc::new(value), source));
         self.invalidate();
     }
 
@@ -228,7 +241,10 @@ impl SchemaRegistry {
     /// Read a `-u` mapping file: a JSON object `{ "<url>": "<path>" }`. Relative paths resolve
     /// against the mapping file's own directory.
     pub fn add_url_mapping(&mut self, file: &Path) -> Result<(), RegistryError> {
-        let err = |message: String| RegistryError { file: file.display().to_string(), message };
+        let err = |message: String| RegistryError {
+            file: file.display().to_string(),
+            message,
+        };
         let text = std::fs::read_to_string(file).map_err(|e| err(format!("cannot read: {e}")))?;
         let value: Value = serde_json::from_str(text.trim_start_matches('\u{feff}'))
             .map_err(|e| err(format!("not valid JSON: {e}")))?;
@@ -241,7 +257,11 @@ impl SchemaRegistry {
                 .as_str()
                 .ok_or_else(|| err(format!("the mapping for {url} must be a string path")))?;
             let path = Path::new(target);
-            let path = if path.is_absolute() { path.to_path_buf() } else { dir.join(path) };
+            let path = if path.is_absolute() {
+                path.to_path_buf()
+            } else {
+                dir.join(path)
+            };
             self.mappings.insert(key_of(url).to_string(), path);
         }
         self.invalidate();
@@ -315,13 +335,18 @@ fn collect_files(dir: &Path, out: &mut Vec<PathBuf>, depth: usize) {
     if depth > 32 {
         return;
     }
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
     for entry in entries.flatten() {
         let path = entry.path();
         if path.is_dir() {
             collect_files(&path, out, depth + 1);
         } else if matches!(
-            path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref(),
+            path.extension()
+                .and_then(|e| e.to_str())
+                .map(str::to_ascii_lowercase)
+                .as_deref(),
             Some("json" | "yaml" | "yml")
         ) {
             out.push(path);
@@ -334,7 +359,10 @@ pub fn read_structured(path: &Path) -> Result<Value, String> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read: {e}"))?;
     let text = text.trim_start_matches('\u{feff}');
     let is_yaml = matches!(
-        path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref(),
+        path.extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase)
+            .as_deref(),
         Some("yaml" | "yml")
     );
     if is_yaml {
@@ -356,7 +384,13 @@ mod tests {
     fn embeds_every_version_with_its_own_ids() {
         let r = SchemaRegistry::embedded();
         for v in EMBEDDED_VERSIONS {
-            for f in ["calm.json", "core.json", "control.json", "flow.json", "interface.json"] {
+            for f in [
+                "calm.json",
+                "core.json",
+                "control.json",
+                "flow.json",
+                "interface.json",
+            ] {
                 let url = v.meta_url(f);
                 let doc = r.get(&url).unwrap_or_else(|| panic!("{url} missing"));
                 assert_eq!(doc["$id"], url.as_str());
@@ -371,9 +405,17 @@ mod tests {
     #[test]
     fn versions_point_at_their_own_core() {
         let r = SchemaRegistry::embedded();
-        let calm = r.get("https://calm.finos.org/release/1.1/meta/calm.json").unwrap();
-        assert_eq!(calm["allOf"][1]["$ref"], "https://calm.finos.org/release/1.1/meta/core.json");
-        assert!(r.vocabularies().contains("https://calm.finos.org/draft/2025-03/meta/core.json"));
+        let calm = r
+            .get("https://calm.finos.org/release/1.1/meta/calm.json")
+            .unwrap();
+        assert_eq!(
+            calm["allOf"][1]["$ref"],
+            "https://calm.finos.org/release/1.1/meta/core.json"
+        );
+        assert!(
+            r.vocabularies()
+                .contains("https://calm.finos.org/draft/2025-03/meta/core.json")
+        );
     }
 
     #[test]
@@ -384,12 +426,18 @@ mod tests {
             r#"{"$id":"https://example.com/a.json","type":"object"}"#,
         )
         .unwrap();
-        std::fs::write(dir.path().join("b.yaml"), "$id: https://example.com/b\ntype: string\n")
-            .unwrap();
+        std::fs::write(
+            dir.path().join("b.yaml"),
+            "$id: https://example.com/b\ntype: string\n",
+        )
+        .unwrap();
         std::fs::write(dir.path().join("noid.json"), r#"{"type":"object"}"#).unwrap();
         std::fs::write(dir.path().join("bad.json"), "{").unwrap();
-        std::fs::write(dir.path().join("map.json"), r#"{"https://example.com/x.json": "sub/x.json"}"#)
-            .unwrap();
+        std::fs::write(
+            dir.path().join("map.json"),
+            r#"{"https://example.com/x.json": "sub/x.json"}"#,
+        )
+        .unwrap();
         let mut r = SchemaRegistry::embedded();
         let warnings = r.add_directory(dir.path()).unwrap();
         assert!(r.contains("https://example.com/a.json"));
@@ -397,7 +445,10 @@ mod tests {
         assert_eq!(warnings.len(), 1, "{warnings:?}");
         assert!(warnings[0].file.ends_with("bad.json"));
         r.add_url_mapping(&dir.path().join("map.json")).unwrap();
-        assert_eq!(r.mapped_path("https://example.com/x.json").unwrap(), dir.path().join("sub/x.json"));
+        assert_eq!(
+            r.mapped_path("https://example.com/x.json").unwrap(),
+            dir.path().join("sub/x.json")
+        );
         assert!(r.add_directory(&dir.path().join("missing")).is_err());
         assert!(r.add_url_mapping(&dir.path().join("bad.json")).is_err());
         std::fs::write(dir.path().join("list.json"), "[1]").unwrap();
