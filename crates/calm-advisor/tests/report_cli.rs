@@ -1,0 +1,592 @@
+//! `calm-advisor report` and `calm-advisor diff` end to end: the tutorial acceptance, exit codes
+//! of the CI gates, git inputs, images, and well-formed Markdown.
+
+use assert_cmd::Command;
+use calm_analysis::Severity;
+use calm_report::review::{compare_reviews, review_document};
+use calm_report::{load_architecture, structural_diff};
+use std::path::{Path, PathBuf};
+
+fn bin() -> Command {
+    Command::cargo_bin("calm-advisor").unwrap()
+}
+
+fn shared(name: &str) -> Option<PathBuf> {
+    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/fixtures")
+        .join(name);
+    if p.exists() {
+        Some(p)
+    } else {
+        eprintln!("skipping: {} not found", p.display());
+        None
+    }
+}
+
+fn own(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../calm-report/tests/fixtures")
+        .join(name)
+}
+
+fn s(p: &Path) -> String {
+    p.to_string_lossy().into_owned()
+}
+
+/// Unescaped `|` count of a table row.
+fn pipes(row: &str) -> usize {
+    let mut n = 0;
+    let mut prev = ' ';
+    for c in row.chars() {
+        if c == '|' && prev != '\\' {
+            n += 1;
+        }
+        prev = c;
+    }
+    n
+}
+
+/// Every Markdown table has a separator row and the same number of cells in every row; every
+/// fenced block is closed; Mermaid node ids are plain identifiers (no dashes).
+fn assert_well_formed(md: &str) {
+    let lines: Vec<&str> = md.lines().collect();
+    let mut i = 0;
+    let mut mermaid_blocks = 0;
+    while i < lines.len() {
+        let line = lines[i];
+        if line.starts_with("```") {
+            let lang = line.trim_start_matches('`');
+            let start = i;
+            i += 1;
+            while i < lines.len() && lines[i] != "```" {
+                if lang == "mermaid" {
+                    let l = lines[i].trim();
+                    let skip = [
+                        "%%",
+                        "classDef",
+                        "class ",
+                        "subgraph",
+                        "end",
+                        "direction",
+                        "flowchart",
+                        "linkStyle",
+                        "style",
+                    ];
+                    if !l.is_empty() && !skip.iter().any(|k| l.starts_with(k)) {
+                        let first = l.split_whitespace().next().unwrap();
+                        let id: String = first
+                            .chars()
+                            .take_while(|c| !"[({@:".contains(*c))
+                            .collect();
+                        assert!(
+                            id.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'),
+                            "mermaid id `{id}` in `{l}`"
+                        );
+                    }
+                }
+                i += 1;
+            }
+            assert!(
+                i < lines.len(),
+                "unclosed fence opened at line {}",
+                start + 1
+            );
+            if lang == "mermaid" {
+                mermaid_blocks += 1;
+            }
+        } else if line.starts_with('|') {
+            let start = i;
+            while i < lines.len() && lines[i].starts_with('|') {
+                i += 1;
+            }
+            let table = &lines[start..i];
+            assert!(
+                table.len() >= 2,
+                "table without separator at line {}",
+                start + 1
+            );
+            assert!(
+                table[1].chars().all(|c| "|-: ".contains(c)),
+                "bad separator row: {}",
+                table[1]
+            );
+            let n = pipes(table[0]);
+            for row in table {
+                assert_eq!(pipes(row), n, "row has a different cell count: {row}");
+            }
+            assert!(
+                start == 0 || lines[start - 1].trim().is_empty(),
+                "table must follow a blank line: {}",
+                table[0]
+            );
+            continue;
+        }
+        i += 1;
+    }
+    assert!(mermaid_blocks > 0 || !md.contains("```mermaid"));
+}
+
+/// The table row of a section whose first cell contains `needle`.
+fn row<'a>(md: &'a str, section: &str, needle: &str) -> Option<Vec<&'a str>> {
+    let body = md.split(section).nth(1)?.split("\n## ").next()?;
+    body.lines()
+        .filter(|l| l.starts_with('|'))
+        .map(|l| {
+            l.trim_matches('|')
+                .split(" | ")
+                .map(str::trim)
+                .collect::<Vec<_>>()
+        })
+        .find(|cells| cells[0].contains(needle))
+}
+
+#[test]
+fn tutorial_improvements_report_states_the_facts() {
+    let (Some(before), Some(after)) = (
+        shared("ecommerce-platform.day13.json"),
+        shared("ecommerce-platform.day14-expected.json"),
+    ) else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("docs/architecture-improvements.md");
+    bin()
+        .args([
+            "report",
+            "--before",
+            &s(&before),
+            "--after",
+            &s(&after),
+            "-o",
+            &s(&out),
+        ])
+        .assert()
+        .success();
+    let md = std::fs::read_to_string(&out).unwrap();
+    assert_well_formed(&md);
+
+    let sections = [
+        "## Overview",
+        "## Resilience Issues Identified",
+        "## Improvements Implemented",
+        "## Controls Added",
+        "## Architecture Evolution",
+        "## Alignment with ADRs",
+        "## Remaining Concerns",
+        "## Diagrams",
+    ];
+    let mut last = 0;
+    for h in sections {
+        let at = md.find(h).unwrap_or_else(|| panic!("missing {h}"));
+        assert!(at >= last, "{h} out of order");
+        last = at;
+    }
+
+    // The concerns are the review's findings of day 13 that day 14 resolves, with their severity.
+    let (o, n) = (
+        load_architecture(&s(&before)).unwrap(),
+        load_architecture(&s(&after)).unwrap(),
+    );
+    let d = structural_diff(&o.doc, &n.doc);
+    let delta = compare_reviews(
+        &d.renames,
+        &review_document(&o.doc),
+        &review_document(&n.doc),
+    );
+    let issues = "## Resilience Issues Identified";
+    for f in delta
+        .resolved
+        .iter()
+        .filter(|f| f.severity >= Severity::High)
+    {
+        let r = row(&md, issues, &f.title)
+            .unwrap_or_else(|| panic!("{} not in the issues table", f.title));
+        assert!(r[1].eq_ignore_ascii_case(f.severity.as_str()), "{r:?}");
+    }
+    let gateway = delta
+        .resolved
+        .iter()
+        .find(|f| f.nodes.iter().any(|n| n == "api-gateway"))
+        .expect("api-gateway concern");
+    assert_eq!(gateway.severity, Severity::Critical);
+    let db = delta
+        .resolved
+        .iter()
+        .find(|f| f.nodes.iter().any(|n| n == "order-database"))
+        .expect("database concern");
+    assert!(db.severity >= Severity::High);
+    let sync = delta
+        .resolved
+        .iter()
+        .find(|f| f.nodes.iter().any(|n| n == "payment-service") && f.severity >= Severity::High)
+        .expect("payment cascade concern");
+    assert!(row(&md, issues, &sync.title).is_some());
+    assert!(row(&md, issues, &gateway.title).unwrap()[1] == "Critical");
+
+    // Three improvements, each tied to what it resolved.
+    let improvements = md
+        .split("## Improvements Implemented")
+        .nth(1)
+        .unwrap()
+        .split("\n## ")
+        .next()
+        .unwrap();
+    assert_eq!(
+        improvements
+            .lines()
+            .filter(|l| l.starts_with("### "))
+            .count(),
+        3,
+        "{improvements}"
+    );
+    for (title, resolved) in [
+        ("Load Balancer", &gateway.title),
+        ("Order Database", &db.title),
+        ("Message Broker", &sync.title),
+    ] {
+        let block = improvements
+            .split("### ")
+            .find(|b| b.contains(title))
+            .unwrap_or_else(|| panic!("no improvement {title}"));
+        assert!(
+            block.contains("**Problem:**")
+                && block.contains("**Solution:**")
+                && block.contains("**Benefit:**")
+        );
+        assert!(
+            block.contains(resolved.as_str()),
+            "{title} should cite {resolved}: {block}"
+        );
+    }
+    assert!(improvements.contains("ADR-0001"));
+
+    // Controls with their configured values.
+    let c = "## Controls Added";
+    let ha = row(&md, c, "high-availability").unwrap();
+    assert_eq!(ha[1], "Architecture");
+    assert!(ha[2].contains("99.9%"), "{ha:?}");
+    let fo = row(&md, c, "failover").unwrap();
+    assert_eq!(fo[1], "Order Database Cluster");
+    assert!(fo[2].contains("RTO 5 min / RPO 1 min"), "{fo:?}");
+    let cb = row(&md, c, "circuit-breaker").unwrap();
+    assert_eq!(cb[1], "Order Service");
+    assert!(cb[2].contains("5 failures in 30 s"), "{cb:?}");
+
+    // Evolution and ADRs.
+    assert_eq!(
+        row(&md, "## Architecture Evolution", "Nodes").unwrap(),
+        vec!["Nodes", "9", "15"]
+    );
+    assert_eq!(
+        row(&md, "## Architecture Evolution", "Relationships").unwrap(),
+        vec!["Relationships", "8", "16"]
+    );
+    let adr = row(&md, "## Alignment with ADRs", "ADR-0001").unwrap();
+    assert!(adr[1].contains("Implemented by this change"), "{adr:?}");
+    let adr2 = row(&md, "## Alignment with ADRs", "ADR-0002").unwrap();
+    assert!(!adr2[1].contains("Implemented"), "{adr2:?}");
+    assert_eq!(md.matches("```mermaid").count(), 2);
+}
+
+#[test]
+fn report_is_deterministic_and_goes_to_stdout_without_o() {
+    let (a, b) = (own("clinic-v1.json"), own("clinic-v2.json"));
+    let run = || {
+        bin()
+            .args(["report", "--before", &s(&a), "--after", &s(&b)])
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone()
+    };
+    let first = run();
+    assert_eq!(first, run());
+    let md = String::from_utf8(first).unwrap();
+    assert_well_formed(&md);
+    assert!(md.starts_with("# Architecture Improvements\n"));
+}
+
+#[test]
+fn review_report_of_one_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("review.md");
+    bin()
+        .args([
+            "report",
+            &s(&own("telemetry-v2.json")),
+            "-o",
+            &s(&out),
+            "--title",
+            "Fleet review",
+        ])
+        .assert()
+        .success();
+    let md = std::fs::read_to_string(&out).unwrap();
+    assert!(md.starts_with("# Fleet review\n"));
+    for h in [
+        "## Overview",
+        "## Findings",
+        "## Flow Availability",
+        "## Controls",
+        "## ADRs",
+        "## Diagram",
+    ] {
+        assert!(md.contains(h), "missing {h}");
+    }
+    assert!(md.contains("99.95% availability (quarterly)"));
+    assert_well_formed(&md);
+}
+
+#[test]
+fn report_needs_a_file_or_before_and_after() {
+    bin()
+        .arg("report")
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("--before OLD --after NEW"));
+}
+
+#[test]
+fn report_images_are_written_and_linked() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("docs/improvements.md");
+    let images = dir.path().join("docs/img");
+    bin()
+        .args([
+            "report",
+            "--before",
+            &s(&own("clinic-v1.json")),
+            "--after",
+            &s(&own("clinic-v2.json")),
+        ])
+        .args(["-o", &s(&out), "--images", &s(&images)])
+        .assert()
+        .success();
+    let md = std::fs::read_to_string(&out).unwrap();
+    for name in ["clinic-v2-before.png", "clinic-v2-after.png"] {
+        let png = std::fs::read(images.join(name)).unwrap();
+        assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
+        assert!(md.contains(&format!("(img/{name})")), "link to {name}");
+    }
+}
+
+#[test]
+fn diff_exit_code_follows_structural_changes() {
+    let v1 = own("clinic-v1.json");
+    bin()
+        .args(["diff", &s(&v1), &s(&v1), "--exit-code"])
+        .assert()
+        .code(0)
+        .stdout(predicates::str::contains("No structural differences."));
+    // Differences without --exit-code still exit 0.
+    bin()
+        .args(["diff", &s(&v1), &s(&own("clinic-v2.json"))])
+        .assert()
+        .code(0);
+    bin()
+        .args(["diff", &s(&v1), &s(&own("clinic-v2.json")), "--exit-code"])
+        .assert()
+        .code(1);
+}
+
+#[test]
+fn deleting_a_flow_or_a_transition_fails_exit_code() {
+    let dir = tempfile::tempdir().unwrap();
+    let v1 = own("clinic-v1.json");
+    let mut doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&v1).unwrap()).unwrap();
+    doc["flows"]
+        .as_array_mut()
+        .unwrap()
+        .retain(|f| f["unique-id"] != "cancel-appointment");
+    let no_flow = dir.path().join("no-flow.json");
+    std::fs::write(&no_flow, serde_json::to_string_pretty(&doc).unwrap()).unwrap();
+    bin()
+        .args(["diff", &s(&v1), &s(&no_flow), "--exit-code"])
+        .assert()
+        .code(1)
+        .stdout(predicates::str::contains("- cancel-appointment"));
+
+    let t1 = own("telemetry-v1.json");
+    let mut doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&t1).unwrap()).unwrap();
+    doc["flows"][0]["transitions"]
+        .as_array_mut()
+        .unwrap()
+        .remove(1);
+    let no_step = dir.path().join("no-step.json");
+    std::fs::write(&no_step, serde_json::to_string_pretty(&doc).unwrap()).unwrap();
+    bin()
+        .args(["diff", &s(&t1), &s(&no_step), "--exit-code"])
+        .assert()
+        .code(1)
+        .stdout(predicates::str::contains("- #2 ingest-to-processor"));
+}
+
+#[test]
+fn tutorial_diff_lists_renames_removals_and_transitions() {
+    let (Some(before), Some(after)) = (
+        shared("ecommerce-platform.day13.json"),
+        shared("ecommerce-platform.day14-expected.json"),
+    ) else {
+        return;
+    };
+    let out = bin()
+        .args(["diff", &s(&before), &s(&after), "--exit-code"])
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(out).unwrap();
+    for needle in [
+        "> api-gateway -> api-gateway-1",
+        "> order-database -> order-database-primary",
+        "> customer-to-gateway -> customer-to-load-balancer",
+        "- orders-to-payment: connects order-service -> payment-service",
+        "+ load-balancer (service)",
+        "- #3 orders-to-payment",
+        "+ #4 order-service-to-order-queue",
+        "+ high-availability on architecture",
+        "resolved",
+    ] {
+        assert!(text.contains(needle), "missing `{needle}` in\n{text}");
+    }
+    let md = bin()
+        .args(["diff", &s(&before), &s(&after), "-f", "markdown"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    assert_well_formed(&String::from_utf8(md).unwrap());
+}
+
+#[test]
+fn fail_on_new_matches_the_findings_delta() {
+    let (a, b) = (own("telemetry-v1.json"), own("telemetry-v2.json"));
+    let json = bin()
+        .args(["diff", &s(&a), &s(&b), "-f", "json"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let v: serde_json::Value = serde_json::from_slice(&json).unwrap();
+    assert!(v["changes"].as_array().is_some_and(|c| !c.is_empty()));
+    let review = &v["review"];
+    let severities: Vec<Severity> = review["introduced"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .chain(
+            review["escalated"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|e| &e["finding"]),
+        )
+        .map(|f| Severity::parse(f["severity"].as_str().unwrap()).unwrap())
+        .collect();
+    for (flag, sev) in [
+        ("info", Severity::Info),
+        ("high", Severity::High),
+        ("critical", Severity::Critical),
+    ] {
+        let expected = if severities.iter().any(|s| *s >= sev) {
+            1
+        } else {
+            0
+        };
+        bin()
+            .args(["diff", &s(&a), &s(&b), "--fail-on-new", flag])
+            .assert()
+            .code(expected);
+    }
+    // No change, nothing new.
+    bin()
+        .args(["diff", &s(&a), &s(&a), "--fail-on-new", "info"])
+        .assert()
+        .code(0);
+}
+
+#[test]
+fn diff_reads_git_revisions() {
+    if std::process::Command::new("git")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        eprintln!("skipping: git not installed");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let git = |args: &[&str]| {
+        let ok = std::process::Command::new("git")
+            .args(args)
+            .current_dir(dir.path())
+            .output()
+            .unwrap()
+            .status
+            .success();
+        assert!(ok, "git {args:?}");
+    };
+    git(&["init", "-q"]);
+    std::fs::copy(own("clinic-v1.json"), dir.path().join("arch.json")).unwrap();
+    git(&["add", "arch.json"]);
+    git(&[
+        "-c",
+        "user.name=t",
+        "-c",
+        "user.email=t@example.com",
+        "commit",
+        "-q",
+        "-m",
+        "v1",
+    ]);
+    std::fs::copy(own("clinic-v2.json"), dir.path().join("arch.json")).unwrap();
+    bin()
+        .current_dir(dir.path())
+        .args(["diff", "git:HEAD:arch.json", "arch.json", "--exit-code"])
+        .assert()
+        .code(1)
+        .stdout(predicates::str::contains(
+            "> records-db -> records-db-primary",
+        ));
+    bin()
+        .current_dir(dir.path())
+        .args(["diff", "git:no-such-rev:arch.json", "arch.json"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("no-such-rev"));
+    bin()
+        .current_dir(dir.path())
+        .args(["diff", "git:HEAD", "arch.json"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("git:REV:PATH"));
+}
+
+#[test]
+fn bad_input_names_the_file_and_position() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.json");
+    std::fs::write(&bad, "{\n  \"nodes\": [,]\n}\n").unwrap();
+    bin()
+        .args(["diff", &s(&bad), &s(&own("clinic-v1.json"))])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("bad.json:2:"));
+    bin()
+        .args([
+            "report",
+            "--before",
+            &s(&dir.path().join("missing.json")),
+            "--after",
+            &s(&bad),
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("missing.json"));
+}
