@@ -19,7 +19,7 @@ pub fn run(args: &ValidateArgs) -> CmdResult {
         schema_dirs: args.schema_directory.clone(),
         url_mapping: args.url_mapping.clone(),
         verbose: args.verbose,
-        base_dir: None,
+        ..Config::default()
     };
     let engine = Engine::new(config).map_err(|e| CliError::input(e.to_string()))?;
     let fatal = |e: calm_validate::FatalError| CliError::input(e.to_string());
