@@ -291,6 +291,8 @@ fn compile_message(e: &ValidationError<'_>) -> String {
 /// Validate `instance` against `target`. `Err` is a compile failure (as one `json-schema`
 /// diagnostic at the document root); `Ok` holds the validation errors (empty when valid).
 /// `file` is the file the instance came from (put into each diagnostic).
+// The error is the diagnostic the caller reports as it is; boxing it would only add noise.
+#[allow(clippy::result_large_err)]
 pub fn validate_against(
     target: SchemaTarget<'_>,
     instance: &Value,
@@ -637,13 +639,12 @@ fn describe_branch(branch: &Value) -> String {
     {
         return format!("unique-id '{id}'");
     }
-    if let Some(rt) = branch
+    if let Some(k) = branch
         .pointer("/properties/relationship-type/const")
         .and_then(Value::as_object)
+        .and_then(|rt| rt.keys().next())
     {
-        if let Some(k) = rt.keys().next() {
-            return format!("a '{k}' relationship");
-        }
+        return format!("a '{k}' relationship");
     }
     if let Some([Value::String(k)]) = branch
         .get("required")

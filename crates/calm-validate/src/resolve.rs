@@ -231,15 +231,13 @@ impl<'r> Resolver<'r> {
         let mut tried = Vec::new();
         let doc_dir = referring_file.map(|f| f.parent().unwrap_or(Path::new("")).to_path_buf());
         let mut candidates: Vec<(PathBuf, ResolvedFrom)> = Vec::new();
-        if !self.reference_compat {
-            if let Some(d) = &doc_dir {
-                let d = if d.as_os_str().is_empty() {
-                    PathBuf::from(".")
-                } else {
-                    d.clone()
-                };
-                candidates.push((d.join(path), ResolvedFrom::RelativeToDocument));
-            }
+        if let (false, Some(d)) = (self.reference_compat, &doc_dir) {
+            let d = if d.as_os_str().is_empty() {
+                PathBuf::from(".")
+            } else {
+                d.clone()
+            };
+            candidates.push((d.join(path), ResolvedFrom::RelativeToDocument));
         }
         let base = match (kind, self.reference_compat, &self.cwd) {
             (RefKind::Config, true, Some(cwd)) => cwd,
