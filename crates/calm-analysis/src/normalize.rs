@@ -518,6 +518,8 @@ pub fn availability(v: &Value) -> Option<f64> {
         other => number(other)?,
     };
     let frac = if n > 1.0 { n / 100.0 } else { n };
+    // 99.9 / 100 is 0.9990000000000001 in binary floating point: keep 9 decimals.
+    let frac = (frac * 1e9).round() / 1e9;
     (frac > 0.0 && frac <= 1.0).then_some(frac)
 }
 

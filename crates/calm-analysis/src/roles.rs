@@ -368,6 +368,9 @@ fn infer_one(
             })
         }))
         .next();
+    // A well-known port alone is weaker than a name: "Telemetry gateway" on port 1883 is a
+    // gateway that speaks MQTT, not a broker.
+    let proto = proto.filter(|(_, p)| !(p.starts_with("port ") && by_name.is_some()));
     if let Some((role, p)) = proto {
         // A queue behind AMQP is still a queue when its name says so.
         let role = match (&by_name, role) {

@@ -223,7 +223,7 @@ impl Rule for CascadingSyncDependency {
             let mut fb = ctx
                 .finding(&META, &[&sid, &did])
                 .title(format!(
-                    "synchronous {sid} → {did} lets {did} failures cascade into {}",
+                    "Synchronous {sid} → {did} lets {did} failures cascade into {}",
                     and_list(&flows)
                 ))
                 .score(l, i)

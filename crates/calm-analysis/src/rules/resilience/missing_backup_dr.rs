@@ -95,10 +95,18 @@ impl Rule for MissingBackupDr {
             {
                 continue;
             }
-            // Group members and their cluster share one backup policy.
-            let mut scope: Vec<usize> =
-                ctx.redundancy.supernodes[ctx.redundancy.super_of[n]].clone();
-            scope.extend(ctx.graph.parents[n].iter().copied());
+            // Group members and their cluster share one backup policy: one finding per group.
+            let members = &ctx.redundancy.supernodes[ctx.redundancy.super_of[n]];
+            if members
+                .iter()
+                .any(|m| *m < n && matches!(ctx.role(*m), Role::Database | Role::Storage))
+            {
+                continue;
+            }
+            let mut scope: Vec<usize> = members.clone();
+            for m in members {
+                scope.extend(ctx.graph.parents[*m].iter().copied());
+            }
             if scope.iter().any(|x| has_backup(ctx, *x)) {
                 continue;
             }

@@ -98,8 +98,19 @@ pub(crate) fn blast_sentence(ctx: &Context, b: &Blast) -> String {
         .iter()
         .map(|f| ctx.flows[*f].id.clone())
         .collect();
-    let actors: Vec<String> = b
-        .actors_affected
+    // Name the actors of the broken flows (other actors' journeys may touch the node too, but
+    // "X stops for them" must be about the flows named).
+    let mut flow_actors: Vec<usize> = b
+        .flows_broken
+        .iter()
+        .flat_map(|f| ctx.flows[*f].actors.iter().copied())
+        .collect();
+    flow_actors.sort_unstable();
+    flow_actors.dedup();
+    if flow_actors.is_empty() {
+        flow_actors = b.actors_affected.clone();
+    }
+    let actors: Vec<String> = flow_actors
         .iter()
         .map(|a| ctx.node_id(*a).to_string())
         .collect();

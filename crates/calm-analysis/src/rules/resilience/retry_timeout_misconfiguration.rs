@@ -64,6 +64,8 @@ fn lookup<'a>(
 
 struct Hop {
     rel: String,
+    source: usize,
+    destination: usize,
     retries: Option<f64>,
     backoff: Option<String>,
     timeout_ms: Option<f64>,
@@ -110,6 +112,8 @@ impl Rule for RetryTimeoutMisconfiguration {
                 };
                 hops.push(Hop {
                     rel: rel.id.clone(),
+                    source: e.source,
+                    destination: e.destination,
                     retries: get(&["max-retries", "retries", "retry-attempts", "max-attempts"])
                         .and_then(number),
                     backoff: get(&["backoff-strategy", "backoff", "retry-policy"])
@@ -164,7 +168,8 @@ impl Rule for RetryTimeoutMisconfiguration {
                     );
                 }
             }
-            for w in hops.windows(2) {
+            // Caller/callee pairs: the second hop starts where the first ends.
+            for w in hops.windows(2).filter(|w| w[0].destination == w[1].source) {
                 if let (Some(caller), Some(callee)) = (w[0].timeout_ms, w[1].timeout_ms) {
                     let budget = callee * (1.0 + w[1].retries.unwrap_or(0.0));
                     if caller <= budget {
