@@ -1223,3 +1223,83 @@ mod tests {
         assert_eq!(file_url_to_path(&path_to_file_url(p)).unwrap(), p);
     }
 }
+
+#[cfg(test)]
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    static REGISTRY: std::sync::LazyLock<SchemaRegistry> =
+        std::sync::LazyLock::new(SchemaRegistry::embedded);
+
+    const KEYS: &[&str] = &[
+        "nodes",
+        "relationships",
+        "unique-id",
+        "node-type",
+        "name",
+        "description",
+        "relationship-type",
+        "connects",
+        "interacts",
+        "deployed-in",
+        "options",
+        "source",
+        "destination",
+        "node",
+        "interfaces",
+        "controls",
+        "requirements",
+        "requirement-url",
+        "config",
+        "flows",
+        "transitions",
+        "sequence-number",
+        "metadata",
+        "protocol",
+        "details",
+        "actor",
+        "container",
+        "additionalProperties",
+        "moments",
+        "valid-from",
+    ];
+
+    fn json_value() -> impl Strategy<Value = Value> {
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::Bool),
+            (-3i64..3).prop_map(Value::from),
+            prop::sample::select(vec!["", "a", "service", "HTTPS", "2024-01-01", "x y"])
+                .prop_map(Value::from),
+        ];
+        leaf.prop_recursive(5, 64, 6, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
+                prop::collection::vec((prop::sample::select(KEYS), inner), 0..6).prop_map(|kv| {
+                    Value::Object(kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect())
+                }),
+            ]
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+        /// Every invalid instance gets at least one diagnostic (no error is lost while
+        /// explaining anyOf/oneOf), valid ones get none, and nothing panics.
+        #[test]
+        fn diagnostics_exactly_when_invalid(doc in json_value(), version in 0usize..7, timeline in any::<bool>()) {
+            let reg = &*REGISTRY;
+            let v = crate::schemas::registry::EMBEDDED_VERSIONS[version];
+            let has_timeline = matches!(v, calm_model::CalmVersion::V1_2 | calm_model::CalmVersion::Draft2026_03);
+            let url = v.meta_url(if timeline && has_timeline { "calm-timeline.json" } else { "calm.json" });
+            let validator = reg.validator(SchemaTarget::Url(&url)).unwrap();
+            let errors = validate_against(SchemaTarget::Url(&url), &doc, Origin::Architecture, "p.json", reg).unwrap();
+            prop_assert_eq!(validator.is_valid(&doc), errors.is_empty(), "{} {:?}", doc, errors);
+            for e in &errors {
+                prop_assert!(e.code == "json-schema" && !e.message.is_empty());
+                prop_assert!(e.pointer.is_empty() || e.pointer.starts_with('/'));
+            }
+        }
+    }
+}
