@@ -1,8 +1,376 @@
-//! `calm-advisor fix` (work in progress: being implemented).
+//! `calm-advisor fix`: apply a refactoring recipe (or a review finding's fix), verify the result
+//! and write it atomically. The summary goes to stderr so that stdout carries only the diff
+//! (`--dry-run`) or the JSON Patch (`--emit-patch`).
 
-use crate::cli::FixArgs;
-use crate::common::{CliError, CmdResult};
+use crate::cli::{self, FixArgs, SeverityArg};
+use crate::common::{CliError, CmdResult, load_document, write_atomic};
+use calm_analysis::{Finding, Severity};
+use calm_refactor::{Plan, Recipe, Verification, Verifier};
+use std::path::Path;
 
-pub fn run(_args: &FixArgs) -> CmdResult {
-    Err(CliError::input("this command is not implemented yet"))
+/// The library's recipe for a parsed `fix FILE RECIPE …` subcommand.
+pub fn to_recipe(r: &cli::Recipe) -> Recipe {
+    use calm_refactor as cr;
+    match r {
+        cli::Recipe::AddLoadBalancer(a) => Recipe::AddLoadBalancer(cr::AddLoadBalancer {
+            target: a.target.clone(),
+            instances: if a.names.is_empty() {
+                a.instances
+            } else {
+                a.names.len()
+            },
+            names: a.names.clone(),
+            lb_id: a.lb_id.clone(),
+            lb_type: a.lb_type.clone(),
+        }),
+        cli::Recipe::ReplicateDatabase(a) => Recipe::ReplicateDatabase(cr::ReplicateDatabase {
+            target: a.target.clone(),
+            replicas: a.replicas,
+            mode: match a.mode {
+                cli::ReplicationMode::Async => cr::ReplicationMode::Async,
+                cli::ReplicationMode::Sync => cr::ReplicationMode::Sync,
+            },
+            primary_id: a.primary_id.clone(),
+            cluster_id: a.cluster_id.clone(),
+        }),
+        cli::Recipe::Decouple(a) => Recipe::Decouple(cr::Decouple {
+            from: a.from.clone(),
+            to: a.to.clone(),
+            broker: match a.broker {
+                cli::Broker::Rabbitmq => cr::BrokerKind::Rabbitmq,
+                cli::Broker::Kafka => cr::BrokerKind::Kafka,
+            },
+            broker_id: a.broker_id.clone(),
+            queue_id: a.queue_id.clone(),
+            port: a.port,
+            adr: a.adr.clone(),
+        }),
+        cli::Recipe::AddControl(a) => Recipe::AddControl(cr::AddControl {
+            scope: a.scope.clone(),
+            id: a.id.clone(),
+            requirement_url: a.requirement_url.clone(),
+            description: a.description.clone(),
+            config: a.config.clone(),
+            preset: a.preset.map(|p| match p {
+                cli::ControlPreset::HighAvailability => cr::ControlPreset::HighAvailability,
+                cli::ControlPreset::Failover => cr::ControlPreset::Failover,
+                cli::ControlPreset::CircuitBreaker => cr::ControlPreset::CircuitBreaker,
+            }),
+        }),
+        cli::Recipe::Rename(a) => Recipe::Rename(cr::Rename {
+            old: a.old.clone(),
+            new: a.new.clone(),
+        }),
+    }
+}
+
+fn severity(s: SeverityArg) -> Severity {
+    match s {
+        SeverityArg::Info => Severity::Info,
+        SeverityArg::Low => Severity::Low,
+        SeverityArg::Medium => Severity::Medium,
+        SeverityArg::High => Severity::High,
+        SeverityArg::Critical => Severity::Critical,
+    }
+}
+
+/// One applied step: what was run and what the checks said.
+struct Step {
+    label: String,
+    plan: Plan,
+    verification: Verification,
+}
+
+pub fn run(args: &FixArgs) -> CmdResult {
+    let doc = load_document(&args.file)?;
+    let name = args.file.display().to_string();
+    let original = doc.source.text().to_string();
+    let verifier = Verifier::new();
+
+    let steps = if let Some(r) = &args.recipe {
+        if args.finding.is_some() || args.all {
+            return Err(CliError::input(
+                "give either a recipe, --finding or --all, not several",
+            ));
+        }
+        let recipe = to_recipe(r);
+        vec![plan_step(
+            &verifier,
+            &name,
+            &original,
+            recipe.name().to_string(),
+            &recipe,
+            None,
+        )?]
+    } else if let Some(id) = &args.finding {
+        let findings = verifier
+            .findings(&name, &original)
+            .map_err(CliError::input)?;
+        let finding = findings.iter().find(|f| f.id == *id).ok_or_else(|| {
+            let known: Vec<&str> = findings
+                .iter()
+                .filter(|f| f.fix.is_some())
+                .map(|f| f.id.as_str())
+                .take(10)
+                .collect();
+            CliError::input(format!(
+                "{name}: no finding `{id}` in the review{}",
+                if known.is_empty() {
+                    String::new()
+                } else {
+                    format!(" (fixable findings: {})", known.join(", "))
+                }
+            ))
+        })?;
+        let recipe = calm_refactor::recipe_for_finding(finding)
+            .map_err(|e| CliError::input(e.to_string()))?;
+        vec![plan_step(
+            &verifier,
+            &name,
+            &original,
+            format!("{} (fix for {id})", recipe.name()),
+            &recipe,
+            Some(id),
+        )?]
+    } else if args.all {
+        apply_all(&verifier, &name, &original, args.min_severity.map(severity))?
+    } else {
+        return Err(CliError::input(
+            "say what to fix: a recipe (e.g. `fix FILE add-load-balancer --target api-gateway`), --finding ID or --all",
+        ));
+    };
+
+    let final_text = steps
+        .last()
+        .map(|s| s.plan.after_text.clone())
+        .unwrap_or_else(|| original.clone());
+    for s in &steps {
+        report_step(s);
+    }
+    let blocked: Vec<String> = steps
+        .iter()
+        .flat_map(|s| {
+            s.verification
+                .blocking()
+                .into_iter()
+                .map(move |b| format!("{}: {b}", s.label))
+        })
+        .collect();
+    if !blocked.is_empty() {
+        eprintln!("refused, nothing was written:");
+        for b in &blocked {
+            eprintln!("  - {b}");
+        }
+        return Ok(cli::exit::REFUSED);
+    }
+    if final_text == original {
+        eprintln!(
+            "nothing to change: {name} already has {}",
+            if steps.is_empty() {
+                "no fixable findings".to_string()
+            } else {
+                "these changes (the recipe was applied before)".to_string()
+            }
+        );
+        return Ok(cli::exit::OK);
+    }
+
+    let before: serde_json::Value = doc.value.clone();
+    let after: serde_json::Value =
+        serde_json::from_str(&final_text).map_err(|e| CliError::input(e.to_string()))?;
+    if args.dry_run {
+        let diff = calm_refactor::unified_diff(
+            &original,
+            &final_text,
+            &format!("a/{name}"),
+            &format!("b/{name}"),
+        );
+        crate::common::write_output(None, diff.as_bytes())?;
+    }
+    if args.emit_patch {
+        let patch = calm_refactor::patch::diff(&before, &after);
+        let mut text = serde_json::to_string_pretty(&patch).unwrap_or_default();
+        text.push('\n');
+        crate::common::write_output(None, text.as_bytes())?;
+    }
+    if args.dry_run || (args.emit_patch && args.output.is_none()) {
+        eprintln!(
+            "(not written{})",
+            if args.dry_run {
+                ": --dry-run"
+            } else {
+                ": --emit-patch without -o"
+            }
+        );
+        return Ok(cli::exit::OK);
+    }
+    let target = args.output.as_deref().unwrap_or(&args.file);
+    if args.output.is_none() {
+        refuse_if_changed(&args.file, &original)?;
+    }
+    write_atomic(target, final_text.as_bytes())?;
+    eprintln!("wrote {}", target.display());
+    Ok(cli::exit::OK)
+}
+
+fn plan_step(
+    verifier: &Verifier,
+    name: &str,
+    text: &str,
+    label: String,
+    recipe: &Recipe,
+    target: Option<&str>,
+) -> Result<Step, CliError> {
+    let plan = calm_refactor::plan(name, text, recipe)
+        .map_err(|e| CliError::input(format!("{name}: {}: {e}", recipe.name())))?;
+    let verification = if plan.is_noop() {
+        Verification::default()
+    } else {
+        verifier.verify(&plan, target)
+    };
+    Ok(Step {
+        label,
+        plan,
+        verification,
+    })
+}
+
+/// Apply every fixable finding (most severe first), re-reviewing after each step so a fix that
+/// already cleared a later finding is not applied twice.
+fn apply_all(
+    verifier: &Verifier,
+    name: &str,
+    original: &str,
+    min: Option<Severity>,
+) -> Result<Vec<Step>, CliError> {
+    let mut steps: Vec<Step> = Vec::new();
+    let mut text = original.to_string();
+    let mut tried: Vec<String> = Vec::new();
+    loop {
+        let findings = verifier.findings(name, &text).map_err(CliError::input)?;
+        let next: Option<&Finding> = findings
+            .iter()
+            .filter(|f| {
+                f.suppression.is_none() && f.fix.is_some() && min.is_none_or(|m| f.severity >= m)
+            })
+            .find(|f| !tried.contains(&f.id));
+        let Some(f) = next else { break };
+        tried.push(f.id.clone());
+        let recipe = match calm_refactor::recipe_for_finding(f) {
+            Ok(r) => r,
+            Err(e) => {
+                eprintln!("skipped {}: {e}", f.id);
+                continue;
+            }
+        };
+        let step = match plan_step(
+            verifier,
+            name,
+            &text,
+            format!("{} (fix for {})", recipe.name(), f.id),
+            &recipe,
+            Some(&f.id),
+        ) {
+            Ok(s) => s,
+            Err(e) => {
+                eprintln!("skipped {}: {}", f.id, e.message);
+                continue;
+            }
+        };
+        if step.plan.is_noop() {
+            continue;
+        }
+        let ok = step.verification.ok();
+        text = step.plan.after_text.clone();
+        steps.push(step);
+        if !ok {
+            break; // reported and refused by the caller
+        }
+    }
+    Ok(steps)
+}
+
+fn report_step(s: &Step) {
+    let p = &s.plan;
+    if p.is_noop() {
+        eprintln!("{}: already applied, nothing to change", s.label);
+        return;
+    }
+    eprintln!("{}:", s.label);
+    for c in &p.changes {
+        eprintln!("  + {c}");
+    }
+    let v = &s.verification;
+    let mut checks = Vec::new();
+    checks.push(if v.reference_problems.is_empty() {
+        "references ok".to_string()
+    } else {
+        format!("{} broken reference(s)", v.reference_problems.len())
+    });
+    match &v.validator_failure {
+        Some(_) => checks.push("validation could not run".into()),
+        None if v.new_validation_errors.is_empty() => checks.push("validates".into()),
+        None => checks.push(format!(
+            "{} new validation error(s)",
+            v.new_validation_errors.len()
+        )),
+    }
+    if v.preexisting_validation_errors > 0 {
+        checks.push(format!(
+            "{} validation error(s) were there before",
+            v.preexisting_validation_errors
+        ));
+    }
+    checks.push(if v.not_idempotent.is_empty() {
+        "idempotent".into()
+    } else {
+        "NOT idempotent".into()
+    });
+    eprintln!("  checks: {}", checks.join(", "));
+    if let Some((id, cleared)) = &v.target {
+        eprintln!(
+            "  target finding {id}: {}",
+            if *cleared {
+                "cleared"
+            } else {
+                "STILL REPORTED"
+            }
+        );
+    }
+    for f in &v.resolved {
+        eprintln!(
+            "  resolved ({}): {} — {}",
+            f.severity.as_str(),
+            f.id,
+            f.title
+        );
+    }
+    // Never hidden: a fix can create a new weak spot (e.g. the new broker is a single instance).
+    for f in &v.introduced {
+        eprintln!(
+            "  NEW finding ({}): {} — {}",
+            f.severity.as_str(),
+            f.id,
+            f.title
+        );
+    }
+}
+
+/// Refuse to overwrite a file that changed since it was read (another editor, a git checkout).
+fn refuse_if_changed(path: &Path, original: &str) -> Result<(), CliError> {
+    let now = std::fs::read(path).map_err(|e| {
+        CliError::refused(format!(
+            "{}: cannot re-read before writing: {e}",
+            path.display()
+        ))
+    })?;
+    let now = String::from_utf8_lossy(&now);
+    let now = now.strip_prefix('\u{feff}').unwrap_or(&now);
+    if now != original {
+        return Err(CliError::refused(format!(
+            "{} changed on disk since it was read; nothing was written (run fix again)",
+            path.display()
+        )));
+    }
+    Ok(())
 }

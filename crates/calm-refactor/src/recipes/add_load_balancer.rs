@@ -352,8 +352,6 @@ impl AddLoadBalancer {
         }
 
         // 7. Instances and the load balancer join the target's containers.
-        let mut joiners = vec![lb.clone()];
-        joiners.extend(names.iter().filter(|n| **n != primary).cloned());
         add_lb_membership(d, &primary, &lb, &names)?;
 
         // 8. Flows: caller → LB, then LB → first instance (responses: the reverse order).
@@ -421,7 +419,34 @@ impl AddLoadBalancer {
             }
         }
 
-        // 9. HA metadata on each instance.
+        // 9. Instances get distinct display names (diagrams show names) and HA metadata.
+        let base_name = display_name(d, &primary);
+        let base_name = base_name
+            .trim_end_matches(|c: char| c.is_ascii_digit() || c == ' ')
+            .to_string();
+        let same_name = names.iter().all(|n| {
+            let dn = display_name(d, n);
+            dn == base_name
+                || dn
+                    .strip_prefix(base_name.as_str())
+                    .is_some_and(|r| r.trim().parse::<usize>().is_ok())
+        });
+        if same_name && d.node(&primary).and_then(|n| n.get("name")).is_some() {
+            for (i, name) in names.iter().enumerate() {
+                let want = Value::from(format!("{base_name} {}", i + 1));
+                let idx = d.nodes().iter().position(|n| {
+                    n.get("unique-id").and_then(Value::as_str) == Some(name.as_str())
+                });
+                if let Some(idx) = idx
+                    && d.value["nodes"][idx].get("name") != Some(&want)
+                {
+                    d.value["nodes"][idx]["name"] = want;
+                    d.changes
+                        .push(format!("name {name} `{base_name} {}`", i + 1));
+                }
+            }
+        }
+        // HA metadata on each instance.
         for (i, name) in names.iter().enumerate() {
             d.set_metadata(
                 &Scope::Node(name.clone()),
@@ -433,7 +458,6 @@ impl AddLoadBalancer {
                 ]),
             )?;
         }
-        let _ = joiners;
         Ok(())
     }
 }

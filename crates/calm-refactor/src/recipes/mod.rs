@@ -335,10 +335,27 @@ pub(crate) fn obj(pairs: Vec<(&str, Value)>) -> serde_json::Map<String, Value> {
     pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
 }
 
-/// The key order this document uses for nodes / relationships (the first element's), so new
-/// elements read like the existing ones; unknown keys keep the order given.
+/// CALM's usual member order, used to place keys the document's own elements do not show.
+const CANONICAL: [&str; 12] = [
+    "unique-id",
+    "node-type",
+    "name",
+    "description",
+    "relationship-type",
+    "protocol",
+    "interfaces",
+    "details",
+    "data-classification",
+    "run-as",
+    "metadata",
+    "controls",
+];
+
+/// The key order this document uses for nodes / relationships (its richest element's), so new
+/// elements read like the existing ones. Keys that element lacks go where CALM usually puts them
+/// (before the first known key that normally follows them); anything else goes last.
 pub(crate) fn ordered_like(d: &Draft, array: &str, value: serde_json::Map<String, Value>) -> Value {
-    let template: Vec<String> = d
+    let mut order: Vec<String> = d
         .value
         .get(array)
         .and_then(Value::as_array)
@@ -349,9 +366,21 @@ pub(crate) fn ordered_like(d: &Draft, array: &str, value: serde_json::Map<String
         .and_then(Value::as_object)
         .map(|o| o.keys().cloned().collect())
         .unwrap_or_default();
+    for (rank, key) in CANONICAL.iter().enumerate() {
+        if order.iter().any(|k| k == key) {
+            continue;
+        }
+        let later = |k: &String| {
+            CANONICAL
+                .iter()
+                .position(|c| c == k)
+                .is_some_and(|r| r > rank)
+        };
+        let at = order.iter().position(later).unwrap_or(order.len());
+        order.insert(at, key.to_string());
+    }
     let mut keys: Vec<&String> = value.keys().collect();
-    keys.sort_by_key(|k| template.iter().position(|t| t == *k).unwrap_or(usize::MAX));
-    // Stable sort keeps the given order among keys the template does not know (placed last).
+    keys.sort_by_key(|k| order.iter().position(|t| t == *k).unwrap_or(usize::MAX));
     let mut out = serde_json::Map::new();
     for k in keys {
         out.insert(k.clone(), value[k.as_str()].clone());

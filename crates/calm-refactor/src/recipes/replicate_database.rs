@@ -354,6 +354,10 @@ impl ReplicateDatabase {
                                 copy["metadata"] = json!({"access-mode": "read-only"});
                             }
                         }
+                        let copy = match copy {
+                            Value::Object(m) => ordered_like(d, "relationships", m),
+                            other => other,
+                        };
                         d.add_relationship_after(copy, &after)?;
                         id
                     }
