@@ -139,8 +139,12 @@ pub enum SeverityArg {
 
 #[derive(Debug, Args)]
 pub struct ReviewArgs {
-    /// Architecture file to review.
-    pub file: PathBuf,
+    /// Architecture file to review (omit with --example).
+    #[arg(required_unless_present = "example")]
+    pub file: Option<PathBuf>,
+    /// Review the built-in example e-commerce architecture instead of a file.
+    #[arg(long, conflicts_with = "file")]
+    pub example: bool,
     /// Output format.
     #[arg(short = 'f', long, value_enum, default_value = "text")]
     pub format: ReviewFormat,

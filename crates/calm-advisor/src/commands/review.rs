@@ -1,8 +1,84 @@
-//! `calm-advisor review` (work in progress: being implemented).
+//! `calm-advisor review`: ranked findings with rationale, evidence and fixes.
 
-use crate::cli::ReviewArgs;
-use crate::common::{CliError, CmdResult};
+use crate::cli::{ReviewArgs, ReviewFormat, SeverityArg, exit};
+use crate::common::{CliError, CmdResult, load_document, write_output};
+use calm_analysis::output::{self, Format, ViewOptions};
+use calm_analysis::suppress::Baseline;
+use calm_analysis::{Category, ReviewOptions, Severity};
+use calm_model::Document;
+use std::path::Path;
 
-pub fn run(_args: &ReviewArgs) -> CmdResult {
-    Err(CliError::input("this command is not implemented yet"))
+pub fn severity(s: SeverityArg) -> Severity {
+    match s {
+        SeverityArg::Info => Severity::Info,
+        SeverityArg::Low => Severity::Low,
+        SeverityArg::Medium => Severity::Medium,
+        SeverityArg::High => Severity::High,
+        SeverityArg::Critical => Severity::Critical,
+    }
+}
+
+pub fn categories(names: &[String]) -> Result<Vec<Category>, CliError> {
+    names
+        .iter()
+        .map(|c| match c.trim().to_ascii_lowercase().as_str() {
+            "resilience" => Ok(Category::Resilience),
+            "security" => Ok(Category::Security),
+            "performance" => Ok(Category::Performance),
+            "operability" => Ok(Category::Operability),
+            "documentation" => Ok(Category::Documentation),
+            other => Err(CliError::input(format!(
+                "unknown category \"{other}\" (expected resilience, security, performance, operability or documentation)"
+            ))),
+        })
+        .collect()
+}
+
+/// Load a baseline file (`{"suppressions": [...]}`), with file/line errors for bad JSON.
+pub fn load_baseline(path: &Path) -> Result<Baseline, CliError> {
+    let doc = load_document(path)?;
+    Baseline::parse(&path.display().to_string(), &doc.value).map_err(CliError::input)
+}
+
+/// The document to review: the file, or the built-in example.
+pub fn input(file: Option<&Path>, example: bool) -> Result<Document, CliError> {
+    if example {
+        return Document::from_str(
+            calm_analysis::example::NAME,
+            calm_analysis::example::BOOKSHOP,
+        )
+        .map_err(CliError::from);
+    }
+    match file {
+        Some(f) => load_document(f),
+        None => Err(CliError::input(
+            "no architecture file given (or use --example)",
+        )),
+    }
+}
+
+pub fn run(args: &ReviewArgs) -> CmdResult {
+    let doc = input(args.file.as_deref(), args.example)?;
+    let opts = ReviewOptions {
+        categories: categories(&args.category)?,
+        min_severity: args.min_severity.map(severity),
+        baseline: match &args.baseline {
+            Some(p) => Some(load_baseline(p)?),
+            None => None,
+        },
+        ..ReviewOptions::default()
+    };
+    let review = calm_analysis::review(&doc, &opts);
+    let format = match args.format {
+        ReviewFormat::Text => Format::Text,
+        ReviewFormat::Json => Format::Json,
+        ReviewFormat::Markdown => Format::Markdown,
+        ReviewFormat::Sarif => Format::Sarif,
+    };
+    let text = output::render(&review, format, &ViewOptions { top: args.top });
+    write_output(args.output.as_deref(), text.as_bytes())?;
+    match args.fail_on {
+        Some(s) if review.failing(severity(s)) > 0 => Ok(exit::FAILED),
+        _ => Ok(exit::OK),
+    }
 }
