@@ -364,6 +364,16 @@ impl Engine {
         ctx: &mut RunCtx,
     ) -> Result<Mode, FatalError> {
         // Which pattern applies: -p, else $schema, else none.
+        if let Some(v) = doc.value.get("$schema").filter(|v| !v.is_string() && pattern.is_none()) {
+            let loc = doc.locate("/$schema");
+            return Err(FatalError::UnresolvedSchema {
+                file: doc.name().to_string(),
+                schema: v.to_string(),
+                line: loc.line_start,
+                column: loc.character_start + 1,
+                reason: "$schema must be a string (the URL of a CALM meta-schema or pattern)".into(),
+            });
+        }
         let schema_pattern = match (pattern, doc.schema_url()) {
             (None, Some(url)) => Some(self.resolve_schema(resolver, doc, url)?),
             _ => None,
