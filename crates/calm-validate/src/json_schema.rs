@@ -398,16 +398,18 @@ struct SchemaLookup<'a> {
 
 impl SchemaLookup<'_> {
     fn keyword_schema(&self, error: &ValidationError<'_>) -> Option<Value> {
-        let target_doc = || match self.target {
-            SchemaTarget::Value(v) | SchemaTarget::ValueAt(v, _) => Some(v.clone()),
-            SchemaTarget::Url(u) => self.registry.get(u).map(|d| (**d).clone()),
+        let target_doc = || -> Option<&Value> {
+            match self.target {
+                SchemaTarget::Value(v) | SchemaTarget::ValueAt(v, _) => Some(v),
+                SchemaTarget::Url(u) => self.registry.get(u).map(|d| &**d),
+            }
         };
-        let (doc, pointer) = match error.absolute_keyword_location() {
+        let (doc, pointer): (&Value, String) = match error.absolute_keyword_location() {
             Some(abs) => {
                 let abs = abs.as_str();
                 let (base, fragment) = abs.split_once('#').unwrap_or((abs, ""));
                 let doc = match self.registry.get(base) {
-                    Some(d) => (**d).clone(),
+                    Some(d) => &**d,
                     None => target_doc()?,
                 };
                 (doc, percent_decode(fragment))
@@ -415,6 +417,7 @@ impl SchemaLookup<'_> {
             // No `$ref` was crossed: the keyword path is a pointer into the target itself.
             None => (target_doc()?, error.schema_path().as_str().to_string()),
         };
+        // Only the keyword's value (the list of alternatives) is copied.
         doc.pointer(&pointer).cloned()
     }
 }
