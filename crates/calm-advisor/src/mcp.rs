@@ -7,7 +7,7 @@ use crate::chat::engine::{Engine, EngineError, LibraryEngine, unified_diff};
 use crate::chat::llm::change_from_args;
 use calm_model::Document;
 use rmcp::handler::server::wrapper::{Json, Parameters};
-use rmcp::{ServiceExt, schemars, tool, tool_router};
+use rmcp::{ServerHandler, ServiceExt, schemars, tool, tool_handler, tool_router};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -234,7 +234,7 @@ fn plan_for(input: &FixInput) -> Result<(Document, String, crate::chat::engine::
     Ok((doc, text, plan))
 }
 
-#[tool_router(server_handler)]
+#[tool_router]
 impl AdvisorServer {
     #[tool(
         name = "validate",
@@ -417,9 +417,16 @@ impl AdvisorServer {
     }
 }
 
+#[tool_handler(
+    name = "calm-advisor",
+    instructions = "Offline, deterministic advisor for FINOS CALM architectures. Use review/explain/simulate for analysis, plan_fix then apply_fix for changes (never edit the JSON by hand), and validate after every edit. Every tool takes `path` or `document`."
+)]
+impl ServerHandler for AdvisorServer {}
+
 /// Serve MCP on stdin/stdout until the client disconnects.
 pub fn serve_stdio() -> Result<(), String> {
     let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_time()
         .build()
         .map_err(|e| format!("cannot start the async runtime: {e}"))?;
     rt.block_on(async {

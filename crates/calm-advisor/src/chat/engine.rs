@@ -408,18 +408,35 @@ impl Engine for LibraryEngine {
             false,
         ))
         .unwrap_or_default();
-        let pretty =
-            calm_validate::output::render(&outcome, calm_validate::output::Format::Pretty, false);
-        let verdict = if errors == 0 {
+        // The chat shows errors in full and warnings grouped by rule code; the full report is
+        // one command away.
+        let mut text = if errors == 0 {
             format!("Valid: {errors} errors, {warnings} warnings.")
         } else {
             format!("NOT valid: {errors} errors, {warnings} warnings.")
         };
+        let mut by_code: std::collections::BTreeMap<&str, usize> =
+            std::collections::BTreeMap::new();
+        for d in &outcome.report.diagnostics {
+            if d.severity == calm_validate::Severity::Error {
+                let at = if d.pointer.is_empty() {
+                    "/"
+                } else {
+                    d.pointer.as_str()
+                };
+                text += &format!("\n  error {} at {}: {}", d.code, at, d.message);
+            } else if d.severity == calm_validate::Severity::Warning {
+                *by_code.entry(d.code.as_str()).or_default() += 1;
+            }
+        }
+        for (code, n) in by_code {
+            text += &format!("\n  warning {code} x{n}");
+        }
         Ok(ValidationAnswer {
             valid: errors == 0,
             errors,
             warnings,
-            text: format!("{verdict}\n{}", pretty.trim_end()),
+            text,
             report,
         })
     }

@@ -977,11 +977,35 @@ fn parse_load_balancer(text: &str, t: &str, vocab: &Vocabulary) -> Parsed {
         .map(|(_, s)| s.clone())
         .filter(|s| is_lb(s))
         .collect();
-    let lb_id = lb_names
-        .iter()
-        .find(|s| *s != "load-balancer" && *s != "load-balancers")
-        .or(lb_names.first())
-        .cloned()
+    // A new id written right before "load balancer" ("a \"front-door\" load balancer") or right
+    // after "called"/"named" near it names the load balancer too.
+    let named_lb = news.iter().map(|(p, id)| (*p, id.clone())).find(|(p, id)| {
+        let (Some(before), Some(after)) = (t.get(..*p), t.get(p + id.len()..)) else {
+            return false;
+        };
+        let after = after
+            .trim_start_matches(['"', '\'', '`', '\u{201d}'])
+            .trim_start();
+        let before = before
+            .trim_end_matches(['"', '\'', '`', '\u{201c}'])
+            .trim_end();
+        after.starts_with("load balancer")
+            || after.starts_with("load-balancer")
+            || after.starts_with("lb")
+            || ((before.ends_with("called") || before.ends_with("named"))
+                && before
+                    .rfind("balancer")
+                    .is_some_and(|b| before.len() - b < 30))
+    });
+    let lb_id = named_lb
+        .map(|(_, id)| id)
+        .or_else(|| {
+            lb_names
+                .iter()
+                .find(|s| *s != "load-balancer" && *s != "load-balancers")
+                .cloned()
+        })
+        .or(lb_names.first().cloned())
         .unwrap_or_else(|| "load-balancer".to_string());
     let candidates: Vec<String> = vocab
         .mentioned_ids(text)
@@ -1002,7 +1026,7 @@ fn parse_load_balancer(text: &str, t: &str, vocab: &Vocabulary) -> Parsed {
     let mut instances: Vec<String> = news
         .iter()
         .map(|(_, s)| s.clone())
-        .filter(|s| s != &lb_id)
+        .filter(|s| !is_lb(s) && s != &lb_id)
         .collect();
     let stem = target.trim_end_matches(|c: char| c.is_ascii_digit() || c == '-');
     let derived: Vec<String> = instances
@@ -1246,10 +1270,27 @@ fn parse_decouple(text: &str, t: &str, vocab: &Vocabulary) -> Parsed {
         .cloned()
         .or(existing_broker.clone())
         .unwrap_or_else(|| "message-broker".to_string());
+    let positioned = slots::new_ids(text, vocab);
     let queue_id = news
         .iter()
         .find(|s| s.contains("queue") || s.contains("topic") || s.ends_with("-q"))
-        .cloned();
+        .cloned()
+        .or_else(|| {
+            // A new id right after the word "queue" or "topic" ("a Kafka topic \"booking-events\"").
+            ["queue", "topic"]
+                .iter()
+                .flat_map(|w| {
+                    slots::find_word(t, w)
+                        .into_iter()
+                        .map(move |at| at + w.len())
+                })
+                .find_map(|end| {
+                    positioned
+                        .iter()
+                        .find(|(p, id)| *p >= end && *p - end <= 12 && *id != broker_id)
+                        .map(|(_, id)| id.clone())
+                })
+        });
     let services: Vec<String> = mentioned
         .iter()
         .filter(|id| {

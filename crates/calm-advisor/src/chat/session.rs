@@ -457,9 +457,8 @@ impl<'e> Session<'e> {
         match self.engine.render(doc, format) {
             Ok(bytes) => match crate::common::write_atomic(&out, &bytes) {
                 Ok(()) => Reply::say(format!(
-                    "Wrote the diagram to {} ({} bytes).",
-                    out.display(),
-                    bytes.len()
+                    "Wrote the diagram to {} (open it to see the architecture).",
+                    out.display()
                 )),
                 Err(e) => Reply::say(format!("Could not write the diagram: {}", e.message)),
             },
