@@ -36,9 +36,14 @@
 
 pub mod controls;
 pub mod diagnostic;
+pub mod engine;
 pub mod json_schema;
 pub mod options;
+pub mod output;
 pub mod resolve;
 pub mod schemas;
+pub mod rules;
 
 pub use diagnostic::{Bucket, Diagnostic, Origin, Report, Severity};
+pub use engine::{Config, Engine, FatalError, Mode, Outcome};
+pub use output::Format;
