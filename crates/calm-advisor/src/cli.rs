@@ -338,7 +338,8 @@ pub struct AddControlArgs {
     /// Control id (default: the preset's name).
     #[arg(long, value_name = "ID")]
     pub id: Option<String>,
-    /// Requirement URL (default: the preset's).
+    /// Requirement URL (default: the preset's; without a preset, the CALM TraderX requirement of
+    /// that id when there is one, else https://internal-policy.example.com/controls/ID).
     #[arg(long, value_name = "URL")]
     pub requirement_url: Option<String>,
     /// Description of the control (default: the preset's).

@@ -296,7 +296,11 @@ fn errors_are_clear_and_change_nothing() {
             "--scope galaxy:x --preset failover",
             "scope kind `galaxy`",
         ),
-        ("add-control", "--id x", "--requirement-url is required"),
+        (
+            "add-control",
+            "--preset failover --scope flow:nope",
+            "no flow with unique-id `nope`",
+        ),
         ("rename", "trade-api trade-store", "already used"),
         (
             "replicate-database",
@@ -347,4 +351,68 @@ fn existing_nodes_are_not_hijacked() {
         let err = plan("t.json", TABS, &rec).expect_err(a);
         assert!(err.to_string().contains(msg), "{r} {a}: {err}");
     }
+}
+
+#[test]
+fn second_load_balancer_gets_its_own_id() {
+    let mut text = TABS.to_string();
+    for (r, a) in [
+        ("add-load-balancer", "--target trade-api"),
+        ("add-load-balancer", "--target risk-engine"),
+    ] {
+        let rec = Recipe::from_words(
+            r,
+            &a.split_whitespace().map(str::to_string).collect::<Vec<_>>(),
+        )
+        .unwrap();
+        let p = plan("t.json", &text, &rec).unwrap();
+        assert!(!p.is_noop());
+        assert!(check_references(&p.after).is_empty());
+        // Twice is once, also for the second load balancer.
+        assert!(
+            plan("t.json", &p.after_text, &rec).unwrap().is_noop(),
+            "{a}"
+        );
+        text = p.after_text;
+    }
+    let d: Value = serde_json::from_str(&text).unwrap();
+    let ids: Vec<&str> = d["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["unique-id"].as_str().unwrap())
+        .collect();
+    assert!(
+        ids.contains(&"load-balancer") && ids.contains(&"risk-engine-load-balancer"),
+        "{ids:?}"
+    );
+    // The front door's load balancer is not re-pointed at itself: no connects from a node to itself
+    // and no relationship from the instances of trade-api back to the first load balancer.
+    for r in d["relationships"].as_array().unwrap() {
+        if let Some(c) = r.pointer("/relationship-type/connects") {
+            assert_ne!(c["source"]["node"], c["destination"]["node"]);
+            if c["destination"]["node"] == "load-balancer" {
+                panic!("something calls the front load balancer: {r}");
+            }
+        }
+    }
+}
+
+#[test]
+fn controls_without_preset_get_a_default_requirement_url() {
+    let rec = recipe(
+        "add-control",
+        "--scope node:trade-store --id disaster-recovery --config backup-frequency=daily",
+    );
+    let p = plan("t.json", TABS, &rec).unwrap();
+    let node = p.after["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|n| n["unique-id"] == "trade-store")
+        .unwrap();
+    assert_eq!(
+        node["controls"]["disaster-recovery"]["requirements"][0]["requirement-url"],
+        "https://calm.finos.org/traderx/control-requirement/disaster-recovery"
+    );
 }

@@ -128,6 +128,39 @@ fn cluster_replica(d: &Draft, id: &str) -> Option<String> {
         .map(str::to_string)
 }
 
+/// Control requirements published with the CALM TraderX sample (advisor-design.md §1.6).
+const TRADERX: [&str; 19] = [
+    "availability",
+    "failover-redundancy",
+    "disaster-recovery",
+    "error-handling",
+    "timeout-handling",
+    "health-check",
+    "scalability",
+    "latency",
+    "throughput",
+    "api-rate-limiting",
+    "data-encryption",
+    "authentication",
+    "authorization",
+    "monitoring",
+    "alerting",
+    "tracing",
+    "logging",
+    "audit-logging",
+    "secrets-management",
+];
+
+/// Requirement URL for a control id given without `--requirement-url`: the TraderX requirement
+/// of that name when there is one, else the same organisation placeholder the presets use.
+pub fn default_requirement_url(id: &str) -> String {
+    if TRADERX.contains(&id) {
+        format!("https://calm.finos.org/traderx/control-requirement/{id}")
+    } else {
+        format!("https://internal-policy.example.com/controls/{id}")
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct AddControl {
     /// `architecture`, `node:ID`, `relationship:ID` or `flow:ID`.
@@ -193,11 +226,7 @@ impl AddControl {
         let url = match (&self.requirement_url, self.preset) {
             (Some(u), _) => u.clone(),
             (None, Some(p)) => p.requirement_url().to_string(),
-            (None, None) => {
-                return Err(OpError::Invalid(
-                    "--requirement-url is required without --preset".into(),
-                ));
-            }
+            (None, None) => default_requirement_url(&id),
         };
         // Check the scope exists before asking the preset about it.
         match &scope {

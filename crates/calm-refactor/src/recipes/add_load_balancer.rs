@@ -65,6 +65,47 @@ impl AddLoadBalancer {
         Ok(names)
     }
 
+    /// The load balancer's id: `--lb-id` when free or made by an earlier run for these
+    /// instances, else `TARGET-LB_ID` under the same conditions.
+    fn resolve_lb_id(&self, d: &Draft, names: &[String]) -> Result<String, OpError> {
+        let ours = |id: &str| -> Option<bool> {
+            let n = d.node(id)?;
+            let pool: Vec<&str> = n
+                .pointer("/metadata/backend-pool")
+                .and_then(Value::as_array)
+                .map(|a| a.iter().filter_map(Value::as_str).collect())
+                .unwrap_or_default();
+            Some(
+                n.pointer("/metadata/role").and_then(Value::as_str) == Some("load-balancer")
+                    && pool.iter().any(|p| names.iter().any(|x| x == p)),
+            )
+        };
+        match ours(&self.lb_id) {
+            Some(true) => return Ok(self.lb_id.clone()),
+            None if !d.id_taken(&self.lb_id) => return Ok(self.lb_id.clone()),
+            None => return Err(OpError::Taken(self.lb_id.clone())),
+            Some(false) => {}
+        }
+        let is_lb = d
+            .node(&self.lb_id)
+            .and_then(|n| n.pointer("/metadata/role"))
+            .and_then(Value::as_str)
+            == Some("load-balancer");
+        if !is_lb {
+            return Err(OpError::Invalid(format!(
+                "`{}` exists and is not a load balancer; choose another --lb-id",
+                self.lb_id
+            )));
+        }
+        // Another load balancer has the id: this one is named after its target.
+        let alt = format!("{}-{}", self.target, self.lb_id);
+        match ours(&alt) {
+            Some(true) => Ok(alt),
+            None if !d.id_taken(&alt) => Ok(alt),
+            _ => Err(OpError::Taken(alt)),
+        }
+    }
+
     pub fn apply(&self, d: &mut Draft) -> Result<(), OpError> {
         let names = self.instance_names()?;
         let t = &self.target;
@@ -75,7 +116,11 @@ impl AddLoadBalancer {
             } else {
                 names[0].clone()
             }
-        } else if d.node(&names[0]).is_some() && d.node(&self.lb_id).is_some() {
+        } else if d.node(&names[0]).is_some()
+            && self
+                .resolve_lb_id(d, &names)
+                .is_ok_and(|l| d.node(&l).is_some())
+        {
             names[0].clone()
         } else {
             return Err(OpError::NoNode(t.clone()));
@@ -91,19 +136,11 @@ impl AddLoadBalancer {
                 _ => {}
             }
         }
-        if d.node(&self.lb_id).is_none() && d.id_taken(&self.lb_id) {
-            return Err(OpError::Taken(self.lb_id.clone()));
-        }
-        // Existing nodes are only reused when an earlier run made them (second run).
+        // Existing nodes are only reused when an earlier run made them (second run). Another
+        // load balancer already using the id (e.g. the front door, when fronting an internal
+        // service) leaves this one `TARGET-LB_ID`.
         let group = format!("{t}-pool");
-        if let Some(lb) = d.node(&self.lb_id)
-            && lb.pointer("/metadata/role").and_then(Value::as_str) != Some("load-balancer")
-        {
-            return Err(OpError::Invalid(format!(
-                "`{}` exists and is not a load balancer; choose another --lb-id",
-                self.lb_id
-            )));
-        }
+        let lb_id = self.resolve_lb_id(d, &names)?;
         for n in names.iter().filter(|n| **n != primary && **n != *t) {
             if let Some(node) = d.node(n) {
                 if node.pointer("/metadata/ha-group").and_then(Value::as_str)
@@ -170,7 +207,7 @@ impl AddLoadBalancer {
         }
 
         // 3. The load balancer node.
-        let lb = self.lb_id.clone();
+        let lb = lb_id.clone();
         if d.node(&lb).is_none() {
             let name = display_name(d, &primary);
             let base_name = name
