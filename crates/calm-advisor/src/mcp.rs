@@ -3,7 +3,7 @@
 //! inline, as an object or a string) and returns structured results (with an output schema).
 //! The tools run the same engine as `chat` (`chat::engine`), so answers match the CLI.
 
-use crate::chat::engine::{Engine, EngineError, LibraryEngine, unified_diff};
+use crate::chat::engine::{Engine, EngineError, LibraryEngine};
 use crate::chat::llm::change_from_args;
 use calm_model::Document;
 use rmcp::handler::server::wrapper::{Json, Parameters};
@@ -405,15 +405,11 @@ impl AdvisorServer {
         description = "Structural diff of two architectures (nodes, relationships, interfaces, flows, controls, metadata)."
     )]
     fn diff(&self, Parameters(i): Parameters<TwoInput>) -> Result<Json<TextOutput>, String> {
-        let (before, bt) = i.before.load()?;
-        let (after, at) = i.after.load()?;
-        match LibraryEngine::new().diff(&before, &after) {
-            Ok(text) => Ok(Json(TextOutput { text })),
-            Err(EngineError::Unavailable(_)) => Ok(Json(TextOutput {
-                text: unified_diff(&bt, &at, "architecture.json"),
-            })),
-            Err(e) => Err(err(e)),
-        }
+        let (before, _) = i.before.load()?;
+        let (after, _) = i.after.load()?;
+        Ok(Json(TextOutput {
+            text: LibraryEngine::new().diff(&before, &after).map_err(err)?,
+        }))
     }
 }
 

@@ -10,8 +10,6 @@ use serde::Serialize;
 /// Why an operation could not be carried out.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum EngineError {
-    /// The library that does this is not available in this build.
-    Unavailable(String),
     /// The operation ran and failed (bad id, recipe precondition, ...): the message says why.
     Failed(String),
     /// The change was planned but its result does not validate: it is refused.
@@ -21,7 +19,7 @@ pub enum EngineError {
 impl std::fmt::Display for EngineError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            EngineError::Unavailable(m) | EngineError::Failed(m) => write!(f, "{m}"),
+            EngineError::Failed(m) => write!(f, "{m}"),
             EngineError::Refused { reasons, .. } => {
                 write!(
                     f,

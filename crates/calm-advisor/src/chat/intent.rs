@@ -138,7 +138,7 @@ impl Change {
             Change::ReplicateDatabase {
                 target,
                 primary_id,
-                replica_ids,
+                replica_ids: _,
                 replicas,
                 cluster_id,
                 mode,
@@ -553,8 +553,21 @@ pub fn parse(text: &str, vocab: &Vocabulary) -> Parsed {
         }
     }
 
-    // Changes.
-    if has_change_verb(&t) {
+    // Changes: a change verb, or a bare request naming a pattern ("circuit breaker on X: ...").
+    let bare_pattern = !t.trim_end().ends_with('?')
+        && has_any(
+            &t,
+            &[
+                "circuit breaker",
+                "circuit-breaker",
+                "load balancer",
+                "load-balancer",
+                "read replica",
+                "message broker",
+                "message queue",
+            ],
+        );
+    if has_change_verb(&t) || bare_pattern {
         if let Some(p) = parse_change(text, &t, vocab) {
             return p;
         }
@@ -1367,7 +1380,7 @@ fn parse_decouple(text: &str, t: &str, vocab: &Vocabulary) -> Parsed {
                         !is_database(vocab, &l.destination) && !vocab.is_type(&l.source, "actor")
                     })
                     .take(6)
-                    .map(|l| format!("{} -> {}", l.source, l.destination))
+                    .map(|l| format!("{} -> {} ({})", l.source, l.destination, l.id))
                     .collect();
                 let hint = if services.len() == 2 {
                     format!(
@@ -1837,4 +1850,152 @@ fn parse_metadata(text: &str, t: &str, vocab: &Vocabulary) -> Option<Parsed> {
     Some(Parsed::Understood(Intent::Change(vec![
         Change::SetMetadata { scope, entries },
     ])))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use calm_model::Document;
+
+    fn vocab_of(path: &str) -> Option<Vocabulary> {
+        let p = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(path);
+        if !p.exists() {
+            eprintln!("skipped: {} is absent", p.display());
+            return None;
+        }
+        Some(Vocabulary::of(&Document::load_path(&p).unwrap()))
+    }
+
+    fn seed_prompts() -> Option<Vec<String>> {
+        let p = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/chat_fixtures/tutorial-day14.requests");
+        Some(super::super::split_requests(
+            &std::fs::read_to_string(p).ok()?,
+        ))
+    }
+
+    fn change(p: Parsed) -> Vec<Change> {
+        match p {
+            Parsed::Understood(Intent::Change(c)) => c,
+            other => panic!("expected a change, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn tutorial_prompts_fill_every_slot() {
+        let Some(v) = vocab_of("../../../shared/fixtures/ecommerce-platform.day13.json") else {
+            return;
+        };
+        let p = seed_prompts().unwrap();
+        assert_eq!(
+            parse(&p[0], &v),
+            Parsed::Understood(Intent::Assess {
+                categories: vec!["resilience".into()],
+                top: Some(3)
+            })
+        );
+        assert_eq!(
+            change(parse(&p[1], &v)),
+            vec![Change::AddLoadBalancer {
+                target: "api-gateway".into(),
+                lb_id: "load-balancer".into(),
+                lb_type: "service".into(),
+                instances: vec!["api-gateway-1".into(), "api-gateway-2".into()],
+                count: 2
+            }]
+        );
+        assert_eq!(
+            change(parse(&p[2], &v)),
+            vec![Change::ReplicateDatabase {
+                target: "order-database".into(),
+                primary_id: Some("order-database-primary".into()),
+                replica_ids: vec!["order-database-replica".into()],
+                replicas: 1,
+                cluster_id: Some("order-database-cluster".into()),
+                mode: "async".into()
+            }]
+        );
+        assert_eq!(
+            change(parse(&p[3], &v)),
+            vec![Change::Decouple {
+                from: "order-service".into(),
+                to: "payment-service".into(),
+                broker: "rabbitmq".into(),
+                broker_id: "message-broker".into(),
+                queue_id: Some("order-queue".into()),
+                port: Some(5672),
+                adr: Some("docs/adr/0001-use-message-queue-for-async-processing.md".into())
+            }]
+        );
+        assert_eq!(parse(&p[4], &v), Parsed::Understood(Intent::Validate));
+        // Before the cluster exists, the failover control's target is asked for, not guessed.
+        assert!(matches!(parse(&p[5], &v), Parsed::Clarify(q) if q.contains("failover")));
+    }
+
+    #[test]
+    fn ambiguous_or_missing_slots_are_asked_for() {
+        let Some(v) = vocab_of("tests/chat_fixtures/travel-booking.json") else {
+            return;
+        };
+        assert!(
+            matches!(parse("add a read replica", &v), Parsed::Clarify(q) if q.contains("bookings-db or fares-db"))
+        );
+        assert!(matches!(
+            parse("add a load balancer", &v),
+            Parsed::Clarify(_)
+        ));
+        assert!(matches!(
+            parse("rename pricing-service", &v),
+            Parsed::Clarify(_)
+        ));
+        assert!(matches!(
+            parse("what happens if it fails?", &v),
+            Parsed::Clarify(_)
+        ));
+        assert_eq!(parse("write me a poem", &v), Parsed::NotUnderstood);
+        assert_eq!(
+            parse("delete the fares database", &v),
+            Parsed::NotUnderstood
+        );
+    }
+
+    #[test]
+    fn controls_read_values_and_units() {
+        let Some(v) = vocab_of("tests/chat_fixtures/travel-booking.json") else {
+            return;
+        };
+        let c = change(parse(
+            "Add a failover control on bookings-db with RTO 90 seconds and RPO of 2 minutes",
+            &v,
+        ));
+        let Change::AddControl {
+            scope, id, config, ..
+        } = &c[0]
+        else {
+            panic!()
+        };
+        assert_eq!(scope, &Scope::Node("bookings-db".into()));
+        assert_eq!(id, "failover");
+        assert_eq!(
+            config,
+            &vec![
+                ("rto-seconds".to_string(), json!(90)),
+                ("rpo-minutes".to_string(), json!(2))
+            ]
+        );
+        let c = change(parse(
+            "circuit breaker on pricing-service: 7 errors within 2 minutes",
+            &v,
+        ));
+        let Change::AddControl { config, .. } = &c[0] else {
+            panic!()
+        };
+        assert_eq!(
+            config,
+            &vec![
+                ("failure-threshold".to_string(), json!(7)),
+                ("failure-window-seconds".to_string(), json!(120))
+            ]
+        );
+    }
 }

@@ -290,7 +290,6 @@ impl<'e> Session<'e> {
 
     fn cannot(&self, heading: &str, what: &str, e: EngineError) -> Reply {
         let why = match e {
-            EngineError::Unavailable(m) => format!("I cannot {what}: {m}. Nothing was done."),
             EngineError::Failed(m) => format!("I could not {what}: {m}"),
             EngineError::Refused { reasons, .. } => {
                 format!(
@@ -366,9 +365,6 @@ impl<'e> Session<'e> {
             Err(EngineError::Failed(m)) => Reply::say(format!(
                 "{head}\nI could not make this change: {m}\nNothing was changed."
             )),
-            Err(EngineError::Unavailable(m)) => Reply::say(format!(
-                "{head}\nI cannot make this change: {m}. Nothing was changed."
-            )),
         }
     }
 
@@ -414,8 +410,8 @@ impl<'e> Session<'e> {
                         v.errors
                     ));
                 }
-                Err(EngineError::Unavailable(m)) if self.cursor != 0 => {
-                    return Reply::say(format!("Not saved: the result cannot be validated ({m})."));
+                Err(e) if self.cursor != 0 => {
+                    return Reply::say(format!("Not saved: the result cannot be validated ({e})."));
                 }
                 _ => {}
             }

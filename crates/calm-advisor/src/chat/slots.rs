@@ -526,28 +526,6 @@ pub fn broker_kind(text: &str) -> Option<&'static str> {
     }
 }
 
-/// Protocol named in the text (upper-case CALM spelling).
-pub fn protocol(text: &str) -> Option<&'static str> {
-    let l = text.to_lowercase();
-    for (w, p) in [
-        ("amqp", "AMQP"),
-        ("kafka", "Kafka"),
-        ("mqtt", "MQTT"),
-        ("https", "HTTPS"),
-        ("http", "HTTP"),
-        ("grpc", "gRPC"),
-        ("jdbc", "JDBC"),
-        ("tls", "TLS"),
-        ("tcp", "TCP"),
-        ("websocket", "WebSocket"),
-    ] {
-        if has_any(&l, &[w]) {
-            return Some(p);
-        }
-    }
-    None
-}
-
 /// node-type given as "(type: service)", "type system", "a database node", "of type actor".
 pub fn node_type(text: &str) -> Option<String> {
     static RE: LazyLock<Regex> = LazyLock::new(|| {
