@@ -209,3 +209,60 @@ fn permissions_are_kept() {
     let text = std::fs::read_to_string(&file).unwrap();
     assert!(!text.contains("\"inventory-service\"") && text.contains("\"stock-service\""));
 }
+
+#[test]
+fn a_change_that_would_not_validate_is_refused_and_nothing_is_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let Some(file) = day13_copy(dir.path()) else {
+        return;
+    };
+    let before = std::fs::read(&file).unwrap();
+    let mut cmd = Command::cargo_bin("calm-advisor").unwrap();
+    cmd.arg("fix").arg(&file).args([
+        "add-control",
+        "--id",
+        "empty",
+        "--description",
+        "",
+        "--requirement-url",
+        "https://example.org/x",
+    ]);
+    let a = cmd.assert().code(3);
+    let err = stderr(&a);
+    assert!(err.contains("refused, nothing was written"), "{err}");
+    assert!(
+        err.contains("architecture-has-no-empty-string-properties") || err.contains("empty"),
+        "{err}"
+    );
+    assert_eq!(std::fs::read(&file).unwrap(), before);
+    // -o is refused the same way: the output file is not created.
+    let out = dir.path().join("out.json");
+    let mut cmd = Command::cargo_bin("calm-advisor").unwrap();
+    cmd.arg("fix").arg(&file).arg("-o").arg(&out).args([
+        "add-control",
+        "--id",
+        "empty",
+        "--description",
+        "",
+        "--requirement-url",
+        "https://example.org/x",
+    ]);
+    cmd.assert().code(3);
+    assert!(!out.exists());
+}
+
+#[test]
+fn finding_fix_clears_its_finding() {
+    let dir = tempfile::tempdir().unwrap();
+    let Some(file) = day13_copy(dir.path()) else {
+        return;
+    };
+    let a = fix(&file, "--finding datastore-no-replication@order-database").success();
+    let err = stderr(&a);
+    assert!(
+        err.contains("target finding datastore-no-replication@order-database: cleared"),
+        "{err}"
+    );
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(text.contains("\"order-database-replica\""));
+}

@@ -374,3 +374,20 @@ fn refuse_if_changed(path: &Path, original: &str) -> Result<(), CliError> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_changed_on_disk_is_not_overwritten() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("a.json");
+        std::fs::write(&p, "{\"nodes\": []}").unwrap();
+        assert!(refuse_if_changed(&p, "{\"nodes\": []}").is_ok());
+        std::fs::write(&p, "{\"nodes\": [1]}").unwrap();
+        let e = refuse_if_changed(&p, "{\"nodes\": []}").unwrap_err();
+        assert_eq!(e.code, cli::exit::REFUSED);
+        assert!(e.message.contains("changed on disk"));
+    }
+}
