@@ -14,7 +14,7 @@ TUTORIAL="$ROOT/../shared/fixtures/ecommerce-platform.day14-expected.json"
 
 if [[ "${1:-}" != "--no-build" ]]; then
   cargo build --release -q -p calm-advisor
-  cargo build --release -q -p calm-validate --example gen_architecture
+  cargo build --release -q -p calm-advisor --example gen_architecture
 fi
 GEN="$ROOT/target/release/examples/gen_architecture"
 mkdir -p "$WORK"

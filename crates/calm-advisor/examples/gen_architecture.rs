@@ -1,6 +1,6 @@
 //! Generate a synthetic, valid CALM 1.2 architecture with N nodes, for benchmarks.
 //!
-//! `cargo run --release -p calm-validate --example gen_architecture -- N OUT_DIR`
+//! `cargo run --release -p calm-advisor --example gen_architecture -- N OUT_DIR`
 //! writes `OUT_DIR/architecture-N.json` and the control requirement schema it references
 //! (`OUT_DIR/requirements/encryption.requirement.json`). The output is deterministic: actors,
 //! web clients, services and databases with interfaces and metadata, a chain of connects /
@@ -77,6 +77,10 @@ fn main() {
             let rel = if kind(i - 1) == "actor" {
                 json!({ "unique-id": format!("rel-{i}"), "description": format!("{a} uses {b}"),
                         "relationship-type": { "interacts": { "actor": a, "nodes": [b] } } })
+            } else if kind(i) == "actor" {
+                // Actors have no interfaces: the system notifies the next user.
+                json!({ "unique-id": format!("rel-{i}"), "description": format!("{a} notifies {b}"), "protocol": "HTTPS",
+                        "relationship-type": { "connects": { "source": { "node": a }, "destination": { "node": b } } } })
             } else {
                 json!({ "unique-id": format!("rel-{i}"), "description": format!("{a} calls {b}"), "protocol": "HTTPS",
                         "relationship-type": { "connects": {
