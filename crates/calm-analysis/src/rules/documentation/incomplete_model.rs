@@ -1,0 +1,195 @@
+//! DOC-01 `incomplete-model`.
+
+use super::list;
+use crate::context::Context;
+use crate::finding::{Category, Confidence, Finding, Severity};
+use crate::normalize::Kind;
+use crate::roles::Role;
+use crate::rules::security::is_untrusted;
+use crate::rules::{Rule, RuleDoc, RuleMeta};
+
+pub static META: RuleMeta = RuleMeta {
+    id: "incomplete-model",
+    code: "DOC-01",
+    category: Category::Documentation,
+    default_severity: Severity::Low,
+    summary: "connects without protocol, roles known only from names, entry points without interfaces, unknown custom node-types",
+    tags: &["documentation"],
+    doc: RuleDoc {
+        what: "Gaps that force the advisor to guess. One finding per kind of gap, listing the \
+elements:\n- `connects-without-protocol` (low): a `connects` with no `protocol` and a destination \
+interface that does not name one either — the call is assumed synchronous and its encryption \
+cannot be judged;\n- `entry-points-without-interfaces` (low): a node that actors, web clients or \
+external systems call but that declares no `interfaces` (no port, URL or protocol to review);\n\
+- `roles-from-names-only` (info): nodes whose role (gateway, broker, cache…) was inferred only from \
+words in the id or name;\n- `unknown-node-types` (info): custom `node-type`s the role inference \
+does not recognise (treated as plain services).",
+        why: "Every other rule reads protocols, interfaces and roles. When they are missing the \
+review still runs, but sync/async, encryption and SPOF findings carry low confidence, and real \
+risks can hide behind an assumption (Threagile incomplete-model).",
+        example: "`\"relationship-type\": {\"connects\": {…}}` with no `protocol` on \
+`order-service-to-order-queue`: the advisor cannot tell AMQP from HTTP.",
+        how_to_fix: "Add `protocol` to every `connects` (HTTPS, JDBC, AMQP, … — the CALM enum), \
+give entry points `interfaces` with port/URL, and state roles explicitly with `metadata.role` \
+(e.g. `\"role\": \"gateway\"`) or a descriptive custom node-type such as `load-balancer`, \
+`message-broker`, `cache`.",
+        false_positives: "Intentionally logical models (no protocols yet): suppress at \
+architecture level until the design is detailed.",
+        references: &[
+            "https://github.com/Threagile/threagile (incomplete-model rule)",
+            "https://calm.finos.org/",
+        ],
+    },
+};
+
+const STANDARD_TYPES: &[&str] = &[
+    "actor",
+    "ecosystem",
+    "system",
+    "service",
+    "database",
+    "network",
+    "ldap",
+    "webclient",
+    "data-asset",
+];
+
+pub struct IncompleteModel;
+
+impl Rule for IncompleteModel {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, ctx: &Context) -> Vec<Finding> {
+        let m = &ctx.model;
+        let mut out = Vec::new();
+
+        // Connects whose protocol is stated nowhere.
+        let no_protocol: Vec<&str> = m
+            .relationships
+            .iter()
+            .enumerate()
+            .filter(|(ri, r)| {
+                matches!(r.kind, Kind::Connects { .. })
+                    && r.protocol.is_none()
+                    && ctx
+                        .graph
+                        .edges
+                        .iter()
+                        .any(|e| e.relationship == *ri && e.protocol.is_none())
+            })
+            .map(|(_, r)| r.id.as_str())
+            .collect();
+        if !no_protocol.is_empty() {
+            out.push(
+                ctx.finding(&META, &["connects-without-protocol"])
+                    .title(format!("{} connects relationship(s) declare no protocol", no_protocol.len()))
+                    .score(2, 1)
+                    .relationships(no_protocol.iter().copied())
+                    .evidence("missing-protocol", list(&no_protocol, 10))
+                    .rationale("Without a protocol the advisor assumes a synchronous call and cannot judge encryption; findings on these calls carry low confidence.")
+                    .recommendation("Add `protocol` (HTTPS, JDBC, AMQP, …) to each listed relationship.")
+                    .build(),
+            );
+        }
+
+        // Entry points without interfaces.
+        let mut entries: Vec<usize> = Vec::new();
+        for e in &ctx.graph.edges {
+            let d = e.destination;
+            if is_untrusted(ctx, e.source)
+                && !is_untrusted(ctx, d)
+                && !matches!(ctx.roles[d].role, Role::Actor | Role::Client)
+                && m.nodes[d].interfaces.is_empty()
+                && !entries.contains(&d)
+            {
+                entries.push(d);
+            }
+        }
+        entries.sort();
+        if !entries.is_empty() {
+            let ids: Vec<&str> = entries.iter().map(|n| m.nodes[*n].id.as_str()).collect();
+            out.push(
+                ctx.finding(&META, &["entry-points-without-interfaces"])
+                    .title(format!("{} entry point(s) declare no interfaces", ids.len()))
+                    .score(2, 1)
+                    .nodes(ids.iter().copied())
+                    .evidence("no-interfaces", list(&ids, 10))
+                    .rationale("Entry points are where exposure is judged (TLS, rate limits, WAF); without interfaces there is no port, URL or protocol to review.")
+                    .recommendation("Add `interfaces` (unique-id with port/URL/protocol) to each entry point.")
+                    .build(),
+            );
+        }
+
+        // Roles inferred from names only.
+        let name_only: Vec<&str> = (0..m.nodes.len())
+            .filter(|n| {
+                ctx.roles[*n].confidence == Confidence::Low
+                    && ctx.roles[*n].evidence.starts_with("name token")
+            })
+            .map(|n| m.nodes[n].id.as_str())
+            .collect();
+        if !name_only.is_empty() {
+            let detail: Vec<String> = name_only
+                .iter()
+                .take(10)
+                .map(|id| {
+                    let n = m.node_idx(id).unwrap_or(0);
+                    format!(
+                        "{id} → {} ({})",
+                        ctx.roles[n].role.as_str(),
+                        ctx.roles[n].evidence
+                    )
+                })
+                .collect();
+            out.push(
+                ctx.finding(&META, &["roles-from-names-only"])
+                    .title(format!("{} node role(s) inferred from names only", name_only.len()))
+                    .score(1, 1)
+                    .nodes(name_only.iter().copied())
+                    .evidence("name-only-roles", detail.join("; "))
+                    .rationale("These roles decide which rules apply (gateway, broker, cache…); a name can mislead, so findings that depend on them carry low confidence.")
+                    .recommendation("State each role with `metadata.role` or a descriptive custom node-type.")
+                    .build(),
+            );
+        }
+
+        // Custom node-types the role inference does not recognise.
+        let unknown: Vec<&str> = (0..m.nodes.len())
+            .filter(|&n| {
+                let nt = m.nodes[n].node_type.to_ascii_lowercase();
+                let recognised = (ctx.roles[n].evidence.starts_with("node-type")
+                    && ctx.roles[n].confidence == Confidence::High)
+                    || ctx.roles[n].evidence.starts_with("metadata.role");
+                !nt.is_empty() && !STANDARD_TYPES.contains(&nt.as_str()) && !recognised
+            })
+            .map(|n| m.nodes[n].id.as_str())
+            .collect();
+        if !unknown.is_empty() {
+            let detail: Vec<String> = unknown
+                .iter()
+                .take(10)
+                .map(|id| {
+                    let n = m.node_idx(id).unwrap_or(0);
+                    format!(
+                        "{id}: node-type \"{}\" read as {}",
+                        m.nodes[n].node_type,
+                        ctx.roles[n].role.as_str()
+                    )
+                })
+                .collect();
+            out.push(
+                ctx.finding(&META, &["unknown-node-types"])
+                    .title(format!("{} node(s) use custom node-types the advisor does not recognise", unknown.len()))
+                    .score(1, 1)
+                    .nodes(unknown.iter().copied())
+                    .evidence("unknown-node-types", detail.join("; "))
+                    .rationale("Unrecognised custom types are treated by their other evidence or as plain services; redundancy and role-specific rules may not apply as intended.")
+                    .recommendation("Add `metadata.role` (load-balancer, gateway, broker, queue, cache, database, storage, cluster…) to these nodes.")
+                    .build(),
+            );
+        }
+        out
+    }
+}

@@ -1,0 +1,128 @@
+//! OPS-01 `missing-ownership-runbook`.
+
+use crate::context::{Context, map_any};
+use crate::finding::{Category, Finding, Severity};
+use crate::roles::Role;
+use crate::rules::security::{flow_ids, weight};
+use crate::rules::{Rule, RuleDoc, RuleMeta};
+
+pub static META: RuleMeta = RuleMeta {
+    id: "missing-ownership-runbook",
+    code: "OPS-01",
+    category: Category::Operability,
+    default_severity: Severity::Low,
+    summary: "critical-flow node without owner, on-call/escalation or runbook",
+    tags: &["operability"],
+    doc: RuleDoc {
+        what: "A node on the request path of a critical flow (criticality 4: `critical`, `tier-0`, \
+`tier-1`, or an availability target ≥ 99.9 %) that does not say who owns it or how to operate it \
+in an incident.\n\nOwnership: metadata `owner`, `owners`, `team`, `tech-owner`, \
+`business-owner`, `product-owner`. Operating knowledge: `runbook`, `runbook-url`, `playbook`, \
+`oncall`, `on-call`, `oncall-rotation`, `escalation`, `escalation-policy`, `pagerduty`. Both are \
+inherited from `composed-of` and `deployed-in` parents (a cluster's owner owns its members). \
+Actors, web clients and external systems are skipped. One finding per node naming what is \
+missing.",
+        why: "In an incident the first questions are who owns the failing component and what to do. \
+Without an owner nobody is paged; without a runbook the responder rediscovers the recovery \
+procedure under pressure, which is where most of the time to recover goes.",
+        example: "`order-service` is on `order-processing-flow` (critical) and has neither `owner` \
+nor `runbook` metadata.",
+        how_to_fix: "Add `owner` (team or e-mail), `oncall-rotation`/`escalation` and `runbook` \
+(URL) metadata to the node or to the cluster/system that contains it; use `[[ OWNER ]]`-style \
+placeholders until the values are known.",
+        false_positives: "Ownership recorded in a service catalogue instead of the model: set \
+`owner` to the catalogue reference, or accept the finding for the whole architecture with a \
+suppression at architecture level.",
+        references: &[
+            "https://sre.google/sre-book/being-on-call/",
+            "https://docs.aws.amazon.com/wellarchitected/latest/operational-excellence-pillar/ops_ops_model_def_resp_ownership.html",
+        ],
+    },
+};
+
+const OWNER_KEYS: &[&str] = &[
+    "owner",
+    "owners",
+    "team",
+    "tech-owner",
+    "business-owner",
+    "product-owner",
+    "owning-team",
+];
+const RUNBOOK_KEYS: &[&str] = &[
+    "runbook",
+    "runbook-url",
+    "runbooks",
+    "playbook",
+    "oncall",
+    "on-call",
+    "oncall-rotation",
+    "on-call-rotation",
+    "escalation",
+    "escalation-policy",
+    "pagerduty",
+    "support-contact",
+];
+
+pub struct MissingOwnershipRunbook;
+
+impl Rule for MissingOwnershipRunbook {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, ctx: &Context) -> Vec<Finding> {
+        let index = crate::rules::security::FlowIndex::build(ctx);
+        let m = &ctx.model;
+        let mut out = Vec::new();
+        for n in 0..m.nodes.len() {
+            if matches!(ctx.roles[n].role, Role::Actor | Role::Client) || ctx.roles[n].external {
+                continue;
+            }
+            let critical: Vec<usize> = index
+                .flows_of(ctx, n)
+                .into_iter()
+                .filter(|f| {
+                    ctx.flows[*f].criticality >= 4
+                        && (ctx.flows[*f].request_nodes.contains(&n)
+                            || ctx.flows[*f].closure.contains(&n))
+                })
+                .collect();
+            if critical.is_empty() {
+                continue;
+            }
+            // The node, then its composed-of and deployed-in ancestors.
+            let mut scope: Vec<usize> = vec![n];
+            scope.extend(ctx.graph.ancestors(n));
+            scope.extend(ctx.graph.host_chain(n));
+            let owner = scope
+                .iter()
+                .any(|&s| map_any(&m.nodes[s].metadata, OWNER_KEYS).is_some());
+            let runbook = scope
+                .iter()
+                .any(|&s| map_any(&m.nodes[s].metadata, RUNBOOK_KEYS).is_some());
+            if owner && runbook {
+                continue;
+            }
+            let missing = match (owner, runbook) {
+                (false, false) => "owner and runbook/on-call",
+                (false, true) => "owner",
+                _ => "runbook/on-call",
+            };
+            let id = &m.nodes[n].id;
+            let b = ctx
+                .finding(&META, &[id.as_str()])
+                .title(format!("{id} is on a critical flow but declares no {missing}"))
+                .score(2, 1)
+                .nodes([id.as_str()])
+                .flows(flow_ids(ctx, &critical))
+                .weight(weight(ctx, &critical))
+                .evidence("critical-flow", format!("on {}", flow_ids(ctx, &critical).join(", ")))
+                .evidence("missing", format!("no {missing} metadata on the node or its parents"))
+                .rationale(format!("When {id} fails during an incident nobody can tell from the model who to page or how to recover it."))
+                .recommendation(format!("Add `owner`, `oncall-rotation` and `runbook` metadata to {id} (or to the system that contains it)."));
+            out.push(b.build());
+        }
+        out
+    }
+}

@@ -1,0 +1,456 @@
+//! Security rules (SEC-01 … SEC-07). One file per rule; one line per rule in `rules()` (see
+//! `crate::rules` for how to add a rule). The helpers below are shared by the security,
+//! performance, operability and documentation rules: they read evidence from the normalised
+//! model (metadata already merged from object/array form, controls flattened by the engine).
+
+use crate::context::{Context, FindingBuilder};
+use crate::graph::Edge;
+use crate::normalize::{Control, Model, tokens, truthy};
+use crate::roles::Role;
+use crate::rules::Rule;
+use serde_json::{Map, Value};
+
+pub mod datastore_direct_from_untrusted;
+pub mod missing_authn_authz;
+pub mod public_entry_without_gateway_or_waf;
+pub mod public_entry_without_rate_limit;
+pub mod secret_in_metadata;
+pub mod sensitive_store_unencrypted_at_rest;
+pub mod unencrypted_transport;
+
+/// Security rules in priority order.
+pub fn rules() -> Vec<&'static dyn Rule> {
+    vec![
+        &secret_in_metadata::SecretInMetadata,
+        &unencrypted_transport::UnencryptedTransport,
+        &datastore_direct_from_untrusted::DatastoreDirectFromUntrusted,
+        &sensitive_store_unencrypted_at_rest::SensitiveStoreUnencryptedAtRest,
+        &missing_authn_authz::MissingAuthnAuthz,
+        &public_entry_without_gateway_or_waf::PublicEntryWithoutGatewayOrWaf,
+        &public_entry_without_rate_limit::PublicEntryWithoutRateLimit,
+    ]
+}
+
+// ---- metadata ---------------------------------------------------------------------------
+
+/// First metadata entry among `keys` (case-insensitive), with a value that is not `false`/empty.
+pub(crate) fn meta_get<'a>(
+    meta: &'a Map<String, Value>,
+    keys: &[&str],
+) -> Option<(&'a str, &'a Value)> {
+    keys.iter().find_map(|k| {
+        meta.iter()
+            .find(|(mk, v)| mk.eq_ignore_ascii_case(k) && !is_negative(v))
+            .map(|(mk, v)| (mk.as_str(), v))
+    })
+}
+
+/// `false`, `null`, `""`, `"none"`, `"no"`, `"disabled"`, `[]`, `{}`: a key that says "not present".
+pub(crate) fn is_negative(v: &Value) -> bool {
+    match v {
+        Value::Null => true,
+        Value::Bool(b) => !b,
+        Value::String(s) => matches!(
+            s.trim().to_ascii_lowercase().as_str(),
+            "" | "none" | "no" | "false" | "disabled" | "off" | "n/a"
+        ),
+        Value::Array(a) => a.is_empty(),
+        Value::Object(o) => o.is_empty(),
+        Value::Number(_) => false,
+    }
+}
+
+/// Short display of a value for evidence text.
+pub(crate) fn show(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// `data-classification` (or a common variant) of an element.
+pub(crate) fn classification(meta: &Map<String, Value>) -> Option<String> {
+    meta_get(
+        meta,
+        &[
+            "data-classification",
+            "classification",
+            "data-sensitivity",
+            "sensitivity",
+            "data-class",
+        ],
+    )
+    .and_then(|(_, v)| v.as_str())
+    .map(|s| s.to_string())
+}
+
+/// Confidential or stricter (restricted, secret, PII, PCI, PHI, personal, cardholder…).
+pub(crate) fn is_sensitive(class: &str) -> bool {
+    tokens(class).iter().any(|t| {
+        matches!(
+            t.as_str(),
+            "confidential"
+                | "restricted"
+                | "secret"
+                | "pii"
+                | "pci"
+                | "phi"
+                | "sensitive"
+                | "personal"
+                | "cardholder"
+                | "gdpr"
+                | "hipaa"
+        )
+    })
+}
+
+/// PII, PCI or PHI: regulated data (severity goes up one step).
+pub(crate) fn is_regulated(class: &str) -> bool {
+    tokens(class).iter().any(|t| {
+        matches!(
+            t.as_str(),
+            "pii" | "pci" | "phi" | "personal" | "cardholder" | "gdpr" | "hipaa"
+        )
+    })
+}
+
+// ---- controls ---------------------------------------------------------------------------
+
+/// A control that satisfies a check: either one of `config_keys` appears in an inline config
+/// (top level or one level down, with a non-negative value), or one of `words` appears as a
+/// token sequence in the control id, description or requirement URL.
+pub(crate) fn control_evidence(
+    controls: &[Control],
+    config_keys: &[&str],
+    words: &[&str],
+) -> Option<String> {
+    for c in controls {
+        for (k, v) in c.config_entries() {
+            if config_keys.iter().any(|ck| k.eq_ignore_ascii_case(ck)) && !is_negative(v) {
+                return Some(format!("control `{}` config `{k}: {}`", c.id, show(v)));
+            }
+            if let Value::Object(inner) = v {
+                for (k2, v2) in inner {
+                    if config_keys.iter().any(|ck| k2.eq_ignore_ascii_case(ck)) && !is_negative(v2)
+                    {
+                        return Some(format!("control `{}` config `{k}.{k2}`", c.id));
+                    }
+                }
+            }
+        }
+        let hay = c.haystack();
+        let hay_tokens = tokens(&hay);
+        for w in words {
+            let wt = tokens(w);
+            if !wt.is_empty()
+                && hay_tokens
+                    .windows(wt.len())
+                    .any(|win| win.iter().zip(&wt).all(|(a, b)| a == b))
+            {
+                return Some(format!("control `{}` ({w})", c.id));
+            }
+        }
+    }
+    None
+}
+
+// ---- transport --------------------------------------------------------------------------
+
+pub(crate) enum Transport {
+    /// A protocol that can run in clear text (normalised name) and where it was read.
+    Plain {
+        protocol: String,
+        evidence: String,
+    },
+    Encrypted,
+}
+
+fn canonical(p: &str) -> Option<(&'static str, bool)> {
+    // (name, encrypted)
+    Some(match p.to_ascii_uppercase().as_str() {
+        "HTTP" => ("HTTP", false),
+        "FTP" => ("FTP", false),
+        "LDAP" => ("LDAP", false),
+        "TCP" => ("TCP", false),
+        "WEBSOCKET" | "WS" => ("WebSocket", false),
+        "SOCKETIO" => ("SocketIO", false),
+        "AMQP" => ("AMQP", false),
+        "JDBC" => ("JDBC", false),
+        "MQTT" => ("MQTT", false),
+        "HTTPS" | "SFTP" | "TLS" | "MTLS" | "LDAPS" | "AMQPS" | "WSS" | "MQTTS" | "FTPS"
+        | "GRPCS" => ("", true),
+        _ => return None,
+    })
+}
+
+fn scheme_of(url: &str) -> Option<&str> {
+    let lower = url.trim();
+    if let Some(rest) = lower.strip_prefix("jdbc:") {
+        let _ = rest;
+        return Some("jdbc");
+    }
+    lower.split_once("://").map(|(s, _)| s)
+}
+
+fn encrypted_url(url: &str) -> bool {
+    let u = url.to_ascii_lowercase();
+    matches!(
+        scheme_of(&u),
+        Some("https" | "wss" | "amqps" | "ldaps" | "mqtts" | "sftp" | "ftps" | "rediss" | "grpcs")
+    ) || (u.starts_with("jdbc:")
+        && [
+            "ssl=true",
+            "sslmode=require",
+            "sslmode=verify",
+            "encrypt=true",
+            "usessl=true",
+            "tls=true",
+        ]
+        .iter()
+        .any(|k| u.contains(k)))
+}
+
+/// The transport of a call edge: protocol from the relationship, else the destination interface
+/// (protocol, URL scheme, well-known port). `None` when nothing says what is spoken.
+pub(crate) fn transport_of(model: &Model, edge: &Edge) -> Option<Transport> {
+    let rel = &model.relationships[edge.relationship];
+    let iface = destination_interface(model, edge);
+    if let Some(p) = rel.protocol.as_deref().or(edge.protocol.as_deref()) {
+        return match canonical(p) {
+            Some((_, true)) => Some(Transport::Encrypted),
+            Some((name, false)) => Some(Transport::Plain {
+                protocol: name.to_string(),
+                evidence: format!("protocol `{p}`"),
+            }),
+            None => None,
+        };
+    }
+    let iface = iface?;
+    if let Some(url) = &iface.url {
+        if encrypted_url(url) {
+            return Some(Transport::Encrypted);
+        }
+        if let Some(s) = scheme_of(&url.to_ascii_lowercase()) {
+            if let Some((name, enc)) = canonical(s) {
+                return Some(if enc {
+                    Transport::Encrypted
+                } else {
+                    Transport::Plain {
+                        protocol: name.to_string(),
+                        evidence: format!("interface `{}` URL `{url}`", iface.id),
+                    }
+                });
+            }
+        }
+    }
+    let name = match iface.port? {
+        443 | 636 | 5671 | 8883 | 990 | 22 => return Some(Transport::Encrypted),
+        80 => "HTTP",
+        21 => "FTP",
+        389 => "LDAP",
+        5672 => "AMQP",
+        1883 => "MQTT",
+        _ => return None,
+    };
+    Some(Transport::Plain {
+        protocol: name.to_string(),
+        evidence: format!("interface `{}` port {}", iface.id, iface.port.unwrap_or(0)),
+    })
+}
+
+pub(crate) fn destination_interface<'m>(
+    model: &'m Model,
+    edge: &Edge,
+) -> Option<&'m crate::normalize::Interface> {
+    let rel = &model.relationships[edge.relationship];
+    let dst = &model.nodes[edge.destination];
+    match &rel.kind {
+        crate::normalize::Kind::Connects {
+            destination_interfaces,
+            ..
+        } => dst
+            .interfaces
+            .iter()
+            .find(|i| destination_interfaces.contains(&i.id))
+            .or_else(|| {
+                (dst.interfaces.len() == 1 && destination_interfaces.is_empty())
+                    .then(|| &dst.interfaces[0])
+            }),
+        _ => None,
+    }
+}
+
+const TLS_KEYS: &[&str] = &[
+    "encryption-in-transit",
+    "tls",
+    "tls-version",
+    "min-tls-version",
+    "mtls",
+    "ssl",
+    "transport-encryption",
+];
+const TLS_WORDS: &[&str] = &[
+    "tls",
+    "mtls",
+    "encryption-in-transit",
+    "encryption in transit",
+    "transport encryption",
+    "ssl",
+];
+
+/// Why the edge counts as encrypted despite a plain-text protocol, nearest scope first.
+pub(crate) fn encryption_in_transit_evidence(ctx: &Context, edge: &Edge) -> Option<String> {
+    let model = &ctx.model;
+    let rel = &model.relationships[edge.relationship];
+    if let Some(i) = destination_interface(model, edge) {
+        if i.url.as_deref().is_some_and(encrypted_url) {
+            return Some(format!("interface `{}` URL is encrypted", i.id));
+        }
+    }
+    if let Some((k, v)) = meta_get(
+        &rel.metadata,
+        &[
+            "tls",
+            "ssl",
+            "ssl-enabled",
+            "tls-enabled",
+            "encrypted",
+            "encryption-in-transit",
+            "mtls",
+        ],
+    ) {
+        if truthy(v) || v.is_string() {
+            return Some(format!("relationship metadata `{k}`"));
+        }
+    }
+    let scopes: [(&str, &[Control]); 4] = [
+        ("relationship", &rel.controls),
+        ("source", &model.nodes[edge.source].controls),
+        ("destination", &model.nodes[edge.destination].controls),
+        ("architecture", &model.controls),
+    ];
+    for (scope, controls) in scopes {
+        if let Some(e) = control_evidence(controls, TLS_KEYS, TLS_WORDS) {
+            return Some(format!("{scope} {e}"));
+        }
+    }
+    None
+}
+
+/// A container that is one machine (host, pod, VM, sidecar): traffic inside it stays local.
+pub(crate) fn is_host_like(ctx: &Context, container: usize) -> bool {
+    let n = &ctx.model.nodes[container];
+    let fd = n
+        .metadata
+        .get("failure-domain")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    if matches!(fd.as_str(), "host" | "pod" | "vm" | "server" | "machine") {
+        return true;
+    }
+    tokens(&format!("{} {} {}", n.id, n.name, n.node_type))
+        .iter()
+        .any(|t| {
+            matches!(
+                t.as_str(),
+                "host" | "pod" | "vm" | "server" | "sidecar" | "machine"
+            )
+        })
+}
+
+/// Untrusted caller: an actor, a web client, or an external system.
+pub(crate) fn is_untrusted(ctx: &Context, n: usize) -> bool {
+    matches!(ctx.roles[n].role, Role::Actor | Role::Client) || ctx.roles[n].external
+}
+
+/// Declared internal-only (not reachable from the internet).
+pub(crate) fn is_internal_only(meta: &Map<String, Value>) -> Option<String> {
+    if let Some((k, v)) = meta_get(meta, &["internal", "internal-only", "private", "vpn-only"]) {
+        if truthy(v) {
+            return Some(format!("metadata `{k}: {}`", show(v)));
+        }
+    }
+    meta_get(
+        meta,
+        &[
+            "vpn",
+            "ip-allowlist",
+            "ip-whitelist",
+            "ip-filter",
+            "allowed-cidrs",
+            "network-access",
+        ],
+    )
+    .map(|(k, v)| format!("metadata `{k}: {}`", show(v)))
+}
+
+/// Attach an `add-control` fix with the TraderX requirement URL for `control`
+/// (`scope` is `architecture`, `node:ID`, `relationship:ID` or `flow:ID`).
+pub(crate) fn with_add_control<'c, 'a>(
+    b: FindingBuilder<'c, 'a>,
+    scope: &str,
+    control: &str,
+    description: &str,
+    config: &[&str],
+    what: &str,
+) -> FindingBuilder<'c, 'a> {
+    let url = format!("https://calm.finos.org/traderx/control-requirement/{control}");
+    let mut args: Vec<&str> = vec![
+        "--scope",
+        scope,
+        "--id",
+        control,
+        "--requirement-url",
+        &url,
+        "--description",
+        description,
+    ];
+    if !config.is_empty() {
+        args.push("--config");
+        args.extend(config.iter().copied());
+    }
+    b.fix("add-control", &args, "safe", what)
+}
+
+/// Which flows each node is on (transitions, request path or closure), built once per rule run:
+/// asking every flow about every node is quadratic on large models.
+pub(crate) struct FlowIndex {
+    by_node: Vec<Vec<usize>>,
+}
+
+impl FlowIndex {
+    pub(crate) fn build(ctx: &Context) -> FlowIndex {
+        let mut by_node: Vec<Vec<usize>> = vec![Vec::new(); ctx.model.nodes.len()];
+        for (f, fl) in ctx.flows.iter().enumerate() {
+            for &n in fl.nodes.iter().chain(&fl.closure).chain(&fl.request_nodes) {
+                if by_node[n].last() != Some(&f) && !by_node[n].contains(&f) {
+                    by_node[n].push(f);
+                }
+            }
+        }
+        FlowIndex { by_node }
+    }
+
+    /// Flows on which the node — or any member of its redundancy group — appears, including
+    /// async legs: flows usually name one replica only (§3.3). Sorted.
+    pub(crate) fn flows_of(&self, ctx: &Context, n: usize) -> Vec<usize> {
+        let mut out: Vec<usize> = Vec::new();
+        for &m in &ctx.redundancy.supernodes[ctx.redundancy.super_of[n]] {
+            out.extend(&self.by_node[m]);
+        }
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+}
+
+/// Ids of flows, for `FindingBuilder::flows`.
+pub(crate) fn flow_ids(ctx: &Context, flows: &[usize]) -> Vec<String> {
+    flows.iter().map(|f| ctx.flows[*f].id.clone()).collect()
+}
+
+/// Ranking weight: Σ criticality of the flows.
+pub(crate) fn weight(ctx: &Context, flows: &[usize]) -> u32 {
+    flows.iter().map(|f| ctx.flows[*f].criticality as u32).sum()
+}

@@ -1,0 +1,173 @@
+//! SEC-01 `unencrypted-transport`.
+
+use super::{
+    Transport, classification, encryption_in_transit_evidence, is_sensitive, transport_of,
+};
+use crate::context::Context;
+use crate::finding::{Category, Confidence, Finding, Severity};
+use crate::graph::EdgeMode;
+use crate::roles::Role;
+use crate::rules::{Rule, RuleDoc, RuleMeta};
+
+pub static META: RuleMeta = RuleMeta {
+    id: "unencrypted-transport",
+    code: "SEC-01",
+    category: Category::Security,
+    default_severity: Severity::High,
+    summary: "HTTP/FTP/LDAP/TCP/WebSocket/AMQP/JDBC connection without TLS evidence",
+    tags: &[
+        "security",
+        "stride:information-disclosure",
+        "stride:tampering",
+    ],
+    doc: RuleDoc {
+        what: "A `connects` relationship whose protocol can run in clear text (HTTP, FTP, LDAP, TCP, \
+WebSocket, SocketIO, AMQP, JDBC) and for which the model shows no sign of transport encryption.\n\n\
+Detection: the protocol is the relationship's `protocol`, else the destination interface's \
+`protocol`, else the scheme of its `url` (`http://`, `ftp://`, `ldap://`, `ws://`, `amqp://`, \
+`jdbc:`), else a well-known port (80, 21, 389, 5672, 1883). TLS evidence, nearest scope first: \
+an encrypted scheme or port on the destination interface (`https`, `wss`, `amqps`, `ldaps`, \
+`mqtts`, 443/636/5671/8883), a JDBC URL with `ssl=true`/`sslmode=require|verify-*`, relationship \
+metadata `tls`/`ssl`/`ssl-enabled`/`encrypted`/`encryption-in-transit`, or a control on the \
+relationship, its source or destination node, or the architecture whose config has \
+`encryption-in-transit` or whose id/requirement-url names TLS/mTLS/encryption-in-transit. \
+Architecture-wide declarations clear the finding (the model states a policy) but are reported \
+with low confidence by nothing else. Relationships without any protocol are left to \
+`incomplete-model` (DOC-01) rather than guessed.",
+        why: "Anything on the wire in clear text can be read or altered by whoever shares the \
+network: credentials, session tokens, personal or payment data. Inside a data centre this still \
+matters (lateral movement, shared networks, compliance regimes such as PCI DSS 4.2.1 require \
+strong cryptography for cardholder data in transit).\n\nSeverity: high; critical when the \
+connection starts at an actor, web client or external system and either end handles \
+confidential/PII/PCI/PHI data; low when both ends are deployed in the same host or pod \
+(loopback-style traffic).",
+        example: "```json\n{\"unique-id\": \"web-to-accounts\", \"protocol\": \"HTTP\",\n \"relationship-type\": {\"connects\": {\"source\": {\"node\": \"online-banking-web\"},\n   \"destination\": {\"node\": \"accounts-service\"}}}}\n```\n\
+`accounts-service` is `confidential` and the caller is a browser: critical.",
+        how_to_fix: "HTTP → HTTPS, FTP → SFTP, WebSocket → WSS (change `protocol` and the interface \
+URL). For JDBC, AMQP, LDAP and TCP keep the protocol (it says what is spoken, not whether it is \
+encrypted) and declare the encryption with a control on the relationship, e.g.\n\
+`calm-advisor fix FILE add-control --scope relationship:REL --id data-encryption \
+--requirement-url https://calm.finos.org/traderx/control-requirement/data-encryption \
+--config encryption-in-transit=\"TLS 1.3\"`.\nNever rewrite `JDBC` to `TLS`: other tools lose the \
+information that it is a database connection. Consider mTLS for service-to-service traffic in \
+zero-trust networks.",
+        false_positives: "Traffic that never leaves a host (sidecar, loopback) is reported as low \
+when both nodes are `deployed-in` the same host/pod container. A TLS-terminating proxy in front of \
+a plain-text backend: declare `tls: true` (or a data-encryption control) on the relationship \
+that is actually encrypted, and accept the remaining hop with a suppression \
+(`metadata.calm-advisor.suppress: [{rule: unencrypted-transport, status: accepted, \
+justification: …}]`).",
+        references: &[
+            "https://cwe.mitre.org/data/definitions/319.html",
+            "https://owasp.org/Top10/A02_2021-Cryptographic_Failures/",
+            "https://github.com/Threagile/threagile (unencrypted-communication rule)",
+        ],
+    },
+};
+
+pub struct UnencryptedTransport;
+
+impl Rule for UnencryptedTransport {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, ctx: &Context) -> Vec<Finding> {
+        let model = &ctx.model;
+        let mut out = Vec::new();
+        for edge in &ctx.graph.edges {
+            if edge.mode == EdgeMode::Entry {
+                continue;
+            }
+            let rel = &model.relationships[edge.relationship];
+            let (src, dst) = (edge.source, edge.destination);
+            let Some(transport) = transport_of(model, edge) else {
+                continue;
+            };
+            let Transport::Plain {
+                protocol,
+                evidence: proto_evidence,
+            } = transport
+            else {
+                continue;
+            };
+            if encryption_in_transit_evidence(ctx, edge).is_some() {
+                continue;
+            }
+            let untrusted_source = matches!(ctx.roles[src].role, Role::Actor | Role::Client)
+                || ctx.roles[src].external;
+            let sensitive = [src, dst].iter().find_map(|&n| {
+                classification(&model.nodes[n].metadata).filter(|c| is_sensitive(c))
+            });
+            let same_host = !ctx.graph.hosts[src].is_empty()
+                && ctx.graph.hosts[src]
+                    .iter()
+                    .any(|h| ctx.graph.hosts[dst].contains(h) && super::is_host_like(ctx, *h));
+            let (likelihood, impact) = if same_host {
+                (1, 2)
+            } else if untrusted_source && sensitive.is_some() {
+                (4, 4)
+            } else {
+                (3, 3)
+            };
+            let src_id = &model.nodes[src].id;
+            let dst_id = &model.nodes[dst].id;
+            let mut b = ctx
+                .finding(&META, &[rel.id.as_str()])
+                .title(format!("{src_id} → {dst_id} uses {protocol} without encryption in transit"))
+                .score(likelihood, impact)
+                .nodes([src_id.as_str(), dst_id.as_str()])
+                .relationships([rel.id.as_str()])
+                .evidence("protocol", proto_evidence)
+                .evidence("no-tls", "no encrypted scheme/port on the interface, no tls/ssl metadata and no encryption-in-transit control on the relationship, its nodes or the architecture");
+            if let Some(c) = &sensitive {
+                b = b.evidence(
+                    "data-classification",
+                    format!("data classified `{c}` crosses this connection"),
+                );
+            }
+            if untrusted_source {
+                b = b.evidence(
+                    "untrusted-source",
+                    format!("{src_id} is an actor, web client or external system"),
+                );
+            }
+            if same_host {
+                b = b.evidence("same-host", "both ends are deployed in the same host/pod");
+            }
+            let upgrade = match protocol.as_str() {
+                "HTTP" => Some("HTTPS"),
+                "FTP" => Some("SFTP"),
+                _ => None,
+            };
+            b = b
+                .rationale(format!(
+                    "{protocol} from {src_id} to {dst_id} can be read or altered by anyone on the network path{}.",
+                    sensitive.as_ref().map(|c| format!(", and the data is classified `{c}`")).unwrap_or_default()
+                ))
+                .recommendation(match upgrade {
+                    Some(p) => format!("Switch `{}` to {p} (and the interface URL scheme) so the connection is encrypted.", rel.id),
+                    None => format!(
+                        "Keep {protocol} and declare TLS for it: add a data-encryption control with `encryption-in-transit` on `{}` (mTLS for service-to-service traffic).",
+                        rel.id
+                    ),
+                });
+            if upgrade.is_none() {
+                b = super::with_add_control(
+                    b,
+                    &format!("relationship:{}", rel.id),
+                    "data-encryption",
+                    "Encrypt this connection with TLS",
+                    &["encryption-in-transit=TLS 1.3"],
+                    "Declare TLS 1.3 encryption in transit on the relationship (the protocol is kept).",
+                );
+            }
+            if rel.protocol.is_none() {
+                // Protocol read from the interface, not stated on the relationship.
+                b = b.confidence(Confidence::Medium);
+            }
+            out.push(b.build());
+        }
+        out
+    }
+}
