@@ -98,7 +98,6 @@ impl Decouple {
         };
 
         // 1. Broker and queue.
-        let host = format!("{}.internal", tech.to_ascii_lowercase());
         if d.node(broker).is_none() {
             let mut md = obj(vec![
                 ("role", Value::from("broker")),
@@ -121,7 +120,7 @@ impl Decouple {
                 ),
                 (
                     "interfaces",
-                    json!([{"unique-id": iface_id, "protocol": protocol, "host": host, "port": port}]),
+                    json!([{"unique-id": iface_id, "protocol": protocol, "port": port}]),
                 ),
                 ("metadata", Value::Object(md)),
             ]);
@@ -150,7 +149,7 @@ impl Decouple {
                 ),
                 (
                     "interfaces",
-                    json!([{"unique-id": iface_id, "protocol": protocol, "host": host, "port": port, "queue-name": queue}]),
+                    json!([{"unique-id": iface_id, "protocol": protocol, "port": port, "queue-name": queue}]),
                 ),
                 ("metadata", Value::Object(md)),
             ]);
@@ -310,10 +309,11 @@ impl Decouple {
                     &[
                         NewTransition {
                             relationship: publish_id.clone(),
-                            description: format!(
-                                "{from_name} publishes the message to {queue} ({})",
-                                lower_first(&desc)
-                            ),
+                            description: if desc.is_empty() {
+                                format!("{from_name} publishes the message to {queue}")
+                            } else {
+                                format!("{from_name} publishes to {queue}: {desc}")
+                            },
                             reverse: false,
                         },
                         NewTransition {
@@ -356,12 +356,4 @@ fn title_case(id: &str) -> String {
         })
         .collect::<Vec<_>>()
         .join(" ")
-}
-
-fn lower_first(s: &str) -> String {
-    let mut c = s.chars();
-    match c.next() {
-        Some(f) => f.to_lowercase().collect::<String>() + c.as_str(),
-        None => String::new(),
-    }
 }
