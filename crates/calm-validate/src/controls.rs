@@ -18,11 +18,16 @@
 //! restores the reference's error for conformance measurements.
 
 use crate::diagnostic::{Bucket, Diagnostic, Origin, Severity};
-use crate::json_schema::{SchemaTarget, validate_against};
+use crate::json_schema::{self, CompileFailure, SchemaTarget};
 use crate::resolve::{Resolved, Resolver, UnresolvedKind};
 use calm_model::{Document, escape_token};
+use jsonschema::Validator;
 use serde_json::Value;
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::path::Path;
+use std::path::PathBuf;
+use std::sync::Arc;
 
 pub const CODE_VALIDATION: &str = "control-requirement-validation";
 pub const CODE_UNRESOLVED: &str = "control-requirement-unresolved";
@@ -70,6 +75,8 @@ pub fn validate_with(
         options,
         file: &file,
         doc_path,
+        loaded: [RefCell::new(HashMap::new()), RefCell::new(HashMap::new())],
+        validators: RefCell::new(HashMap::new()),
     };
     for (base, controls) in control_blocks(&doc.value) {
         let Some(controls) = controls.as_object() else {
@@ -156,12 +163,24 @@ struct Ctx<'a> {
     options: ControlsOptions,
     file: &'a str,
     doc_path: Option<&'a Path>,
+    /// Requirement schemas and configs by (is config, reference): thousands of controls
+    /// usually share a few requirement schemas.
+    loaded: [RefCell<HashMap<String, Result<Loaded, LoadFailure>>>; 2],
+    /// Compiled requirement schemas by reference.
+    validators: RefCell<HashMap<String, Result<Arc<Validator>, CompileFailure>>>,
 }
 
 /// A loaded requirement schema or config.
+#[derive(Clone)]
 struct Loaded {
-    value: std::sync::Arc<Value>,
-    path: Option<std::path::PathBuf>,
+    value: Arc<Value>,
+    path: Option<PathBuf>,
+}
+
+#[derive(Clone)]
+struct LoadFailure {
+    remote_offline: bool,
+    reason: String,
 }
 
 impl Ctx<'_> {
@@ -176,18 +195,18 @@ impl Ctx<'_> {
             // Missing or legacy-named: the JSON Schema check reports the shape.
             return;
         };
-        let requirement = match self.load(url, "requirement schema", control_id, pointer, out) {
-            Some(r) => r,
-            None => return,
+        let Some(requirement) = self.load(url, false, control_id, pointer, out) else {
+            return;
         };
-        let config: Loaded = if let Some(c) = req.get("config") {
-            Loaded {
-                value: std::sync::Arc::new(c.clone()),
-                path: None,
-            }
+        let config_from_url;
+        let config: &Value = if let Some(c) = req.get("config") {
+            c
         } else if let Some(curl) = req.get("config-url").and_then(Value::as_str) {
-            match self.load(curl, "config", control_id, pointer, out) {
-                Some(c) => c,
+            match self.load(curl, true, control_id, pointer, out) {
+                Some(c) => {
+                    config_from_url = c;
+                    &config_from_url.value
+                }
                 None => return,
             }
         } else {
@@ -197,13 +216,18 @@ impl Ctx<'_> {
             Some(p) => SchemaTarget::ValueAt(&requirement.value, p),
             None => SchemaTarget::Value(&requirement.value),
         };
-        match validate_against(
-            target,
-            &config.value,
-            Origin::Architecture,
-            self.file,
-            self.resolver.registry,
-        ) {
+        let cached = self.validators.borrow().get(url).cloned();
+        let validator = match cached {
+            Some(v) => v,
+            None => {
+                let v = self.resolver.registry.validator(target);
+                self.validators
+                    .borrow_mut()
+                    .insert(url.to_string(), v.clone());
+                v
+            }
+        };
+        match validator {
             Err(compile) => out.push(diagnostic(
                 CODE_VALIDATION,
                 Severity::Error,
@@ -214,7 +238,15 @@ impl Ctx<'_> {
                 pointer.to_string(),
                 self.file,
             )),
-            Ok(errors) => {
+            Ok(validator) => {
+                let errors = json_schema::validate_with(
+                    &validator,
+                    target,
+                    config,
+                    Origin::Architecture,
+                    self.file,
+                    self.resolver.registry,
+                );
                 for e in errors {
                     let mut d = diagnostic(
                         CODE_VALIDATION,
@@ -233,52 +265,34 @@ impl Ctx<'_> {
         }
     }
 
-    /// Load a requirement schema or config; on failure push the diagnostic and return None.
+    /// Load a requirement schema (`is_config` false) or a config; on failure push the
+    /// diagnostic and return None.
     fn load(
         &self,
         reference: &str,
-        what: &str,
+        is_config: bool,
         control_id: &str,
         pointer: &str,
         out: &mut Vec<Diagnostic>,
     ) -> Option<Loaded> {
-        if let Some(fragment) = reference.strip_prefix('#') {
-            let found = self.pattern.and_then(|p| p.pointer(fragment));
-            return match found {
-                Some(v) => Some(Loaded {
-                    value: std::sync::Arc::new(v.clone()),
-                    path: None,
-                }),
-                None => {
-                    let why = if self.pattern.is_some() {
-                        "the pattern has nothing at that pointer"
-                    } else {
-                        "there is no pattern to point into"
-                    };
-                    out.push(diagnostic(
-                        CODE_VALIDATION,
-                        Severity::Error,
-                        format!("Could not load {what} from '{reference}': {why}"),
-                        pointer.to_string(),
-                        self.file,
-                    ));
-                    None
-                }
-            };
-        }
-        let resolved = if what == "config" {
-            self.resolver.resolve_config(reference, self.doc_path)
+        let what = if is_config {
+            "config"
         } else {
-            self.resolver.resolve_document(reference, self.doc_path)
+            "requirement schema"
         };
-        match resolved {
-            Resolved::Found(d) => Some(Loaded {
-                value: d.value,
-                path: d.path,
-            }),
-            Resolved::Unresolved(u)
-                if u.kind == UnresolvedKind::RemoteOffline && !self.options.reference_compat =>
-            {
+        let cache = &self.loaded[usize::from(is_config)];
+        let cached = cache.borrow().get(reference).cloned();
+        let result = match cached {
+            Some(r) => r,
+            None => {
+                let r = self.load_uncached(reference, is_config);
+                cache.borrow_mut().insert(reference.to_string(), r.clone());
+                r
+            }
+        };
+        match result {
+            Ok(loaded) => Some(loaded),
+            Err(f) if f.remote_offline && !self.options.reference_compat => {
                 out.push(diagnostic(
                     CODE_UNRESOLVED,
                     Severity::Warning,
@@ -290,16 +304,50 @@ impl Ctx<'_> {
                 ));
                 None
             }
-            Resolved::Unresolved(u) => {
+            Err(f) => {
                 out.push(diagnostic(
                     CODE_VALIDATION,
                     Severity::Error,
-                    format!("Could not load {what} from '{reference}': {}", u.reason),
+                    format!("Could not load {what} from '{reference}': {}", f.reason),
                     pointer.to_string(),
                     self.file,
                 ));
                 None
             }
+        }
+    }
+
+    fn load_uncached(&self, reference: &str, is_config: bool) -> Result<Loaded, LoadFailure> {
+        if let Some(fragment) = reference.strip_prefix('#') {
+            return match self.pattern.and_then(|p| p.pointer(fragment)) {
+                Some(v) => Ok(Loaded {
+                    value: Arc::new(v.clone()),
+                    path: None,
+                }),
+                None => Err(LoadFailure {
+                    remote_offline: false,
+                    reason: if self.pattern.is_some() {
+                        "the pattern has nothing at that pointer".into()
+                    } else {
+                        "there is no pattern to point into".into()
+                    },
+                }),
+            };
+        }
+        let resolved = if is_config {
+            self.resolver.resolve_config(reference, self.doc_path)
+        } else {
+            self.resolver.resolve_document(reference, self.doc_path)
+        };
+        match resolved {
+            Resolved::Found(d) => Ok(Loaded {
+                value: d.value,
+                path: d.path,
+            }),
+            Resolved::Unresolved(u) => Err(LoadFailure {
+                remote_offline: u.kind == UnresolvedKind::RemoteOffline,
+                reason: u.reason,
+            }),
         }
     }
 }

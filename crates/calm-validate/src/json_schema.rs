@@ -303,8 +303,24 @@ pub fn validate_against(
     let validator = registry
         .validator(target)
         .map_err(|f| root_diagnostic(&f.message, origin, file))?;
+    Ok(validate_with(
+        &validator, target, instance, origin, file, registry,
+    ))
+}
+
+/// Like [`validate_against`] with a validator already obtained from
+/// [`SchemaRegistry::validator`] for `target` (callers validating many instances against one
+/// schema skip the cache lookup).
+pub fn validate_with(
+    validator: &Validator,
+    target: SchemaTarget<'_>,
+    instance: &Value,
+    origin: Origin,
+    file: &str,
+    registry: &SchemaRegistry,
+) -> Vec<Diagnostic> {
     if validator.is_valid(instance) {
-        return Ok(Vec::new());
+        return Vec::new();
     }
     let lookup = SchemaLookup { registry, target };
     let mut out = Vec::new();
@@ -312,7 +328,7 @@ pub fn validate_against(
         explain(&error, &lookup, origin, file, &mut out, 0);
     }
     out.dedup();
-    Ok(out)
+    out
 }
 
 /// Pattern-only mode: check `pattern` against its `$schema` meta-schema, then compile it.
