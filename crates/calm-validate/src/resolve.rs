@@ -214,10 +214,22 @@ impl<'r> Resolver<'r> {
                 .map_or_else(|u| u, with_fragment);
         }
         if let Some(scheme) = url_scheme(base) {
+            let hint = if base.contains("calm.finos.org/") && base.contains("/meta/") {
+                format!(
+                    " (embedded CALM meta-schemas: {})",
+                    crate::schemas::EMBEDDED_VERSIONS
+                        .iter()
+                        .map(|v| v.meta_url("calm.json"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            } else {
+                String::new()
+            };
             return unresolved(
                 UnresolvedKind::RemoteOffline,
                 format!(
-                    "'{reference}' is a {scheme} URL that is not an embedded schema, not in a -s schema directory and not mapped with -u; calm-advisor never fetches from the network"
+                    "'{reference}' is a {scheme} URL that is not an embedded schema, not in a -s schema directory and not mapped with -u; calm-advisor never fetches from the network{hint}"
                 ),
             );
         }
@@ -239,11 +251,11 @@ impl<'r> Resolver<'r> {
             };
             candidates.push((d.join(path), ResolvedFrom::RelativeToDocument));
         }
-        let base = match (kind, self.reference_compat, &self.cwd) {
+        let relative_base = match (kind, self.reference_compat, &self.cwd) {
             (RefKind::Config, true, Some(cwd)) => cwd,
             _ => &self.base_dir,
         };
-        candidates.push((base.join(path), ResolvedFrom::RelativeToBase));
+        candidates.push((relative_base.join(path), ResolvedFrom::RelativeToBase));
         for (candidate, from) in candidates {
             if candidate.is_file() {
                 return self
@@ -253,9 +265,21 @@ impl<'r> Resolver<'r> {
             tried.push(candidate.display().to_string());
         }
         tried.dedup();
+        // `calm.finos.org/release/1.0/meta/calm.json`: a URL that lost its scheme.
+        let first = base.split('/').next().unwrap_or("");
+        let hint = if first.contains('.')
+            && base.contains('/')
+            && !first.ends_with(".json")
+            && first != "."
+            && first != ".."
+        {
+            format!("; if it is a URL, write it as https://{base}")
+        } else {
+            String::new()
+        };
         unresolved(
             UnresolvedKind::NotFound,
-            format!("'{reference}' not found (tried {})", tried.join(", ")),
+            format!("'{reference}' not found (tried {}){hint}", tried.join(", ")),
         )
     }
 
@@ -473,6 +497,39 @@ mod tests {
         let abs = dir.path().join("cwd/controls/r.json");
         let d = r.resolve_document(abs.to_str().unwrap(), None);
         assert_eq!(d.found().unwrap().from, ResolvedFrom::AbsolutePath);
+    }
+
+    #[test]
+    fn hints_for_scheme_less_urls_and_unknown_calm_versions() {
+        let (dir, reg) = setup();
+        let r = Resolver::new(&reg, dir.path());
+        let Resolved::Unresolved(u) =
+            r.resolve_document("calm.finos.org/release/1.0/meta/calm.json", None)
+        else {
+            panic!()
+        };
+        assert!(
+            u.reason
+                .ends_with("write it as https://calm.finos.org/release/1.0/meta/calm.json"),
+            "{}",
+            u.reason
+        );
+        let Resolved::Unresolved(u) = r.resolve_document("controls/none.json", None) else {
+            panic!()
+        };
+        assert!(!u.reason.contains("https://"), "{}", u.reason);
+        let Resolved::Unresolved(u) = r.resolve_document(
+            "https://calm.finos.org/calm/schemas/2025-03/meta/calm.json",
+            None,
+        ) else {
+            panic!()
+        };
+        assert!(
+            u.reason
+                .contains("https://calm.finos.org/release/1.2/meta/calm.json"),
+            "{}",
+            u.reason
+        );
     }
 
     #[test]
