@@ -94,6 +94,53 @@ pub fn unified_diff(old: &str, new: &str, name: &str) -> String {
         .to_string()
 }
 
+/// The findings a `Change::ApplyFinding` selector names (only those with an automatic fix).
+fn select_findings(
+    findings: &[calm_analysis::Finding],
+    selector: &str,
+) -> EngineResult<Vec<calm_analysis::Finding>> {
+    let fixable = |f: &&calm_analysis::Finding| f.fix.is_some() && f.suppression.is_none();
+    let picked: Vec<calm_analysis::Finding> = match selector.split_once(':') {
+        Some(("concern", n)) => {
+            let n: usize = n
+                .parse()
+                .map_err(|_| EngineError::Failed(format!("`{n}` is not a concern number")))?;
+            let groups = calm_analysis::output::concerns(findings);
+            let group = groups.get(n.wrapping_sub(1)).ok_or_else(|| {
+                EngineError::Failed(format!(
+                    "the review has {} concern(s); there is no #{n}",
+                    groups.len()
+                ))
+            })?;
+            group
+                .iter()
+                .filter(|f| fixable(f))
+                .map(|f| (*f).clone())
+                .collect()
+        }
+        Some(("node", id)) => findings
+            .iter()
+            .filter(fixable)
+            .filter(|f| f.nodes.iter().any(|x| x == id))
+            .take(1)
+            .cloned()
+            .collect(),
+        _ => findings
+            .iter()
+            .filter(|f| f.id == selector)
+            .filter(fixable)
+            .cloned()
+            .collect(),
+    };
+    if picked.is_empty() {
+        return Err(EngineError::Failed(format!(
+            "the review has no automatic fix for {}; ask \"why\" about it to read its recommendation",
+            selector.replace(':', " ")
+        )));
+    }
+    Ok(picked)
+}
+
 /// The engine backed by the workspace libraries.
 #[derive(Default)]
 pub struct LibraryEngine {
@@ -309,6 +356,65 @@ impl Engine for LibraryEngine {
         let mut resolved = Vec::new();
         let mut introduced = Vec::new();
         for change in changes {
+            if let Change::ApplyFinding { selector } = change {
+                let current = Document::from_str(&name, &text)
+                    .map_err(|e| EngineError::Failed(e.to_string()))?;
+                // `concern:N:CATS` numbers concerns as the review filtered by CATS showed them.
+                let cats: Vec<String> = match selector.splitn(3, ':').nth(2) {
+                    Some(c) if selector.starts_with("concern:") => {
+                        c.split(',').map(str::to_string).collect()
+                    }
+                    _ => Vec::new(),
+                };
+                let review = self.review_of(&current, &cats)?;
+                let selector = &selector
+                    .splitn(3, ':')
+                    .take(2)
+                    .collect::<Vec<_>>()
+                    .join(":");
+                let picked = select_findings(&review.findings, selector)?;
+                for f in picked {
+                    let recipe = calm_refactor::recipe_for_finding(&f)
+                        .map_err(|e| EngineError::Failed(e.to_string()))?;
+                    let p = calm_refactor::plan(&name, &text, &recipe)
+                        .map_err(|e| EngineError::Failed(e.to_string()))?;
+                    if p.is_noop() {
+                        continue;
+                    }
+                    let v = self.verifier().verify(&p, Some(&f.id));
+                    let blocking = v.blocking();
+                    if !blocking.is_empty() {
+                        return Err(EngineError::Refused {
+                            reasons: blocking,
+                            diff: p.unified_diff(),
+                        });
+                    }
+                    let cmd = f
+                        .fix
+                        .as_ref()
+                        .map(|x| x.command.clone())
+                        .unwrap_or_default();
+                    summary.push(format!(
+                        "fix {} [{}] {}: {cmd}",
+                        f.id,
+                        f.severity.as_str(),
+                        f.title
+                    ));
+                    summary.extend(p.changes.iter().cloned());
+                    resolved.extend(
+                        v.resolved
+                            .iter()
+                            .map(|f| format!("[{}] {} ({})", f.severity.as_str(), f.title, f.id)),
+                    );
+                    introduced.extend(
+                        v.introduced
+                            .iter()
+                            .map(|f| format!("[{}] {} ({})", f.severity.as_str(), f.title, f.id)),
+                    );
+                    text = p.after_text;
+                }
+                continue;
+            }
             if let Change::SetMetadata { scope, entries } = change {
                 let (after, lines) = self.plan_metadata(&text, &scope.as_arg(), entries)?;
                 let before_errors = self

@@ -103,6 +103,11 @@ pub enum Change {
         old: String,
         new: String,
     },
+    /// Apply the review's own recommended fix: `concern:N` (the N-th concern of the review,
+    /// all its fixable findings), `node:ID` (the top fixable concern about a node) or a finding id.
+    ApplyFinding {
+        selector: String,
+    },
     SetMetadata {
         scope: Scope,
         entries: Vec<(String, Value)>,
@@ -208,6 +213,9 @@ impl Change {
             Change::Rename { old, new } => {
                 a = vec!["rename".into(), old.clone(), new.clone()];
             }
+            Change::ApplyFinding { selector } => {
+                a = vec!["--finding".into(), selector.clone()];
+            }
             Change::SetMetadata { scope, entries } => {
                 push("--scope", &scope.as_arg());
                 for (k, v) in entries {
@@ -223,7 +231,7 @@ impl Change {
     /// give replicas the ids asked for). Empty for metadata, which has no recipe.
     pub fn steps(&self) -> Vec<Vec<String>> {
         match self {
-            Change::SetMetadata { .. } => Vec::new(),
+            Change::SetMetadata { .. } | Change::ApplyFinding { .. } => Vec::new(),
             Change::ReplicateDatabase {
                 target,
                 replica_ids,
@@ -343,6 +351,16 @@ impl Change {
             Change::Rename { old, new } => {
                 format!("rename `{old}` to `{new}` everywhere it is referenced")
             }
+            Change::ApplyFinding { selector } => match selector.split_once(':') {
+                Some(("concern", n)) => {
+                    let n = n.split(':').next().unwrap_or(n);
+                    format!("apply the review's recommended fix for concern #{n}")
+                }
+                Some(("node", id)) => {
+                    format!("apply the review's recommended fix for the top concern about `{id}`")
+                }
+                _ => format!("apply the review's recommended fix for finding `{selector}`"),
+            },
             Change::SetMetadata { scope, entries } => {
                 let kv: Vec<String> = entries
                     .iter()
@@ -724,6 +742,7 @@ fn has_change_verb(t: &str) -> bool {
             "let's",
             "lets",
             "call it",
+            "fix",
             "turn",
             "convert",
             "switch",
@@ -870,7 +889,78 @@ fn one_of(ids: &[String]) -> String {
     }
 }
 
+/// "apply the fix for concern 2", "fix #1", "implement the recommendation for the api gateway".
+fn parse_apply_finding(text: &str, t: &str, vocab: &Vocabulary) -> Option<Parsed> {
+    if !has_any(
+        t,
+        &[
+            "fix",
+            "fixes",
+            "recommendation",
+            "recommendations",
+            "recommended fix",
+            "suggested fix",
+            "suggestion",
+        ],
+    ) {
+        return None;
+    }
+    if let Some(id) = finding_or_rule_token(text) {
+        return Some(Parsed::Understood(Intent::Change(vec![
+            Change::ApplyFinding { selector: id },
+        ])));
+    }
+    let re = regex::Regex::new(
+        r"(?:#|\b(?:concern|finding|recommendation|issue|number|no\.?)\s*#?)\s*(\d{1,3})\b",
+    )
+    .ok()?;
+    if let Some(c) = re.captures(t) {
+        return Some(Parsed::Understood(Intent::Change(vec![
+            Change::ApplyFinding {
+                selector: format!("concern:{}", &c[1]),
+            },
+        ])));
+    }
+    for (w, n) in [("first", 1), ("second", 2), ("third", 3), ("top", 1)] {
+        if slots::find_word(t, &format!("{w} concern")).len()
+            + slots::find_word(t, &format!("{w} recommendation")).len()
+            > 0
+        {
+            return Some(Parsed::Understood(Intent::Change(vec![
+                Change::ApplyFinding {
+                    selector: format!("concern:{n}"),
+                },
+            ])));
+        }
+    }
+    let ids = vocab.mentioned_ids(text);
+    if ids.len() == 1
+        && !has_any(
+            t,
+            &[
+                "load balancer",
+                "load-balancer",
+                "replica",
+                "broker",
+                "queue",
+                "control",
+                "rename",
+            ],
+        )
+    {
+        return Some(Parsed::Understood(Intent::Change(vec![
+            Change::ApplyFinding {
+                selector: format!("node:{}", ids[0]),
+            },
+        ])));
+    }
+    None
+}
+
 fn parse_change(text: &str, t: &str, vocab: &Vocabulary) -> Option<Parsed> {
+    if let Some(p) = parse_apply_finding(text, t, vocab) {
+        return Some(p);
+    }
     let brokerish = has_any(
         t,
         &[

@@ -47,6 +47,8 @@ pub struct Session<'e> {
     clarifying: Option<String>,
     yes: bool,
     llm: Option<LlmClient>,
+    /// Category filter of the last assessment (concern numbers refer to it).
+    last_categories: Vec<String>,
 }
 
 impl<'e> Session<'e> {
@@ -72,6 +74,7 @@ impl<'e> Session<'e> {
             clarifying: None,
             yes,
             llm,
+            last_categories: Vec::new(),
         }
     }
 
@@ -187,6 +190,7 @@ impl<'e> Session<'e> {
             }
             Intent::Confirm(_) => Reply::say("There is no change waiting for confirmation."),
             Intent::Assess { categories, top } => {
+                self.last_categories = categories.clone();
                 let scope = if categories.is_empty() {
                     "all categories".to_string()
                 } else {
@@ -231,7 +235,17 @@ impl<'e> Session<'e> {
                     Err(e) => self.cannot(&heading, "simulate the failure", e),
                 }
             }
-            Intent::Change(changes) => self.propose(&changes, doc),
+            Intent::Change(mut changes) => {
+                // "concern #2" means #2 of the last assessment, with its category filter.
+                for c in &mut changes {
+                    if let Change::ApplyFinding { selector } = c {
+                        if selector.starts_with("concern:") && !self.last_categories.is_empty() {
+                            *selector = format!("{selector}:{}", self.last_categories.join(","));
+                        }
+                    }
+                }
+                self.propose(&changes, doc)
+            }
             Intent::Validate => {
                 let heading = format!(
                     "Validating the current document (as `calm-advisor validate -a {}`):",
@@ -317,7 +331,12 @@ impl<'e> Session<'e> {
             head += &format!("\n  - {}", c.describe());
             let steps = c.steps();
             if steps.is_empty() {
-                head += "\n    (no fix recipe: set with calm-refactor's metadata operation)";
+                head += match c {
+                    Change::ApplyFinding { .. } => {
+                        "\n    (the recipe comes from the review finding; see the summary)"
+                    }
+                    _ => "\n    (no fix recipe: set with calm-refactor's metadata operation)",
+                };
             }
             for st in steps {
                 head += &format!(
