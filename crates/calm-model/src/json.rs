@@ -28,7 +28,13 @@ pub enum LoadError {
     /// Too large to load.
     TooLarge { file: String, bytes: usize },
     /// Not JSON: the parser's message with the 1-based line and 1-based column.
-    Syntax { file: String, message: String, line: usize, column: usize, snippet: String },
+    Syntax {
+        file: String,
+        message: String,
+        line: usize,
+        column: usize,
+        snippet: String,
+    },
 }
 
 impl fmt::Display for LoadError {
@@ -36,13 +42,22 @@ impl fmt::Display for LoadError {
         match self {
             LoadError::Io { file, message } => write!(f, "cannot read {file}: {message}"),
             LoadError::NotUtf8 { file, offset } => {
-                write!(f, "{file} is not UTF-8 text (invalid byte at offset {offset})")
+                write!(
+                    f,
+                    "{file} is not UTF-8 text (invalid byte at offset {offset})"
+                )
             }
             LoadError::TooLarge { file, bytes } => write!(
                 f,
                 "{file} is too large to load ({bytes} bytes; the limit is {MAX_FILE_BYTES} bytes)"
             ),
-            LoadError::Syntax { file, message, line, column, snippet } => {
+            LoadError::Syntax {
+                file,
+                message,
+                line,
+                column,
+                snippet,
+            } => {
                 write!(f, "{file}:{line}:{column}: invalid JSON: {message}")?;
                 if !snippet.is_empty() {
                     write!(f, "\n{snippet}")?;
@@ -74,12 +89,19 @@ struct Entry {
     key_start: u32,
     /// Index of the first entry after this value's subtree.
     next: u32,
+    /// For containers: where the indices of the direct children start in `SpanIndex::children`.
+    child_off: u32,
+    /// For containers: number of direct children.
+    child_len: u32,
 }
 
 /// Byte span of every value in a document, addressable by JSON pointer.
 #[derive(Debug, Clone, Default)]
 pub struct SpanIndex {
     entries: Vec<Entry>,
+    /// Direct children of every container, contiguous per container, so that `/nodes/99999`
+    /// is found without walking its siblings (locating many diagnostics stays linear).
+    children: Vec<u32>,
 }
 
 impl SpanIndex {
@@ -92,34 +114,22 @@ impl SpanIndex {
         let bytes = text.as_bytes();
         for token in pointer_tokens(pointer) {
             let e = self.entries[idx];
-            let open = bytes.get(e.start as usize).copied();
-            let mut child = idx + 1;
-            let mut hit = None;
-            match open {
-                Some(b'{') => {
-                    while child < e.next as usize {
-                        let c = self.entries[child];
-                        if key_equals(text, c.key_start as usize, &token) {
-                            hit = Some(child);
-                        }
-                        child = c.next as usize;
-                    }
-                }
-                Some(b'[') => {
-                    if let Ok(n) = token.parse::<usize>() {
-                        let mut i = 0;
-                        while child < e.next as usize {
-                            if i == n {
-                                hit = Some(child);
-                                break;
-                            }
-                            i += 1;
-                            child = self.entries[child].next as usize;
-                        }
-                    }
-                }
-                _ => {}
-            }
+            let kids = &self.children[e.child_off as usize..(e.child_off + e.child_len) as usize];
+            let hit = match bytes.get(e.start as usize).copied() {
+                Some(b'{') => kids
+                    .iter()
+                    .rev()
+                    .find(|&&c| {
+                        key_equals(text, self.entries[c as usize].key_start as usize, &token)
+                    })
+                    .map(|&c| c as usize),
+                Some(b'[') => token
+                    .parse::<usize>()
+                    .ok()
+                    .and_then(|n| kids.get(n))
+                    .map(|&c| c as usize),
+                _ => None,
+            };
             match hit {
                 Some(h) => {
                     idx = h;
@@ -143,17 +153,18 @@ impl SpanIndex {
         if !exact {
             return None;
         }
-        let pidx = self.entries.iter().position(|e| e.start as usize == pstart)?;
-        let e = self.entries[pidx];
-        let mut child = pidx + 1;
+        let pidx = self
+            .entries
+            .partition_point(|e| (e.start as usize) < pstart);
+        let e = self.entries.get(pidx)?;
+        let kids = &self.children[e.child_off as usize..(e.child_off + e.child_len) as usize];
         let mut out = None;
-        while child < e.next as usize {
-            let c = self.entries[child];
+        for &c in kids {
+            let c = self.entries[c as usize];
             if c.key_start != u32::MAX && key_equals(text, c.key_start as usize, last) {
                 let ks = c.key_start as usize;
                 out = Some((ks, string_end(text.as_bytes(), ks)));
             }
-            child = c.next as usize;
         }
         out
     }
@@ -190,7 +201,9 @@ fn key_equals(text: &str, key_start: usize, token: &str) -> bool {
     if !raw.contains('\\') {
         return raw == token;
     }
-    serde_json::from_str::<String>(&text[key_start..end]).map(|k| k == token).unwrap_or(false)
+    serde_json::from_str::<String>(&text[key_start..end])
+        .map(|k| k == token)
+        .unwrap_or(false)
 }
 
 /// Result of loading: the value, its spans and any warnings.
@@ -204,9 +217,16 @@ pub struct Parsed {
 /// Strip a UTF-8 BOM and check the encoding.
 pub fn decode(file: &str, bytes: Vec<u8>) -> Result<String, LoadError> {
     if bytes.len() > MAX_FILE_BYTES {
-        return Err(LoadError::TooLarge { file: file.to_string(), bytes: bytes.len() });
+        return Err(LoadError::TooLarge {
+            file: file.to_string(),
+            bytes: bytes.len(),
+        });
     }
-    let bytes = if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) { bytes[3..].to_vec() } else { bytes };
+    let bytes = if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        bytes[3..].to_vec()
+    } else {
+        bytes
+    };
     String::from_utf8(bytes).map_err(|e| LoadError::NotUtf8 {
         file: file.to_string(),
         offset: e.utf8_error().valid_up_to(),
@@ -233,7 +253,11 @@ pub fn parse(source: &Source) -> Result<Parsed, LoadError> {
         }
     })?;
     let (spans, warnings) = scan(text);
-    Ok(Parsed { value, spans, warnings })
+    Ok(Parsed {
+        value,
+        spans,
+        warnings,
+    })
 }
 
 /// A two-line snippet: the offending line (cut to 120 characters around the column) and a caret.
@@ -256,7 +280,7 @@ struct Frame<'a> {
     entry: usize,
     is_object: bool,
     keys: HashSet<&'a str>,
-    count: usize,
+    children: Vec<u32>,
 }
 
 /// Build the span tape. The text is already known to be valid JSON (serde_json accepted it),
@@ -265,6 +289,7 @@ fn scan(text: &str) -> (SpanIndex, Vec<LoadWarning>) {
     let b = text.as_bytes();
     let mut entries: Vec<Entry> = Vec::with_capacity(text.len() / 24 + 1);
     let mut stack: Vec<Frame> = Vec::new();
+    let mut children: Vec<u32> = Vec::with_capacity(text.len() / 24 + 1);
     let mut warnings = Vec::new();
     let mut i = 0usize;
     let skip_ws = |i: &mut usize| {
@@ -289,6 +314,9 @@ fn scan(text: &str) -> (SpanIndex, Vec<LoadWarning>) {
                     let f = stack.pop().unwrap();
                     entries[f.entry].end = (i + 1) as u32;
                     entries[f.entry].next = entries.len() as u32;
+                    entries[f.entry].child_off = children.len() as u32;
+                    entries[f.entry].child_len = f.children.len() as u32;
+                    children.extend_from_slice(&f.children);
                     i += 1;
                     continue;
                 }
@@ -317,25 +345,36 @@ fn scan(text: &str) -> (SpanIndex, Vec<LoadWarning>) {
                 skip_ws(&mut i);
                 key_start = ks as u32;
             }
-            stack.last_mut().unwrap().count += 1;
         }
         let start = i;
         let idx = entries.len();
-        entries.push(Entry { start: start as u32, end: 0, key_start, next: 0 });
+        entries.push(Entry {
+            start: start as u32,
+            end: 0,
+            key_start,
+            next: 0,
+            child_off: 0,
+            child_len: 0,
+        });
+        if let Some(top) = stack.last_mut() {
+            top.children.push(idx as u32);
+        }
         match b[i] {
             b'{' | b'[' => {
                 stack.push(Frame {
                     entry: idx,
                     is_object: b[i] == b'{',
                     keys: HashSet::new(),
-                    count: 0,
+                    children: Vec::new(),
                 });
                 i += 1;
                 continue;
             }
             b'"' => i = string_end(b, i),
             _ => {
-                while i < b.len() && !matches!(b[i], b',' | b'}' | b']' | b' ' | b'\n' | b'\r' | b'\t') {
+                while i < b.len()
+                    && !matches!(b[i], b',' | b'}' | b']' | b' ' | b'\n' | b'\r' | b'\t')
+                {
                     i += 1;
                 }
             }
@@ -346,7 +385,7 @@ fn scan(text: &str) -> (SpanIndex, Vec<LoadWarning>) {
             break;
         }
     }
-    (SpanIndex { entries }, warnings)
+    (SpanIndex { entries, children }, warnings)
 }
 
 /// Pointer of the innermost open container (used for duplicate-key warnings only).
@@ -362,7 +401,7 @@ fn pointer_of(text: &str, entries: &[Entry], stack: &[Frame]) -> String {
             let key = serde_json::from_str::<String>(&text[ks..ke]).unwrap_or_default();
             p.push_str(&crate::pointer::escape_token(&key));
         } else {
-            p.push_str(&(parent.count - 1).to_string());
+            p.push_str(&(parent.children.len() - 1).to_string());
         }
     }
     p
@@ -418,7 +457,15 @@ mod tests {
     fn syntax_error_has_position_and_snippet() {
         let s = Source::new("bad.json", None, "{\n  \"a\": 1,\n  \"b\" 2\n}");
         let e = parse(&s).unwrap_err();
-        let LoadError::Syntax { line, column, snippet, .. } = &e else { panic!() };
+        let LoadError::Syntax {
+            line,
+            column,
+            snippet,
+            ..
+        } = &e
+        else {
+            panic!()
+        };
         assert_eq!((*line, *column), (3, 7));
         assert!(snippet.contains("3 |   \"b\" 2"), "{snippet}");
         assert!(e.to_string().starts_with("bad.json:3:7: invalid JSON"));
