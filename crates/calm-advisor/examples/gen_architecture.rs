@@ -4,7 +4,7 @@
 //! writes `OUT_DIR/architecture-N.json` and the control requirement schema it references
 //! (`OUT_DIR/requirements/encryption.requirement.json`). The output is deterministic: actors,
 //! web clients, services and databases with interfaces and metadata, a chain of connects /
-//! interacts relationships (so every node is referenced), deployed-in clusters of 50 nodes,
+//! interacts relationships (so every node is referenced), deployed-in clusters of about 50 nodes,
 //! a flow per 20 nodes, and a control with an inline config on every 10th node.
 
 use serde_json::{json, Value};
@@ -91,7 +91,7 @@ fn main() {
         }
     }
     for c in 0..clusters {
-        let members: Vec<String> = (c * 50..((c + 1) * 50).min(app_nodes)).map(id).collect();
+        let members: Vec<String> = (0..app_nodes).filter(|i| i % clusters == c).map(id).collect();
         nodes.push(json!({ "unique-id": format!("cluster-{c}"), "node-type": "network", "name": format!("Cluster {c}"),
                            "description": "Kubernetes cluster hosting fifty nodes" }));
         if !members.is_empty() {

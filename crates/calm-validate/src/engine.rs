@@ -203,12 +203,17 @@ impl Engine {
         file: &Path,
         pattern: Option<&Path>,
     ) -> Result<Outcome, FatalError> {
+        let started = std::time::Instant::now();
         let doc = Document::load_path(file)?;
+        log(&self.config, &format!("{}: loaded in {} ms", doc.name(), started.elapsed().as_millis()));
         let pattern_doc = match pattern {
             Some(p) => Some(Document::load_path(p)?),
             None => None,
         };
-        self.validate_architecture_doc(doc, pattern_doc)
+        let started = std::time::Instant::now();
+        let outcome = self.validate_architecture_doc(doc, pattern_doc);
+        log(&self.config, &format!("validated in {} ms", started.elapsed().as_millis()));
+        outcome
     }
 
     /// [`Engine::validate_architecture`] for documents already loaded.
@@ -222,7 +227,7 @@ impl Engine {
         if let Some(p) = &doc.source.path {
             visited.insert(canonical(p));
         }
-        let mut ctx = RunCtx::default();
+        let mut ctx = RunCtx { verbose: self.config.verbose, ..RunCtx::default() };
         let mode = self.architecture(
             &resolver,
             &doc,
@@ -237,7 +242,7 @@ impl Engine {
     /// Validate a pattern on its own.
     pub fn validate_pattern(&self, file: &Path) -> Result<Outcome, FatalError> {
         let doc = Document::load_path(file)?;
-        let mut ctx = RunCtx::default();
+        let mut ctx = RunCtx { verbose: self.config.verbose, ..RunCtx::default() };
         ctx.documents
             .insert(doc.name().to_string(), Arc::new(doc.clone()));
         load_warnings(&doc, Origin::Pattern, &mut ctx);
@@ -269,7 +274,7 @@ impl Engine {
         };
         let resolver = self.resolver(None);
         let target = self.resolve_schema(&resolver, &doc, &schema)?;
-        let mut ctx = RunCtx::default();
+        let mut ctx = RunCtx { verbose: self.config.verbose, ..RunCtx::default() };
         ctx.documents
             .insert(doc.name().to_string(), Arc::new(doc.clone()));
         load_warnings(&doc, Origin::Timeline, &mut ctx);
@@ -429,6 +434,7 @@ impl Engine {
             ctx,
         );
 
+        let started = std::time::Instant::now();
         // STRUCTURAL: JSON Schema.
         let result = match (pattern, &schema_pattern) {
             (Some(p), _) => {
@@ -501,6 +507,8 @@ impl Engine {
             return Ok(mode);
         }
 
+        log(&self.config, &format!("{}: JSON Schema checked in {} ms", doc.name(), started.elapsed().as_millis()));
+        let started = std::time::Instant::now();
         // SEMANTIC: controls.
         let pattern_for_controls = pattern_value.as_ref().map(|(v, _)| v.as_ref());
         let controls_options = crate::controls::ControlsOptions { reference_compat: self.config.reference_compat };
@@ -508,6 +516,7 @@ impl Engine {
             ctx.push(d);
         }
 
+        log(&self.config, &format!("{}: controls checked in {} ms", doc.name(), started.elapsed().as_millis()));
         // RECURSIVE: detailed architectures, each once, cycle-safe.
         for node in doc.nodes() {
             let Some(reference) = node.detailed_architecture() else {
@@ -670,6 +679,8 @@ struct RunCtx {
     documents: BTreeMap<String, Arc<Document>>,
     /// Printed-path prefix of the sub-architecture being validated.
     prefix: String,
+    /// Log slow rules to stderr (`-v`).
+    verbose: bool,
 }
 
 impl RunCtx {
@@ -750,7 +761,12 @@ fn diagnostic(
 
 fn run_rules(rules: &[&Rule], value: &Value, origin: Origin, file: &str, ctx: &mut RunCtx) {
     for rule in rules {
-        for hit in rule.check(value) {
+        let started = std::time::Instant::now();
+        let hits = rule.check(value);
+        if ctx.verbose && started.elapsed().as_millis() >= 5 {
+            eprintln!("calm-advisor validate: {file}: rule {} took {} ms", rule.code, started.elapsed().as_millis());
+        }
+        for hit in hits {
             ctx.push(diagnostic(
                 rule.code,
                 rule.severity,

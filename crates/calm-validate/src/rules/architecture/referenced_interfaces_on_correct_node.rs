@@ -22,7 +22,13 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(doc: &Value) -> Vec<Hit> {
-    let nodes = array(doc, "nodes");
+    // Index the nodes by id once (first occurrence wins): a lookup per relationship end.
+    let mut nodes: std::collections::HashMap<&str, &Value> = std::collections::HashMap::new();
+    for n in array(doc, "nodes") {
+        if let Some(id) = n.get("unique-id").and_then(Value::as_str) {
+            nodes.entry(id).or_insert(n);
+        }
+    }
     let mut hits = Vec::new();
     for (i, rel_id, rt) in relationship_types(doc) {
         let Some(connects) = rt.get("connects") else {
@@ -53,10 +59,7 @@ fn check(doc: &Value) -> Vec<Hit> {
                 ));
                 continue;
             };
-            let Some(node) = nodes
-                .iter()
-                .find(|n| n.get("unique-id").and_then(Value::as_str) == Some(node_id))
-            else {
+            let Some(node) = nodes.get(node_id).copied() else {
                 continue;
             };
             let own: Vec<&str> = array(node, "interfaces")

@@ -37,7 +37,7 @@ fn choice_group(pointer: &str) -> Option<&str> {
 }
 
 fn check(doc: &Value) -> Vec<Hit> {
-    let mut seen: Vec<(String, Option<String>, String)> = Vec::new();
+    let mut seen: std::collections::HashMap<String, (Option<String>, String)> = std::collections::HashMap::new();
     let mut hits = Vec::new();
     for (p, v) in select(doc, &[Seg::Deep("unique-id"), Seg::Key("const")]) {
         let Some(id) = v
@@ -48,8 +48,8 @@ fn check(doc: &Value) -> Vec<Hit> {
             continue;
         };
         let group = choice_group(&p).map(str::to_string);
-        match seen.iter().find(|s| s.0 == id) {
-            Some((_, g, first)) => {
+        match seen.get(&id) {
+            Some((g, first)) => {
                 if group.is_some() && group == *g {
                     continue;
                 }
@@ -58,7 +58,9 @@ fn check(doc: &Value) -> Vec<Hit> {
                     format!("Duplicate unique-id '{id}' at {p}; it is first declared at {first}."),
                 ));
             }
-            None => seen.push((id, group, p)),
+            None => {
+                seen.insert(id, (group, p));
+            }
         }
     }
     hits

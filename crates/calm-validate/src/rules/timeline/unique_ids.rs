@@ -19,17 +19,17 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(doc: &Value) -> Vec<Hit> {
-    let mut seen: Vec<(&str, usize)> = Vec::new();
+    let mut seen: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
     let mut hits = Vec::new();
     for (i, m) in moments(doc).iter().enumerate() {
         let Some(id) = moment_id(m) else { continue };
-        if let Some((_, first)) = seen.iter().find(|s| s.0 == id) {
+        if let Some(first) = seen.get(id) {
             hits.push(Hit::new(
                 format!("/moments/{i}/unique-id"),
                 format!("Duplicate moment unique-id '{id}' (first used by moment {first})."),
             ));
         } else {
-            seen.push((id, i));
+            seen.insert(id, i);
         }
     }
     hits
