@@ -37,7 +37,7 @@ takes down every journey at once (Threagile DoS-risky access).",
 quota.",
         how_to_fix: "Declare per-client quotas at the entry (gateway or load balancer):\n\
 `calm-advisor fix FILE add-control --scope node:ENTRY --id api-rate-limiting --config \
-max-requests=100 time-window-seconds=1`, and return 429 with `Retry-After` so clients back off.",
+max-requests=100 'time-window={\"unit\":\"seconds\",\"value\":1}'`, and return 429 with `Retry-After` so clients back off.",
         false_positives: "Internal-only entries: declare `internal: true`. Rate limiting done by a \
 CDN or managed edge the model does not show: declare it as an architecture-level rate-limiting \
 control.",
@@ -152,7 +152,10 @@ impl Rule for PublicEntryWithoutRateLimit {
                 &format!("node:{id}"),
                 "api-rate-limiting",
                 "Per-client request quotas",
-                &["max-requests=100", "time-window-seconds=1"],
+                &[
+                    "max-requests=100",
+                    r#"time-window={"unit":"seconds","value":1}"#,
+                ],
                 "Declare a per-client rate limit on the entry point.",
             );
             out.push(b.build());

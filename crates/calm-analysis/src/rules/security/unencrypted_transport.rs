@@ -31,9 +31,9 @@ an encrypted scheme or port on the destination interface (`https`, `wss`, `amqps
 metadata `tls`/`ssl`/`ssl-enabled`/`encrypted`/`encryption-in-transit`, or a control on the \
 relationship, its source or destination node, or the architecture whose config has \
 `encryption-in-transit` or whose id/requirement-url names TLS/mTLS/encryption-in-transit. \
-Architecture-wide declarations clear the finding (the model states a policy) but are reported \
-with low confidence by nothing else. Relationships without any protocol are left to \
-`incomplete-model` (DOC-01) rather than guessed.",
+An architecture-wide TLS policy clears every \
+connection (the model states it once; the advisor checks the model, not the network). \
+Relationships without any protocol are left to `incomplete-model` (DOC-01) rather than guessed.",
         why: "Anything on the wire in clear text can be read or altered by whoever shares the \
 network: credentials, session tokens, personal or payment data. Inside a data centre this still \
 matters (lateral movement, shared networks, compliance regimes such as PCI DSS 4.2.1 require \
