@@ -296,6 +296,38 @@ fn sec02_service_in_between_and_sftp_drop_are_fine() {
     );
 }
 
+#[test]
+fn sec02_service_in_a_public_zone_is_untrusted_internal_zones_are_not() {
+    let zoned = |trust: &str| {
+        let n = vec![
+            node("web-server", "service", Value::Null),
+            node("db", "database", Value::Null),
+            node("dmz", "network", json!({"trust-zone": trust})),
+            node(
+                "data-subnet",
+                "network",
+                json!({"trust-zone": "restricted"}),
+            ),
+        ];
+        let r = vec![
+            conn("web-db", "web-server", "db", "JDBC"),
+            deployed("dmz-hosts", "dmz", &["web-server"]),
+            deployed("data-hosts", "data-subnet", &["db"]),
+        ];
+        arch(n, r, vec![], Value::Null)
+    };
+    let f = run("datastore-direct-from-untrusted", &zoned("DMZ"));
+    assert_eq!(
+        ids(&f),
+        vec!["datastore-direct-from-untrusted@db@web-server"]
+    );
+    assert!(f[0].evidence[0].detail.contains("dmz"));
+    assert!(
+        run("datastore-direct-from-untrusted", &zoned("internal")).is_empty(),
+        "app subnet → data subnet is a normal three-tier layout"
+    );
+}
+
 // ---- SEC-03 public-entry-without-gateway-or-waf ------------------------------------------
 
 #[test]

@@ -25,8 +25,11 @@ pub static META: RuleMeta = RuleMeta {
 relationship whose source is an actor, a web client or an external system: nothing of yours \
 stands between the untrusted side and the data.\n\nDetection: for every datastore, every inbound \
 entry or call edge; the source is untrusted when its role is actor or client, or it is external \
-(outside every ecosystem, or `external`/`third-party` metadata). One finding per (datastore, \
-source). File drops over FTP/SFTP onto storage are exempt (the file server is the interface).",
+(outside every ecosystem, or `external`/`third-party` metadata), or when it is deployed in a \
+zone declared public (`deployed-in` container whose `trust-zone`, `zone-type`, `exposure` or \
+`network-zone` metadata says public, dmz, internet, untrusted or external). One finding per \
+(datastore, source). Services in other *internal* zones are not flagged: a three-tier layout \
+across subnets is normal and the model rarely says which zones trust each other. File drops over FTP/SFTP onto storage are exempt (the file server is the interface).",
         why: "A datastore exposed to users or third parties means every query they can send runs \
 with the application's data privileges: SQL injection becomes irrelevant because raw access is \
 already granted, row-level authorization and input validation live nowhere, and credentials end \
@@ -67,7 +70,9 @@ impl Rule for DatastoreDirectFromUntrusted {
             let mut sources: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
             for &e in &ctx.graph.inc[d] {
                 let e = &ctx.graph.edges[e];
-                if e.mode == EdgeMode::Batch || !is_untrusted(ctx, e.source) {
+                if e.mode == EdgeMode::Batch
+                    || !(is_untrusted(ctx, e.source) || public_zone(ctx, e.source).is_some())
+                {
                     continue;
                 }
                 let rels = sources.entry(e.source).or_default();
@@ -79,8 +84,11 @@ impl Rule for DatastoreDirectFromUntrusted {
             let sensitive = class.as_deref().is_some_and(is_sensitive);
             for (s, rels) in sources {
                 let (sid, did) = (&m.nodes[s].id, &m.nodes[d].id);
+                let zone = public_zone(ctx, s);
                 let who = if ctx.roles[s].external {
                     "external system".to_string()
+                } else if let (Some(z), false) = (&zone, is_untrusted(ctx, s)) {
+                    format!("{} in public zone {z}", ctx.roles[s].role.as_str())
                 } else {
                     ctx.roles[s].role.as_str().to_string()
                 };
@@ -95,7 +103,7 @@ impl Rule for DatastoreDirectFromUntrusted {
                     .nodes([did.as_str(), sid.as_str()])
                     .relationships(rel_ids.iter().copied())
                     .flows(super::flow_ids(ctx, &index.flows_of(ctx, d))).weight(super::weight(ctx, &index.flows_of(ctx, d)))
-                    .evidence("untrusted-source", format!("{sid} is an {who} ({})", ctx.roles[s].evidence))
+                    .evidence("untrusted-source", format!("{sid} is an {who} ({})", zone.clone().unwrap_or_else(|| ctx.roles[s].evidence.clone())))
                     .evidence("direct-edge", format!("relationship(s) {} go straight to the datastore", rel_ids.join(", ")))
                     .rationale(format!(
                         "{sid} talks to {did} with no service of yours in between, so nothing authorizes individual operations or validates input before it reaches the data{}.",
@@ -113,4 +121,29 @@ impl Rule for DatastoreDirectFromUntrusted {
         }
         out
     }
+}
+
+/// The public/DMZ zone a node is deployed in, if any (nearest container first).
+fn public_zone(ctx: &Context, n: usize) -> Option<String> {
+    ctx.graph.host_chain(n).into_iter().find_map(|c| {
+        let meta = &ctx.model.nodes[c].metadata;
+        let declared = crate::context::map_any(
+            meta,
+            &[
+                "trust-zone",
+                "zone-type",
+                "exposure",
+                "network-zone",
+                "trust-level",
+            ],
+        )
+        .and_then(|(_, v)| v.as_str().map(str::to_ascii_lowercase))?;
+        let public = crate::normalize::tokens(&declared).iter().any(|t| {
+            matches!(
+                t.as_str(),
+                "public" | "dmz" | "internet" | "untrusted" | "external" | "internet-facing"
+            )
+        });
+        public.then(|| format!("{} ({declared})", ctx.model.nodes[c].id))
+    })
 }
