@@ -69,7 +69,8 @@ pub struct SourceOnly {
 pub struct ExplainInput {
     #[serde(flatten)]
     pub source: Source,
-    /// A finding id (`rule@element`), a rule id, or a node id.
+    /// A finding id (`rule@element`), a rule id (e.g. `spof-node`, `RES-01`), or a node id.
+    /// Without `path`/`document`, a rule id gives the rule's documentation.
     pub target: String,
 }
 
@@ -274,6 +275,28 @@ impl AdvisorServer {
         description = "Explain a finding, a rule, or the concerns about one node of the architecture."
     )]
     fn explain(&self, Parameters(i): Parameters<ExplainInput>) -> Result<Json<TextOutput>, String> {
+        if i.source.path.is_none() && i.source.document.is_none() {
+            // Without an architecture: the rule's documentation.
+            let rule = calm_analysis::rules::find(&i.target).ok_or_else(|| {
+                format!(
+                    "no rule `{}`; give `path` or `document` to explain a finding or node",
+                    i.target
+                )
+            })?;
+            let m = rule.meta();
+            return Ok(Json(TextOutput {
+                text: format!(
+                    "{} ({}): {}\n\nWhat it finds: {}\nWhy it matters: {}\nHow to fix: {}\nFalse positives: {}",
+                    m.id,
+                    m.code,
+                    m.summary,
+                    m.doc.what,
+                    m.doc.why,
+                    m.doc.how_to_fix,
+                    m.doc.false_positives
+                ),
+            }));
+        }
         let (doc, _) = i.source.load()?;
         Ok(Json(TextOutput {
             text: LibraryEngine::new().explain(&doc, &i.target).map_err(err)?,

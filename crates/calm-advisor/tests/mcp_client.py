@@ -50,6 +50,8 @@ async def main():
                 "validate": result(await session.call_tool("validate", {"document": json.dumps(inline)})),
                 "plan_fix": result(await session.call_tool("plan_fix", {"path": path, "fix": {"recipe": "add-load-balancer", "target": "api-gateway"}})),
                 "simulate": result(await session.call_tool("simulate", {"path": path, "fail": ["order-database"]})),
+                "explain_rule": result(await session.call_tool("explain", {"target": "single-ingress-path"})),
+                "explain_node": result(await session.call_tool("explain", {"path": path, "target": "api-gateway"})),
                 "missing": result(await session.call_tool("review", {"path": path + ".missing"})),
             }
             print(json.dumps(out))

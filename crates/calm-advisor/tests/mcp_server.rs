@@ -162,6 +162,13 @@ fn python_client_lists_tools_and_review_matches_the_cli() {
         "{}",
         r["simulate"]
     );
+    let rule_doc = r["explain_rule"]["structured"]["text"].as_str().unwrap();
+    assert!(
+        rule_doc.starts_with("single-ingress-path") && rule_doc.contains("What it finds"),
+        "{rule_doc}"
+    );
+    let node = r["explain_node"]["structured"]["text"].as_str().unwrap();
+    assert!(node.contains("single-ingress-path@api-gateway"), "{node}");
     // Errors are tool errors with a message, not protocol failures.
     assert_eq!(r["missing"]["isError"], true);
     assert!(
