@@ -5,7 +5,7 @@
 //! addition. Old values are rewritten through the rename maps before they are compared, so a
 //! relationship whose endpoint was merely renamed is not reported as re-pointed.
 
-use crate::similarity::{greedy_pairs, jaccard};
+use crate::similarity::{greedy_pairs, jaccard, jaccard_sets, tokens};
 use calm_model::{Document, RelKind, RelationshipRef};
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -185,13 +185,15 @@ pub fn structural_diff(old: &Document, new: &Document) -> StructuralDiff {
 #[derive(Debug, Default)]
 struct Pairs {
     matched: Vec<(usize, usize)>,
+    /// For each new index, the old index paired with it.
+    old_by_new: Vec<Option<usize>>,
     removed: Vec<usize>,
     added: Vec<usize>,
 }
 
 impl Pairs {
     fn old_of(&self, new_index: usize) -> Option<usize> {
-        self.matched.iter().find(|p| p.1 == new_index).map(|p| p.0)
+        self.old_by_new.get(new_index).copied().flatten()
     }
 }
 
@@ -203,6 +205,28 @@ fn pair_by<F>(
     score: F,
 ) -> (Pairs, Vec<(usize, usize)>)
 where
+    F: Fn(usize, usize) -> f64,
+{
+    pair_by_candidates(
+        old_ids,
+        new_ids,
+        threshold,
+        |_, left: &[usize]| left.to_vec(),
+        score,
+    )
+}
+
+/// [`pair_by`], scoring only the candidates `candidates(old, unpaired new)` returns: blocking
+/// keeps large documents (thousands of re-identified elements) from scoring every pair.
+fn pair_by_candidates<C, F>(
+    old_ids: &[&str],
+    new_ids: &[&str],
+    threshold: f64,
+    candidates: C,
+    score: F,
+) -> (Pairs, Vec<(usize, usize)>)
+where
+    C: Fn(usize, &[usize]) -> Vec<usize>,
     F: Fn(usize, usize) -> f64,
 {
     let mut pairs = Pairs::default();
@@ -227,7 +251,7 @@ where
     let new_left: Vec<usize> = (0..new_ids.len()).filter(|j| !new_used[*j]).collect();
     let mut scores = Vec::new();
     for &i in &old_left {
-        for &j in &new_left {
+        for j in candidates(i, &new_left) {
             let s = score(i, j);
             if s > 0.0 {
                 scores.push((i, j, s));
@@ -247,6 +271,10 @@ where
         .filter(|j| !new_matched.contains(j))
         .collect();
     pairs.matched.sort_by_key(|p| p.1);
+    pairs.old_by_new = vec![None; new_ids.len()];
+    for &(i, j) in &pairs.matched {
+        pairs.old_by_new[j] = Some(i);
+    }
     (pairs, renamed)
 }
 
@@ -314,25 +342,104 @@ fn first_instance_bonus(old_id: &str, new_id: &str) -> f64 {
     }
 }
 
+/// What node pairing compares, computed once per node.
+struct NodeFeatures {
+    node_type: String,
+    /// The node without ids, serialised: equal keys mean a pure rename.
+    content: String,
+    id: BTreeSet<String>,
+    name: BTreeSet<String>,
+    description: BTreeSet<String>,
+}
+
+impl NodeFeatures {
+    fn of(n: &calm_model::NodeRef) -> NodeFeatures {
+        NodeFeatures {
+            node_type: n.node_type().to_string(),
+            content: serde_json::to_string(&node_identity_free(n.value)).unwrap_or_default(),
+            id: tokens(n.unique_id()),
+            name: tokens(n.name()),
+            description: tokens(n.description()),
+        }
+    }
+
+    /// Blocking keys: same type and (same content, or a shared id/name token).
+    fn keys(&self) -> Vec<String> {
+        let mut k = vec![format!("{}\u{0}c\u{0}{}", self.node_type, self.content)];
+        k.extend(
+            self.id
+                .iter()
+                .chain(&self.name)
+                .map(|t| format!("{}\u{0}t\u{0}{t}", self.node_type)),
+        );
+        k
+    }
+}
+
+/// New elements sharing a key with an old one, from an inverted index key → new indices.
+/// Keys held by more than `MAX_BLOCK` new elements (e.g. the token `service`) only count when
+/// nothing more specific matched, so thousands of re-identified nodes are not all compared.
+fn block_candidates(
+    old_keys: &[String],
+    index: &BTreeMap<String, Vec<usize>>,
+    left: &[usize],
+) -> Vec<usize> {
+    const MAX_BLOCK: usize = 64;
+    let left: BTreeSet<usize> = left.iter().copied().collect();
+    let mut out = BTreeSet::new();
+    let mut fallback = BTreeSet::new();
+    for k in old_keys {
+        if let Some(list) = index.get(k) {
+            let target = if list.len() <= MAX_BLOCK {
+                &mut out
+            } else {
+                &mut fallback
+            };
+            target.extend(list.iter().copied().filter(|j| left.contains(j)));
+        }
+    }
+    if out.is_empty() && fallback.len() <= 4 * MAX_BLOCK {
+        out = fallback;
+    }
+    out.into_iter().collect()
+}
+
 fn pair_nodes(old: &Document, new: &Document, renames: &mut Renames) -> Pairs {
     let on: Vec<_> = old.nodes().collect();
     let nn: Vec<_> = new.nodes().collect();
     let oids: Vec<&str> = on.iter().map(|n| n.unique_id()).collect();
     let nids: Vec<&str> = nn.iter().map(|n| n.unique_id()).collect();
-    let (pairs, renamed) = pair_by(&oids, &nids, 0.5, |i, j| {
-        let (a, b) = (&on[i], &nn[j]);
-        if a.node_type() != b.node_type() {
-            return 0.0;
+    let of: Vec<NodeFeatures> = on.iter().map(NodeFeatures::of).collect();
+    let nf: Vec<NodeFeatures> = nn.iter().map(NodeFeatures::of).collect();
+    let mut index: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (j, f) in nf.iter().enumerate() {
+        for k in f.keys() {
+            let e = index.entry(k).or_default();
+            if e.last() != Some(&j) {
+                e.push(j);
+            }
         }
-        if node_identity_free(a.value) == node_identity_free(b.value) {
-            return 1.0;
-        }
-        0.35 * jaccard(a.unique_id(), b.unique_id())
-            + 0.25 * jaccard(a.name(), b.name())
-            + 0.2 * jaccard(a.description(), b.description())
-            + 0.2 * interface_similarity(a.interfaces(), b.interfaces())
-            + first_instance_bonus(a.unique_id(), b.unique_id())
-    });
+    }
+    let (pairs, renamed) = pair_by_candidates(
+        &oids,
+        &nids,
+        0.5,
+        |i, left| block_candidates(&of[i].keys(), &index, left),
+        |i, j| {
+            let (a, b) = (&of[i], &nf[j]);
+            if a.node_type != b.node_type {
+                return 0.0;
+            }
+            if a.content == b.content {
+                return 1.0;
+            }
+            0.35 * jaccard_sets(&a.id, &b.id)
+                + 0.25 * jaccard_sets(&a.name, &b.name)
+                + 0.2 * jaccard_sets(&a.description, &b.description)
+                + 0.2 * interface_similarity(on[i].interfaces(), nn[j].interfaces())
+                + first_instance_bonus(oids[i], nids[j])
+        },
+    );
     for (i, j) in renamed {
         renames
             .nodes
@@ -447,45 +554,78 @@ fn rel_ends(v: &Value) -> (String, Vec<String>) {
     }
 }
 
+/// What relationship pairing compares, computed once per relationship (old ones after their
+/// endpoints are mapped through the node renames).
+struct RelFeatures {
+    kind: &'static str,
+    content: String,
+    first: String,
+    rest: Vec<String>,
+    id: BTreeSet<String>,
+    description: BTreeSet<String>,
+}
+
+impl RelFeatures {
+    fn of(v: &Value) -> RelFeatures {
+        let r = RelationshipRef { index: 0, value: v };
+        let mut free = v.clone();
+        if let Some(o) = free.as_object_mut() {
+            o.remove("unique-id");
+        }
+        let (first, rest) = rel_ends(v);
+        RelFeatures {
+            kind: rel_kind_name(&r),
+            content: serde_json::to_string(&free).unwrap_or_default(),
+            first,
+            rest,
+            id: tokens(r.unique_id()),
+            description: tokens(r.description()),
+        }
+    }
+}
+
 fn pair_relationships(old: &Document, new: &Document, renames: &mut Renames) -> Pairs {
     let or: Vec<_> = old.relationships().collect();
     let nr: Vec<_> = new.relationships().collect();
-    let mapped: Vec<Value> = or
+    let of: Vec<RelFeatures> = or
         .iter()
-        .map(|r| mapped_relationship(r.value, renames))
+        .map(|r| RelFeatures::of(&mapped_relationship(r.value, renames)))
         .collect();
+    let nf: Vec<RelFeatures> = nr.iter().map(|r| RelFeatures::of(r.value)).collect();
     let oids: Vec<&str> = or.iter().map(|r| r.unique_id()).collect();
     let nids: Vec<&str> = nr.iter().map(|r| r.unique_id()).collect();
-    let (pairs, renamed) = pair_by(&oids, &nids, 0.45, |i, j| {
-        let (a, b) = (
-            RelationshipRef {
-                index: i,
-                value: &mapped[i],
-            },
-            &nr[j],
-        );
-        if rel_kind_name(&a) != rel_kind_name(b) {
-            return 0.0;
-        }
-        let mut a_free = mapped[i].clone();
-        let mut b_free = b.value.clone();
-        a_free.as_object_mut().map(|o| o.remove("unique-id"));
-        b_free.as_object_mut().map(|o| o.remove("unique-id"));
-        if a_free == b_free {
-            return 1.0;
-        }
-        let (af, arest) = rel_ends(&mapped[i]);
-        let (bf, brest) = rel_ends(b.value);
-        if af != bf {
-            return 0.0;
-        }
-        if arest == brest {
-            // Same endpoints: the same relationship, re-described or re-id'd.
-            return 0.9 + 0.1 * jaccard(oids[i], nids[j]);
-        }
-        // Same origin, different target: a re-pointed relationship when id and wording agree.
-        0.5 * jaccard(oids[i], nids[j]) + 0.5 * jaccard(a.description(), b.description())
-    });
+    // A relationship only pairs with one of the same kind from the same origin.
+    let mut index: BTreeMap<(&str, &str), Vec<usize>> = BTreeMap::new();
+    for (j, f) in nf.iter().enumerate() {
+        index.entry((f.kind, f.first.as_str())).or_default().push(j);
+    }
+    let (pairs, renamed) = pair_by_candidates(
+        &oids,
+        &nids,
+        0.45,
+        |i, left| {
+            let Some(list) = index.get(&(of[i].kind, of[i].first.as_str())) else {
+                return Vec::new();
+            };
+            list.iter()
+                .copied()
+                .filter(|j| left.binary_search(j).is_ok())
+                .collect()
+        },
+        |i, j| {
+            let (a, b) = (&of[i], &nf[j]);
+            if a.content == b.content {
+                return 1.0;
+            }
+            let id = jaccard_sets(&a.id, &b.id);
+            if a.rest == b.rest {
+                // Same endpoints: the same relationship, re-described or re-id'd.
+                return 0.9 + 0.1 * id;
+            }
+            // Same origin, different target: a re-pointed relationship when id and wording agree.
+            0.5 * id + 0.5 * jaccard_sets(&a.description, &b.description)
+        },
+    );
     for (i, j) in renamed {
         renames
             .relationships

@@ -13,13 +13,18 @@ pub fn tokens(s: &str) -> BTreeSet<String> {
 
 /// Jaccard similarity of the token sets of `a` and `b` (0 when both are empty).
 pub fn jaccard(a: &str, b: &str) -> f64 {
-    let (ta, tb) = (tokens(a), tokens(b));
-    if ta.is_empty() && tb.is_empty() {
-        return 0.0;
+    jaccard_sets(&tokens(a), &tokens(b))
+}
+
+/// Jaccard similarity of two token sets (0 when both are empty).
+pub fn jaccard_sets(a: &BTreeSet<String>, b: &BTreeSet<String>) -> f64 {
+    let inter = a.intersection(b).count();
+    let union = a.len() + b.len() - inter;
+    if union == 0 {
+        0.0
+    } else {
+        inter as f64 / union as f64
     }
-    let inter = ta.intersection(&tb).count() as f64;
-    let union = ta.union(&tb).count() as f64;
-    inter / union
 }
 
 /// Pair items greedily by descending score (ties: first old, then first new, in input order),
