@@ -228,6 +228,8 @@ impl Engine {
             visited.insert(canonical(p));
         }
         let mut ctx = RunCtx { verbose: self.config.verbose, ..RunCtx::default() };
+        // Shared, not copied: a 100,000-node document is only held once.
+        let doc = Arc::new(doc);
         let mode = self.architecture(
             &resolver,
             &doc,
@@ -362,7 +364,7 @@ impl Engine {
     fn architecture(
         &self,
         resolver: &Resolver<'_>,
-        doc: &Document,
+        doc: &Arc<Document>,
         pattern: Option<&Document>,
         prefix: &str,
         visited: &mut BTreeSet<PathBuf>,
@@ -394,7 +396,7 @@ impl Engine {
                 return Err(FatalError::ReferenceCrash { file: doc.name().to_string(), reason });
             }
         }
-        let doc_arc = Arc::new(doc.clone());
+        let doc_arc = Arc::clone(doc);
         ctx.documents
             .insert(doc.name().to_string(), doc_arc.clone());
         ctx.prefix = prefix.to_string();
@@ -573,7 +575,7 @@ impl Engine {
                 ),
             );
             let sub = match Document::load_path(&path) {
-                Ok(s) => s,
+                Ok(s) => Arc::new(s),
                 Err(e) => {
                     ctx.prefix = prefix.to_string();
                     ctx.push(here(format!(
@@ -611,11 +613,11 @@ impl Engine {
                 // The reference does not report a detailed architecture whose `$schema` cannot be
                 // loaded; we validate it on its own (rules and CALM core) instead of skipping it.
                 log(&self.config, &format!("{}: its $schema cannot be used ({reason}); validating it without a pattern", path.display()));
-                let mut plain = sub.clone();
+                let mut plain = (*sub).clone();
                 if let Some(o) = plain.value.as_object_mut() {
                     o.remove("$schema");
                 }
-                result = self.architecture(resolver, &plain, None, &shown_prefix, visited, ctx);
+                result = self.architecture(resolver, &Arc::new(plain), None, &shown_prefix, visited, ctx);
             }
             if let Err(e) = result {
                 ctx.prefix = prefix.to_string();
