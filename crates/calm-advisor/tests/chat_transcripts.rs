@@ -240,3 +240,45 @@ save
     assert_eq!(cb["failure-threshold"], 4);
     assert_eq!(cb["failure-window-seconds"], 20);
 }
+
+#[test]
+fn save_as_writes_a_new_file_and_bad_input_is_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        fixture_dir().join("clinic-portal.json"),
+        dir.path().join("c.json"),
+    )
+    .unwrap();
+    let out = Command::cargo_bin("calm-advisor")
+        .unwrap()
+        .current_dir(dir.path())
+        .args(["chat", "c.json", "--yes", "--script", "-"])
+        .write_stdin("add a replica\n---\nsave as c-v2.json\n---\nsave\n")
+        .output()
+        .unwrap();
+    let t = String::from_utf8(out.stdout).unwrap();
+    assert!(t.contains("Saved ") && t.contains("c-v2.json"), "{t}");
+    let v2 = std::fs::read_to_string(dir.path().join("c-v2.json")).unwrap();
+    assert!(v2.contains("records-store-replica"));
+    // "save as" does not count as saving the file itself: the plain save still writes it.
+    assert!(
+        std::fs::read_to_string(dir.path().join("c.json"))
+            .unwrap()
+            .contains("records-store-replica"),
+        "{t}"
+    );
+
+    // A file that is not JSON: exit 2 with the file and position, before any chat.
+    std::fs::write(dir.path().join("bad.json"), "{\n  \"nodes\": [,]\n}\n").unwrap();
+    let out = Command::cargo_bin("calm-advisor")
+        .unwrap()
+        .current_dir(dir.path())
+        .args(["chat", "bad.json", "--script", "-"])
+        .write_stdin("validate\n")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("bad.json") && err.contains('2'), "{err}");
+    assert!(out.stdout.is_empty());
+}
