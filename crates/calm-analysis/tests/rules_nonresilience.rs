@@ -567,6 +567,27 @@ fn sec05_rate_limit_evidence_and_guards() {
     );
 }
 
+#[test]
+fn sec03_sec05_an_actor_using_a_whole_system_is_judged_at_its_members() {
+    let n = vec![
+        node("admin", "actor", Value::Null),
+        node("identity-system", "system", Value::Null),
+        node("idp-admin-api", "service", Value::Null),
+    ];
+    let r = vec![
+        interacts("admin-uses-identity", "admin", &["identity-system"]),
+        composed("identity-parts", "identity-system", &["idp-admin-api"]),
+    ];
+    let text = arch(n, r, vec![], Value::Null);
+    assert!(run("public-entry-without-rate-limit", &text).is_empty());
+    assert!(run("public-entry-without-gateway-or-waf", &text).is_empty());
+    assert!(
+        run("incomplete-model", &text)
+            .iter()
+            .all(|f| !f.id.ends_with("entry-points-without-interfaces"))
+    );
+}
+
 // ---- SEC-06 sensitive-store-unencrypted-at-rest ------------------------------------------
 
 #[test]

@@ -99,6 +99,7 @@ impl Rule for IncompleteModel {
         for e in &ctx.graph.edges {
             let d = e.destination;
             if is_untrusted(ctx, e.source)
+                && !crate::rules::security::is_container(ctx, d)
                 && !is_untrusted(ctx, d)
                 && !matches!(ctx.roles[d].role, Role::Actor | Role::Client)
                 && m.nodes[d].interfaces.is_empty()

@@ -364,6 +364,12 @@ pub(crate) fn is_untrusted(ctx: &Context, n: usize) -> bool {
     matches!(ctx.roles[n].role, Role::Actor | Role::Client) || ctx.roles[n].external
 }
 
+/// A container (`composed-of` parent or `deployed-in` host): an actor "using" a whole system
+/// enters through one of its members, which is judged by its own edges.
+pub(crate) fn is_container(ctx: &Context, n: usize) -> bool {
+    !ctx.graph.children[n].is_empty() || !ctx.graph.hosted[n].is_empty()
+}
+
 /// Declared internal-only (not reachable from the internet).
 pub(crate) fn is_internal_only(meta: &Map<String, Value>) -> Option<String> {
     if let Some((k, v)) = meta_get(meta, &["internal", "internal-only", "private", "vpn-only"]) {

@@ -69,6 +69,9 @@ impl Rule for PublicEntryWithoutGatewayOrWaf {
             {
                 continue;
             }
+            if super::is_container(ctx, n) {
+                continue;
+            }
             let mut callers = BTreeSet::new();
             let mut rels = BTreeSet::new();
             for &e in &ctx.graph.inc[n] {

@@ -94,6 +94,7 @@ impl Rule for PublicEntryWithoutRateLimit {
         for e in &ctx.graph.edges {
             let d = e.destination;
             if is_untrusted(ctx, e.source)
+                && !super::is_container(ctx, d)
                 && !is_untrusted(ctx, d)
                 && !ctx.roles[d].role.is_datastore()
                 && !matches!(ctx.roles[d].role, Role::Actor | Role::Client)
