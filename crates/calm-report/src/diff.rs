@@ -1235,16 +1235,62 @@ pub fn control_summary(scope: &str, key: &str, v: &Value) -> String {
     s
 }
 
+/// The requirement-urls of a control, sorted (a control re-keyed in the same scope keeps them).
+fn requirement_urls(v: &Value) -> Vec<&str> {
+    let mut urls: Vec<&str> = arr_of(v, "requirements")
+        .iter()
+        .map(|r| str_of(r, "requirement-url"))
+        .filter(|u| !u.is_empty())
+        .collect();
+    urls.sort();
+    urls
+}
+
 fn control_changes(old: &Document, new: &Document, renames: &Renames, out: &mut Vec<Change>) {
     let oc = all_controls(old, Some(renames));
     let nc = all_controls(new, None);
-    let find = |list: &[(String, &str, &Value)], scope: &str, key: &str| {
-        list.iter()
-            .find(|(s, k, _)| s == scope && *k == key)
-            .map(|x| x.2.clone())
-    };
+    let oi: BTreeMap<(&str, &str), &Value> =
+        oc.iter().map(|(s, k, v)| ((s.as_str(), *k), *v)).collect();
+    let ni: BTreeMap<(&str, &str), &Value> =
+        nc.iter().map(|(s, k, v)| ((s.as_str(), *k), *v)).collect();
+    // A control whose key changed within one scope, with the same requirement-urls, is renamed.
+    let mut renamed: BTreeMap<(&str, &str), &str> = BTreeMap::new();
+    let mut renamed_old: BTreeSet<(&str, &str)> = BTreeSet::new();
     for (scope, key, v) in &nc {
-        match find(&oc, scope, key) {
+        if oi.contains_key(&(scope.as_str(), *key)) {
+            continue;
+        }
+        let urls = requirement_urls(v);
+        if urls.is_empty() {
+            continue;
+        }
+        let candidate = oc.iter().find(|(os, ok, ov)| {
+            os == scope
+                && !ni.contains_key(&(os.as_str(), *ok))
+                && !renamed_old.contains(&(os.as_str(), *ok))
+                && requirement_urls(ov) == urls
+        });
+        if let Some((os, ok, _)) = candidate {
+            renamed.insert((scope.as_str(), *key), ok);
+            renamed_old.insert((os.as_str(), *ok));
+        }
+    }
+    for (scope, key, v) in &nc {
+        let here = (scope.as_str(), *key);
+        if let Some(old_key) = renamed.get(&here) {
+            let ov = oi[&(scope.as_str(), *old_key)];
+            out.push(Change {
+                section: Section::Control,
+                op: Op::Renamed,
+                id: key.to_string(),
+                old_id: Some(old_key.to_string()),
+                scope: Some(scope.clone()),
+                summary: format!("{old_key} -> {}", control_summary(scope, key, v)),
+                details: details_of(&control_for_compare(ov), &control_for_compare(v), &[]),
+            });
+            continue;
+        }
+        match oi.get(&here) {
             None => out.push(Change {
                 section: Section::Control,
                 op: Op::Added,
@@ -1255,7 +1301,7 @@ fn control_changes(old: &Document, new: &Document, renames: &Renames, out: &mut 
                 details: requirement_details(v, true),
             }),
             Some(ov) => {
-                let details = details_of(&control_for_compare(&ov), &control_for_compare(v), &[]);
+                let details = details_of(&control_for_compare(ov), &control_for_compare(v), &[]);
                 if !details.is_empty() {
                     out.push(Change {
                         section: Section::Control,
@@ -1271,7 +1317,8 @@ fn control_changes(old: &Document, new: &Document, renames: &Renames, out: &mut 
         }
     }
     for (scope, key, v) in &oc {
-        if find(&nc, scope, key).is_none() {
+        let here = (scope.as_str(), *key);
+        if !ni.contains_key(&here) && !renamed_old.contains(&here) {
             out.push(Change {
                 section: Section::Control,
                 op: Op::Removed,

@@ -650,6 +650,30 @@ pub fn improvements_report(
             md_inline(&list.join(", "))
         );
     }
+    let renamed_controls: Vec<String> = diff
+        .in_section(Section::Control)
+        .filter(|c| c.op == Op::Renamed)
+        .map(|c| {
+            let scope = c.scope.as_deref().unwrap_or("architecture");
+            let reqs = control_value(nd, scope, &c.id)
+                .map(control_requirements)
+                .unwrap_or_default();
+            format!(
+                "`{}` → `{}` on {} ({})",
+                md_code(c.old_id.as_deref().unwrap_or("")),
+                md_code(&c.id),
+                level_name(nd, scope),
+                reqs.join("; ")
+            )
+        })
+        .collect();
+    if !renamed_controls.is_empty() {
+        let _ = writeln!(
+            out,
+            "Renamed: {}.\n",
+            md_inline(&renamed_controls.join(", "))
+        );
+    }
     let removed_controls: Vec<&Change> = diff
         .in_section(Section::Control)
         .filter(|c| c.op == Op::Removed)

@@ -256,8 +256,18 @@ fn control_config_values_are_compared_at_every_scope() {
     assert_eq!(latency.scope.as_deref(), Some("flow:ingest-telemetry"));
     assert_eq!(latency.details[0].old, Some(Value::from(500)));
     assert_eq!(latency.details[0].new, Some(Value::from(250)));
-    assert!(has(&d, Section::Control, Op::Removed, "availability"));
-    assert!(has(&d, Section::Control, Op::Added, "high-availability"));
+    // Re-keyed in the same scope with the same requirement: a rename, with its config changes.
+    let ha = find(&d, Section::Control, Op::Renamed, "high-availability").unwrap();
+    assert_eq!(ha.old_id.as_deref(), Some("availability"));
+    let paths: Vec<&str> = ha.details.iter().map(|x| x.path.as_str()).collect();
+    assert_eq!(
+        paths,
+        vec![
+            "requirements.https://policy.example.net/sla/ingest.config.availability-percent",
+            "requirements.https://policy.example.net/sla/ingest.config.measurement-window"
+        ]
+    );
+    assert!(!has(&d, Section::Control, Op::Removed, "availability"));
     // Metadata given as an array of objects is merged before comparing.
     let md = find(&d, Section::Metadata, Op::Changed, "node:ingest-gateway").unwrap();
     assert_eq!(md.details.len(), 1);
