@@ -202,6 +202,14 @@ fn short(v: &Value) -> String {
 
 /// `path: old -> new`; string lists as `+a -b`.
 pub fn detail_text(d: &Detail) -> String {
+    if d.path.is_empty() {
+        let whole = Detail {
+            path: "(document)".into(),
+            old: d.old.clone(),
+            new: d.new.clone(),
+        };
+        return detail_text(&whole);
+    }
     match (&d.old, &d.new) {
         (Some(Value::Array(a)), Some(Value::Array(b)))
             if a.iter().chain(b.iter()).all(Value::is_string) =>

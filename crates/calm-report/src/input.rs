@@ -43,6 +43,16 @@ impl InputSpec {
 
 /// Load an architecture from a path or `git:REV:PATH`. Errors are complete user-facing messages.
 pub fn load_architecture(spec: &str) -> Result<LoadedArchitecture, String> {
+    let loaded = load_any(spec)?;
+    if !loaded.doc.value.is_object() {
+        return Err(format!(
+            "{spec}: not a CALM document (the top-level JSON value is not an object)"
+        ));
+    }
+    Ok(loaded)
+}
+
+fn load_any(spec: &str) -> Result<LoadedArchitecture, String> {
     match InputSpec::parse(spec)? {
         InputSpec::Path(path) => {
             let doc = Document::load_path(&path).map_err(|e| e.to_string())?;

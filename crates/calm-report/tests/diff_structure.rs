@@ -322,3 +322,16 @@ fn renamed_interface_and_changed_interface() {
     assert!(has(&d, Section::Flow, Op::Removed, "cancel-appointment"));
     assert!(has(&d, Section::Flow, Op::Added, "list-appointments"));
 }
+
+#[test]
+fn a_top_level_array_is_not_an_architecture() {
+    let dir = std::env::temp_dir().join(format!("calm-report-array-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let p = dir.join("array.json");
+    std::fs::write(&p, "[]").unwrap();
+    let err = calm_report::load_architecture(&p.to_string_lossy()).unwrap_err();
+    assert!(
+        err.contains("array.json") && err.contains("not a CALM document"),
+        "{err}"
+    );
+}
