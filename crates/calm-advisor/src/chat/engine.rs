@@ -265,6 +265,9 @@ impl Engine for LibraryEngine {
             .iter()
             .filter(|f| {
                 f.id == target
+                    || target
+                        .strip_prefix("recipe:")
+                        .is_some_and(|r| f.fix.as_ref().is_some_and(|x| x.recipe == r))
                     || f.rule == target
                     || f.nodes.iter().any(|n| n == target)
                     || f.relationships.iter().any(|r| r == target)
@@ -276,6 +279,11 @@ impl Engine for LibraryEngine {
                 return Ok(format!(
                     "{} ({}): {}\n\nWhat it finds: {}\nWhy it matters: {}\nHow to fix: {}",
                     m.id, m.code, m.summary, m.doc.what, m.doc.why, m.doc.how_to_fix
+                ));
+            }
+            if let Some(r) = target.strip_prefix("recipe:") {
+                return Ok(format!(
+                    "The review recommends `{r}` for nothing in this architecture: no finding's fix uses it."
                 ));
             }
             return Ok(format!("The review reports no concern about `{target}`."));
@@ -300,10 +308,7 @@ impl Engine for LibraryEngine {
             }
         }
         if picked.len() > 3 {
-            out += &format!(
-                "(and {} more finding(s) about `{target}`)\n",
-                picked.len() - 3
-            );
+            out += &format!("(and {} more finding(s))\n", picked.len() - 3);
         }
         Ok(out)
     }

@@ -557,6 +557,59 @@ pub fn parse(text: &str, vocab: &Vocabulary) -> Parsed {
             return Parsed::Understood(Intent::Explain { target: id });
         }
         let ids = vocab.mentioned_ids(text);
+        // "Why do you recommend a load balancer?": the findings whose fix is that recipe.
+        if ids.is_empty() {
+            let concepts: [(&[&str], &str); 4] = [
+                (
+                    &[
+                        "load balancer",
+                        "load-balancer",
+                        "gateway redundancy",
+                        "redundant gateways",
+                    ],
+                    "add-load-balancer",
+                ),
+                (
+                    &[
+                        "replica",
+                        "replicas",
+                        "replication",
+                        "database cluster",
+                        "failover cluster",
+                    ],
+                    "replicate-database",
+                ),
+                (
+                    &[
+                        "message broker",
+                        "message queue",
+                        "queue",
+                        "broker",
+                        "async",
+                        "asynchronous",
+                        "decoupling",
+                        "decouple",
+                    ],
+                    "decouple",
+                ),
+                (
+                    &[
+                        "control",
+                        "controls",
+                        "circuit breaker",
+                        "circuit-breaker",
+                        "encryption",
+                        "tls",
+                    ],
+                    "add-control",
+                ),
+            ];
+            if let Some((_, recipe)) = concepts.iter().find(|(words, _)| has_any(&t, words)) {
+                return Parsed::Understood(Intent::Explain {
+                    target: format!("recipe:{recipe}"),
+                });
+            }
+        }
         match ids.len() {
             0 => {
                 return Parsed::Clarify(

@@ -213,10 +213,15 @@ impl<'e> Session<'e> {
                 }
             }
             Intent::Explain { target } => {
-                let heading = format!(
-                    "Why `{target}` is a concern (as `calm-advisor explain {} {target}`):",
-                    self.display_name
-                );
+                let heading = match target.strip_prefix("recipe:") {
+                    Some(r) => {
+                        format!("Why the review recommends `{r}` (the findings whose fix it is):")
+                    }
+                    None => format!(
+                        "Why `{target}` is a concern (as `calm-advisor explain {} {target}`):",
+                        self.display_name
+                    ),
+                };
                 match self.engine.explain(doc, &target) {
                     Ok(t) => Reply::say(format!("{heading}\n{}", t.trim_end())),
                     Err(e) => self.cannot(&heading, &format!("explain `{target}`"), e),
