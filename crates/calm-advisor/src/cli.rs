@@ -458,7 +458,8 @@ pub struct DiffArgs {
     /// Exit 1 when the documents differ.
     #[arg(long)]
     pub exit_code: bool,
-    /// Exit 1 when the change introduces a finding of this severity or worse.
+    /// Exit 1 when the change introduces a finding of this severity or worse, or raises an
+    /// existing finding to it.
     #[arg(long, value_enum, value_name = "S")]
     pub fail_on_new: Option<SeverityArg>,
 }
