@@ -66,6 +66,7 @@ impl Rule for IncompleteModel {
         let mut out = Vec::new();
 
         // Connects whose protocol is stated nowhere.
+        let by_rel = crate::rules::security::edges_by_relationship(ctx);
         let no_protocol: Vec<&str> = m
             .relationships
             .iter()
@@ -73,11 +74,9 @@ impl Rule for IncompleteModel {
             .filter(|(ri, r)| {
                 matches!(r.kind, Kind::Connects { .. })
                     && r.protocol.is_none()
-                    && ctx
-                        .graph
-                        .edges
+                    && by_rel[*ri]
                         .iter()
-                        .any(|e| e.relationship == *ri && e.protocol.is_none())
+                        .any(|e| ctx.graph.edges[*e].protocol.is_none())
             })
             .map(|(_, r)| r.id.as_str())
             .collect();

@@ -74,6 +74,7 @@ impl Rule for FlowLatencyBudgetExceeded {
     }
 
     fn check(&self, ctx: &Context) -> Vec<Finding> {
+        let by_rel = crate::rules::security::edges_by_relationship(ctx);
         let m = &ctx.model;
         let arch_budget = CONTROL_BUDGET_KEYS.iter().find_map(|k| {
             config_value(&m.controls, &[k]).and_then(|(c, ck, v)| {
@@ -106,7 +107,7 @@ impl Rule for FlowLatencyBudgetExceeded {
             let Some((budget_ms, budget_src)) = budget else {
                 continue;
             };
-            let rels = request_path_relationships(ctx, f);
+            let rels = request_path_relationships(ctx, &by_rel, f);
             let mut parts: Vec<(String, f64, String)> = Vec::new();
             let mut nodes_on_path: Vec<usize> = Vec::new();
             let mut worst_extra = 0.0;
@@ -128,7 +129,7 @@ impl Rule for FlowLatencyBudgetExceeded {
                 }) {
                     worst_extra += duration_ms(v, ck.ends_with("-ms")).unwrap_or(0.0);
                 }
-                for e in ctx.graph.edges.iter().filter(|e| e.relationship == r) {
+                for e in by_rel[r].iter().map(|e| &ctx.graph.edges[*e]) {
                     for n in [e.source, e.destination] {
                         if fl.request_nodes.contains(&n) && !nodes_on_path.contains(&n) {
                             nodes_on_path.push(n);

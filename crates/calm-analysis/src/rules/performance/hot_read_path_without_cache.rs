@@ -104,6 +104,7 @@ impl Rule for HotReadPathWithoutCache {
     }
 
     fn check(&self, ctx: &Context) -> Vec<Finding> {
+        let by_rel = crate::rules::security::edges_by_relationship(ctx);
         let m = &ctx.model;
         let mut out = Vec::new();
         for f in 0..ctx.flows.len() {
@@ -121,11 +122,11 @@ impl Rule for HotReadPathWithoutCache {
             {
                 continue;
             }
-            let rels = request_path_relationships(ctx, f);
+            let rels = request_path_relationships(ctx, &by_rel, f);
             // (database, readers, relationships)
             let mut reads: Vec<(usize, Vec<usize>, Vec<usize>)> = Vec::new();
             for &r in &rels {
-                for e in ctx.graph.edges.iter().filter(|e| e.relationship == r) {
+                for e in by_rel[r].iter().map(|e| &ctx.graph.edges[*e]) {
                     let d = e.destination;
                     if ctx.roles[d].role != Role::Database || write_only(ctx, r) {
                         continue;

@@ -228,15 +228,18 @@ pub(crate) fn latency_of(meta: &Map<String, Value>, controls: &[Control]) -> Opt
 
 /// Relationships of the flow that are on its synchronous request path (both ends on the
 /// request path, call or publish edge), in flow order.
-pub(crate) fn request_path_relationships(ctx: &Context, f: usize) -> Vec<usize> {
+pub(crate) fn request_path_relationships(
+    ctx: &Context,
+    by_rel: &[Vec<usize>],
+    f: usize,
+) -> Vec<usize> {
     let fl = &ctx.flows[f];
     fl.relationships
         .iter()
         .copied()
         .filter(|&r| {
-            ctx.graph.edges.iter().any(|e| {
-                e.relationship == r
-                    && matches!(e.mode, EdgeMode::Sync | EdgeMode::Publish)
+            by_rel[r].iter().map(|e| &ctx.graph.edges[*e]).any(|e| {
+                matches!(e.mode, EdgeMode::Sync | EdgeMode::Publish)
                     && !fl.async_nodes.contains(&e.source)
                     && !fl.async_nodes.contains(&e.destination)
             })

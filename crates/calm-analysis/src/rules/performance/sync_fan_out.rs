@@ -55,6 +55,7 @@ impl Rule for SyncFanOut {
     }
 
     fn check(&self, ctx: &Context) -> Vec<Finding> {
+        let by_rel = crate::rules::security::edges_by_relationship(ctx);
         let index = crate::rules::security::FlowIndex::build(ctx);
         let m = &ctx.model;
         let mut out = Vec::new();
@@ -78,13 +79,15 @@ impl Rule for SyncFanOut {
             if matches!(ctx.roles[n].role, Role::Gateway | Role::LoadBalancer) {
                 let in_flow = |f: &crate::context::FlowInfo| {
                     let mut inside: Vec<usize> = Vec::new();
-                    for &e in &ctx.graph.out[n] {
-                        let e = &ctx.graph.edges[e];
-                        if e.mode == EdgeMode::Sync
-                            && f.relationships.contains(&e.relationship)
-                            && !inside.contains(&e.destination)
-                        {
-                            inside.push(e.destination);
+                    for &r in &f.relationships {
+                        for &e in &by_rel[r] {
+                            let e = &ctx.graph.edges[e];
+                            if e.source == n
+                                && e.mode == EdgeMode::Sync
+                                && !inside.contains(&e.destination)
+                            {
+                                inside.push(e.destination);
+                            }
                         }
                     }
                     inside.len()

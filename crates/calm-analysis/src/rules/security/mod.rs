@@ -430,7 +430,8 @@ impl FlowIndex {
         let mut by_node: Vec<Vec<usize>> = vec![Vec::new(); ctx.model.nodes.len()];
         for (f, fl) in ctx.flows.iter().enumerate() {
             for &n in fl.nodes.iter().chain(&fl.closure).chain(&fl.request_nodes) {
-                if by_node[n].last() != Some(&f) && !by_node[n].contains(&f) {
+                // Flows are visited in order, so each list is sorted: `last` finds repeats.
+                if by_node[n].last() != Some(&f) {
                     by_node[n].push(f);
                 }
             }
@@ -449,6 +450,16 @@ impl FlowIndex {
         out.dedup();
         out
     }
+}
+
+/// Edge indices of each relationship (built once per rule run; scanning every edge per
+/// relationship is quadratic on large models).
+pub(crate) fn edges_by_relationship(ctx: &Context) -> Vec<Vec<usize>> {
+    let mut by_rel = vec![Vec::new(); ctx.model.relationships.len()];
+    for (i, e) in ctx.graph.edges.iter().enumerate() {
+        by_rel[e.relationship].push(i);
+    }
+    by_rel
 }
 
 /// Ids of flows, for `FindingBuilder::flows`.
