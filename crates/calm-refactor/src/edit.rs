@@ -387,6 +387,25 @@ mod tests {
     }
 
     #[test]
+    fn crlf_files_stay_crlf() {
+        let t = "{\r\n  \"nodes\": [\r\n    {\"unique-id\": \"a\"}\r\n  ]\r\n}\r\n";
+        let out = roundtrip(t, |v| {
+            v["nodes"]
+                .as_array_mut()
+                .unwrap()
+                .push(json!({"unique-id": "b", "k": {"x": 1}}))
+        });
+        assert!(
+            out.starts_with("{\r\n  \"nodes\": [\r\n    {\"unique-id\": \"a\"},"),
+            "{out:?}"
+        );
+        assert!(
+            !out.replace("\r\n", "").contains('\n'),
+            "a bare LF was inserted: {out:?}"
+        );
+    }
+
+    #[test]
     fn alignment_by_id_and_gap_pairing() {
         let old = vec![
             json!({"unique-id": "x"}),

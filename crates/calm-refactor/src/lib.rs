@@ -107,7 +107,11 @@ pub fn plan(name: &str, text: &str, recipe: &Recipe) -> Result<Plan, RefactorErr
     let before = doc.value.clone();
     let mut draft = Draft::new(before.clone());
     recipe.apply(&mut draft)?;
-    let after_text = edit::apply(&doc.source.text().to_string(), &before, &draft.value)?;
+    let mut after_text = edit::apply(doc.source.text(), &before, &draft.value)?;
+    // calm-model drops a byte-order mark; keep it so the first line does not show as changed.
+    if text.starts_with('\u{feff}') && !after_text.starts_with('\u{feff}') {
+        after_text.insert(0, '\u{feff}');
+    }
     let changes = if draft.value == before {
         Vec::new()
     } else {

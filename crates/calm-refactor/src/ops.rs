@@ -948,6 +948,32 @@ mod tests {
     }
 
     #[test]
+    fn remove_node_takes_its_relationships_and_steps() {
+        let mut d = Draft::new(json!({
+            "nodes": [{"unique-id": "a"}, {"unique-id": "b"}, {"unique-id": "c"}],
+            "relationships": [
+                {"unique-id": "ab", "relationship-type": {"connects": {"source": {"node": "a"}, "destination": {"node": "b"}}}},
+                {"unique-id": "grp", "relationship-type": {"composed-of": {"container": "c", "nodes": ["a", "b"]}}},
+                {"unique-id": "only-b", "relationship-type": {"deployed-in": {"container": "c", "nodes": ["b"]}}}
+            ],
+            "flows": [{"unique-id": "f", "transitions": [{"relationship-unique-id": "ab", "sequence-number": 1, "description": "x"}]}]
+        }));
+        d.remove_node("b").unwrap();
+        let rels: Vec<&str> = d
+            .relationships()
+            .iter()
+            .map(|r| r["unique-id"].as_str().unwrap())
+            .collect();
+        assert_eq!(rels, vec!["grp"]);
+        assert_eq!(
+            d.relationships()[0]["relationship-type"]["composed-of"]["nodes"],
+            json!(["a"])
+        );
+        assert!(d.flows()[0]["transitions"].as_array().unwrap().is_empty());
+        assert!(crate::verify::check_references(&d.value).is_empty());
+    }
+
+    #[test]
     fn metadata_object_and_array() {
         let mut d = Draft::new(
             json!({"nodes": [{"unique-id": "a", "metadata": [{"x": 1}]}, {"unique-id": "b"}]}),

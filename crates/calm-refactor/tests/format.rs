@@ -416,3 +416,11 @@ fn controls_without_preset_get_a_default_requirement_url() {
         "https://calm.finos.org/traderx/control-requirement/disaster-recovery"
     );
 }
+
+#[test]
+fn byte_order_mark_is_kept() {
+    let text = format!("\u{feff}{FOUR}");
+    let p = plan("t.json", &text, &recipe("rename", "ops operations")).unwrap();
+    assert!(p.after_text.starts_with('\u{feff}'));
+    assert!(!p.unified_diff().contains("-\u{feff}{"));
+}

@@ -84,7 +84,9 @@ struct Step {
 pub fn run(args: &FixArgs) -> CmdResult {
     let doc = load_document(&args.file)?;
     let name = args.file.display().to_string();
-    let original = doc.source.text().to_string();
+    // The exact bytes (a byte-order mark included) so the result and the on-disk check match them.
+    let original =
+        std::fs::read_to_string(&args.file).unwrap_or_else(|_| doc.source.text().to_string());
     let verifier = Verifier::new();
 
     let steps = if let Some(r) = &args.recipe {
@@ -364,9 +366,7 @@ fn refuse_if_changed(path: &Path, original: &str) -> Result<(), CliError> {
             path.display()
         ))
     })?;
-    let now = String::from_utf8_lossy(&now);
-    let now = now.strip_prefix('\u{feff}').unwrap_or(&now);
-    if now != original {
+    if now != original.as_bytes() {
         return Err(CliError::refused(format!(
             "{} changed on disk since it was read; nothing was written (run fix again)",
             path.display()
