@@ -728,6 +728,30 @@ fn sec07_literal_secrets_in_object_array_and_nested_metadata() {
 }
 
 #[test]
+fn sec07_control_configs_and_interface_urls_leak_too() {
+    let mut a = node("a", "service", Value::Null);
+    a["interfaces"] = json!([{"unique-id": "a-db", "url": "mysql://root:Tr0ub4dor3@db:3306/app"}, {"unique-id": "a-http", "url": "https://a.example.com"}]);
+    a["controls"] = control(
+        "integration",
+        "https://policy.example.com/integration",
+        json!({"api-key": "9f8e7d6c5b4a3F2E1D0C", "token-expiry": "15m"}),
+    );
+    let f = run(
+        "secret-in-metadata",
+        &arch(vec![a], vec![], vec![], Value::Null),
+    );
+    let mut got = ids(&f);
+    got.sort();
+    assert_eq!(
+        got,
+        vec![
+            "secret-in-metadata@a#controls.integration.api-key",
+            "secret-in-metadata@a#interfaces.a-db.url"
+        ]
+    );
+}
+
+#[test]
 fn sec07_references_and_descriptive_keys_are_fine() {
     let n = vec![node(
         "a",

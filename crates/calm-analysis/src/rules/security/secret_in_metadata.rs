@@ -14,14 +14,14 @@ pub static META: RuleMeta = RuleMeta {
     tags: &["security", "stride:information-disclosure"],
     doc: RuleDoc {
         what: "A metadata entry (architecture, node, relationship or flow; object or array form; \
-nested objects included) whose key names a credential — `password`, `passwd`, `pwd`, `secret`, \
+nested objects included) — or an inline control `config` entry — whose key names a credential — `password`, `passwd`, `pwd`, `secret`, \
 `api-key`, `apikey`, `token`, `private-key`, `connection-string`, `credential`, `access-key` — and \
 whose value is a literal secret rather than a reference.\n\nDetection: the value must be a string \
 of at least 8 characters without spaces that is not a reference (`vault:…`, `${…}`, `{{…}}`, \
 `secret://`, `arn:aws:secretsmanager:`, `env:`, `[[ PLACEHOLDER ]]`) and not a plain URL; it must \
 look random (at least two character classes and Shannon entropy ≥ 3 bits/char) and not be a \
 dashed word such as a header name. A connection string or URL carrying `user:password@` is always \
-a secret. Keys that describe a secret rather than hold one (`token-expiry`, `token-ttl`, \
+a secret, including an interface `url`/`host`. Keys that describe a secret rather than hold one (`token-expiry`, `token-ttl`, \
 `refresh-tokens`, `token-revocation`, `api-key-header`, `secret-rotation-days`, …) are skipped, \
 as are booleans, numbers and `{unit, value}` objects.",
         why: "Architecture files live in Git, wikis, chat and CI logs. A credential written into \
@@ -73,12 +73,49 @@ impl Rule for SecretInMetadata {
         for (kind, id, meta) in scopes {
             let mut hits = Vec::new();
             collect(meta, "", &mut hits);
+            // Inline control configs and interface URLs leak the same way.
+            let (controls, interfaces): (
+                &[crate::normalize::Control],
+                &[crate::normalize::Interface],
+            ) = match (kind, id) {
+                ("architecture", _) => (&m.controls, &[]),
+                ("node", Some(i)) => m
+                    .node_idx(i)
+                    .map(|x| (&m.nodes[x].controls[..], &m.nodes[x].interfaces[..]))
+                    .unwrap_or((&[], &[])),
+                ("relationship", Some(i)) => m
+                    .rel_idx(i)
+                    .map(|x| (&m.relationships[x].controls[..], &[][..]))
+                    .unwrap_or((&[], &[])),
+                ("flow", Some(i)) => m
+                    .flow_idx(i)
+                    .map(|x| (&m.flows[x].controls[..], &[][..]))
+                    .unwrap_or((&[], &[])),
+                _ => (&[], &[]),
+            };
+            for c in controls {
+                for (ri, r) in c.requirements.iter().enumerate() {
+                    if let Some(cfg) = &r.config {
+                        let prefix = if c.requirements.len() > 1 {
+                            format!("controls.{}[{ri}]", c.id)
+                        } else {
+                            format!("controls.{}", c.id)
+                        };
+                        collect(cfg, &prefix, &mut hits);
+                    }
+                }
+            }
+            for itf in interfaces {
+                if let Some(url) = itf.url.as_deref().filter(|u| url_with_password(u)) {
+                    hits.push((format!("interfaces.{}.url", itf.id), url.to_string()));
+                }
+            }
             for (path, value) in hits {
                 let owner = id.unwrap_or("architecture");
                 let mut b = ctx
                     .finding(&META, &[owner])
                     .variant(path.clone())
-                    .title(format!("{kind} {owner}: metadata `{path}` holds a literal credential"))
+                    .title(format!("{kind} {owner}: `{path}` holds a literal credential"))
                     .score(4, 4)
                     .evidence("credential-key", format!("key `{path}` names a credential"))
                     .evidence("literal-value", format!("value `{}` ({} characters) is not a secret-manager reference", mask(&value), value.chars().count()))
