@@ -158,32 +158,23 @@ impl Draft {
             .position(|f| str_of(f, "unique-id") == Some(id))
     }
 
-    /// Every `unique-id` in the document (nodes, interfaces, relationships, flows, controls are
-    /// keyed by name so they are not ids).
+    /// Every `unique-id` in the document, at any depth: nodes, interfaces, relationships,
+    /// flows, and whatever else carries one (timeline moments, nested architectures' parts).
     pub fn all_ids(&self) -> BTreeSet<String> {
+        fn walk(v: &Value, out: &mut BTreeSet<String>) {
+            match v {
+                Value::Object(m) => {
+                    if let Some(Value::String(id)) = m.get("unique-id") {
+                        out.insert(id.clone());
+                    }
+                    m.values().for_each(|x| walk(x, out));
+                }
+                Value::Array(a) => a.iter().for_each(|x| walk(x, out)),
+                _ => {}
+            }
+        }
         let mut out = BTreeSet::new();
-        for n in self.nodes() {
-            if let Some(id) = str_of(n, "unique-id") {
-                out.insert(id.to_string());
-            }
-            for i in n
-                .get("interfaces")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-            {
-                if let Some(id) = str_of(i, "unique-id") {
-                    out.insert(id.to_string());
-                }
-            }
-        }
-        for key in ["relationships", "flows"] {
-            for r in self.array(key) {
-                if let Some(id) = str_of(r, "unique-id") {
-                    out.insert(id.to_string());
-                }
-            }
-        }
+        walk(&self.value, &mut out);
         out
     }
 

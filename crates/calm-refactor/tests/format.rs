@@ -424,3 +424,22 @@ fn byte_order_mark_is_kept() {
     assert!(p.after_text.starts_with('\u{feff}'));
     assert!(!p.unified_diff().contains("-\u{feff}{"));
 }
+
+#[test]
+fn rename_reaches_timeline_moments() {
+    let timeline = r#"{
+  "$schema": "https://calm.finos.org/release/1.2/meta/calm-timeline.json",
+  "current-moment": "v1",
+  "moments": [
+    {"unique-id": "v1", "node-type": "moment", "name": "V1", "description": "first",
+     "details": {"detailed-architecture": "arch-v1.json"}}
+  ]
+}"#;
+    let p = plan("timeline.json", timeline, &recipe("rename", "v1 launch")).unwrap();
+    assert_eq!(p.after["current-moment"], "launch");
+    assert_eq!(p.after["moments"][0]["unique-id"], "launch");
+    assert_eq!(
+        p.after["moments"][0]["details"]["detailed-architecture"],
+        "arch-v1.json"
+    );
+}

@@ -248,7 +248,8 @@ fn apply_all(
     let mut steps: Vec<Step> = Vec::new();
     let mut text = original.to_string();
     let mut tried: Vec<String> = Vec::new();
-    loop {
+    // Each fix can surface new findings; a bound keeps a pathological review from looping.
+    for _ in 0..100 {
         let findings = verifier.findings(name, &text).map_err(CliError::input)?;
         let next: Option<&Finding> = findings
             .iter()
