@@ -84,8 +84,12 @@ impl Rule for MissingOwnershipRunbook {
                 .into_iter()
                 .filter(|f| {
                     ctx.flows[*f].criticality >= 4
-                        && (ctx.flows[*f].request_nodes.contains(&n)
-                            || ctx.flows[*f].closure.contains(&n))
+                        && ctx.redundancy.supernodes[ctx.redundancy.super_of[n]]
+                            .iter()
+                            .any(|m| {
+                                ctx.flows[*f].request_nodes.contains(m)
+                                    || ctx.flows[*f].closure.contains(m)
+                            })
                 })
                 .collect();
             if critical.is_empty() {

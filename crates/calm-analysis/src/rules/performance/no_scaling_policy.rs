@@ -104,7 +104,12 @@ impl Rule for NoScalingPolicy {
             }
             let flows: Vec<&(usize, String)> = loaded
                 .iter()
-                .filter(|(f, _)| ctx.flows[*f].request_nodes.contains(&n))
+                // Flows usually name one replica: the whole redundancy group is on the flow.
+                .filter(|(f, _)| {
+                    ctx.redundancy.supernodes[ctx.redundancy.super_of[n]]
+                        .iter()
+                        .any(|m| ctx.flows[*f].request_nodes.contains(m))
+                })
                 .collect();
             if flows.is_empty() {
                 continue;
