@@ -3,7 +3,7 @@
 
 use crate::svg::{self, Change, Decor, num};
 use crate::{
-    Direction, Options, RGraph, RenderError, Theme, active, decorations, is_spof, layout, style,
+    Direction, Options, RGraph, RenderError, Theme, active, decorations, layout, spof_nodes, style,
 };
 use calm_analysis::Finding;
 use calm_model::Document;
@@ -121,12 +121,9 @@ pub fn summary(before: &Document, after: &Document, d: &Delta, opts: &CompareOpt
         d.rels_changed.len()
     );
     if let (Some(b), Some(a)) = (&opts.before_findings, &opts.after_findings) {
-        let spof_ids = |fs: &Vec<Finding>| {
-            active(fs)
-                .filter(|f| is_spof(f))
-                .map(|f| f.id.clone())
-                .collect::<BTreeSet<_>>()
-        };
+        // Single points of failure are counted by node, so a node replaced by a redundant
+        // group counts as resolved.
+        let spof_ids = |fs: &Vec<Finding>| spof_nodes(fs).into_iter().collect::<BTreeSet<_>>();
         let (sb, sa) = (spof_ids(b), spof_ids(a));
         let resolved = sb.difference(&sa).count();
         let new = sa.difference(&sb).count();
@@ -207,7 +204,8 @@ pub fn render(
         mark(&d.rels_changed, Change::Changed, &mut decor.rel_changes);
         let cfg = layout::LayoutConfig {
             direction: opts.direction,
-            top: BAND + PANEL_HEAD - 20.0,
+            top: BAND + PANEL_HEAD + 4.0,
+            overlay_room: if opts.show_findings { 10.0 } else { 0.0 },
             margin: 20.0,
         };
         let l = layout::layout(&g, &cfg);

@@ -183,6 +183,7 @@ pub fn prepare(doc: &Document, opts: &Options) -> Result<Drawing, RenderError> {
         direction: opts.direction,
         top: svg::TITLE_H,
         margin: 20.0,
+        overlay_room: if opts.findings.is_some() { 10.0 } else { 0.0 },
     };
     let layout = layout::layout(&graph, &cfg);
     Ok(Drawing {
@@ -192,12 +193,34 @@ pub fn prepare(doc: &Document, opts: &Options) -> Result<Drawing, RenderError> {
     })
 }
 
-/// True for findings about a single point of failure.
+/// True for findings about a single point of failure of one node: the review tags them
+/// `seems:spof` (rule ids containing `spof` count too) and names the node in the finding id
+/// (`rule@node`). Flow-level availability findings carry the same tag but name a flow.
 pub fn is_spof(f: &Finding) -> bool {
+    spof_subject(f).is_some()
+}
+
+/// The node a single-point-of-failure finding is about (the id's subject, one of its nodes).
+pub fn spof_subject(f: &Finding) -> Option<&str> {
+    let tagged = f
+        .tags
+        .iter()
+        .any(|t| t.eq_ignore_ascii_case("seems:spof") || t.eq_ignore_ascii_case("spof"));
     let r = f.rule.to_ascii_lowercase();
-    r.contains("spof")
-        || r.contains("single-point")
-        || f.tags.iter().any(|t| t.eq_ignore_ascii_case("spof"))
+    if !(tagged || r.contains("spof") || r.contains("single-point")) {
+        return None;
+    }
+    let subject = f.id.split('@').nth(1)?;
+    f.nodes.iter().find(|n| *n == subject).map(String::as_str)
+}
+
+/// Nodes that are single points of failure according to `findings` (unsuppressed), sorted.
+pub fn spof_nodes(findings: &[Finding]) -> Vec<String> {
+    let set: BTreeSet<String> = active(findings)
+        .filter_map(spof_subject)
+        .map(String::from)
+        .collect();
+    set.into_iter().collect()
 }
 
 /// Findings that count (not suppressed).
@@ -234,7 +257,7 @@ pub fn decorations(doc: &Document, g: &RGraph, opts: &Options) -> Decor {
                 });
                 m.severity = m.severity.max(f.severity);
                 m.count += 1;
-                m.spof |= is_spof(f);
+                m.spof |= spof_subject(f) == Some(n.as_str());
             }
             for r in &f.relationships {
                 let s = d.rel_marks.entry(r.clone()).or_insert(f.severity);
@@ -247,7 +270,7 @@ pub fn decorations(doc: &Document, g: &RGraph, opts: &Options) -> Decor {
             .rev()
             .map(|(s, c)| format!("{c} {}", s.as_str()))
             .collect();
-        let spofs = active(findings).filter(|f| is_spof(f)).count();
+        let spofs = spof_nodes(findings).len();
         subtitle.push_str(&format!(
             " · {total} finding{}",
             if total == 1 { "" } else { "s" }

@@ -4,7 +4,7 @@
 //! For pasting into Markdown (GitHub renders it).
 
 use crate::graph::{RGraph, Shape};
-use crate::{Direction, Options, Theme, active, graph_of, is_spof};
+use crate::{Direction, Options, Theme, active, graph_of};
 use calm_model::{Document, RelKind};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
@@ -214,12 +214,8 @@ pub fn flowchart(doc: &Document, opts: &Options) -> String {
                 let _ = writeln!(s, "    class {} sev-{}", list.join(","), sev.as_str());
             }
         }
-        let spofs: BTreeSet<&str> = active(findings)
-            .filter(|f| is_spof(f))
-            .flat_map(|f| f.nodes.iter().map(String::as_str))
-            .collect();
-        for n in spofs {
-            if g.index.contains_key(n) {
+        for n in crate::spof_nodes(findings) {
+            if g.index.contains_key(&n) {
                 let _ = writeln!(s, "    %% single point of failure: {n}");
             }
         }

@@ -108,7 +108,26 @@ pub fn document(g: &RGraph, l: &Layout, decor: &Decor, theme: Theme) -> String {
 }
 
 pub fn legend_min_width(decor: &Decor) -> f64 {
-    if decor.findings_legend { 760.0 } else { 420.0 }
+    let w = |t: &str| text::width(t, 11.0, false);
+    let row1 = 48.0
+        + w("synchronous")
+        + 18.0
+        + 48.0
+        + w("asynchronous (queue/broker)")
+        + 18.0
+        + 48.0
+        + w("flow step")
+        + 18.0;
+    let row2 = if decor.findings_legend {
+        64.0 + ["critical", "high", "medium", "low", "info"]
+            .iter()
+            .map(|s| 36.0 + w(&format!("{s} (00 nodes)")))
+            .sum::<f64>()
+            + w("⚠ SPOF = single point of failure")
+    } else {
+        0.0
+    };
+    (row1.max(row2) + 40.0).ceil()
 }
 
 /// Arrow heads, one per colour (markers cannot inherit the stroke colour in SVG 1.1).
@@ -188,7 +207,7 @@ pub fn body(s: &mut String, g: &RGraph, l: &Layout, decor: &Decor, theme: Theme,
             num(r.w),
             num(r.h)
         );
-        overlay_marks(s, &n.id, r, decor, theme, &p);
+        outline(s, &n.id, r, decor, theme);
         s.push_str("</g>\n");
     }
 
@@ -202,7 +221,7 @@ pub fn body(s: &mut String, g: &RGraph, l: &Layout, decor: &Decor, theme: Theme,
             (change_color(&p, c), change_marker(c).to_string(), 2.5)
         } else if steps.is_some() {
             (p.flow, "arrow-flow".to_string(), 3.0)
-        } else if let Some(sev) = sev.filter(|s| *s >= Severity::Medium) {
+        } else if let Some(sev) = sev.filter(|s| *s >= Severity::High) {
             (
                 style::severity_color(theme, sev),
                 format!("arrow-{}", sev.as_str()),
@@ -299,7 +318,7 @@ pub fn body(s: &mut String, g: &RGraph, l: &Layout, decor: &Decor, theme: Theme,
         );
         shape(s, n.shape, r, fill, stroke, sw);
         node_text(s, b, r, &p);
-        overlay_marks(s, &n.id, r, decor, theme, &p);
+        outline(s, &n.id, r, decor, theme);
         s.push_str("</g>\n");
     }
 
@@ -342,6 +361,9 @@ pub fn body(s: &mut String, g: &RGraph, l: &Layout, decor: &Decor, theme: Theme,
                 );
             }
         }
+    }
+    for (i, n) in g.nodes.iter().enumerate() {
+        badge(s, &n.id, shift(l.boxes[i].rect), decor, theme, &p);
     }
 }
 
@@ -533,7 +555,7 @@ fn node_text(s: &mut String, b: &NodeBox, r: Rect, p: &Palette) {
 }
 
 /// Severity outline and badge for a node or container with findings.
-fn overlay_marks(s: &mut String, id: &str, r: Rect, decor: &Decor, theme: Theme, p: &Palette) {
+fn outline(s: &mut String, id: &str, r: Rect, decor: &Decor, theme: Theme) {
     let Some(mark) = decor.node_marks.get(id) else {
         return;
     };
@@ -554,6 +576,14 @@ fn overlay_marks(s: &mut String, id: &str, r: Rect, decor: &Decor, theme: Theme,
         num(r.h + 10.0),
         num(sw)
     );
+}
+
+/// Severity badge of a node with findings: drawn last, so nothing covers it.
+fn badge(s: &mut String, id: &str, r: Rect, decor: &Decor, theme: Theme, p: &Palette) {
+    let Some(mark) = decor.node_marks.get(id) else {
+        return;
+    };
+    let color = style::severity_color(theme, mark.severity);
     let mut label = if mark.spof {
         "⚠ SPOF".to_string()
     } else {
@@ -566,8 +596,9 @@ fn overlay_marks(s: &mut String, id: &str, r: Rect, decor: &Decor, theme: Theme,
     let (bx, by) = (r.x + r.w - w + 8.0, r.y - 14.0);
     let _ = writeln!(
         s,
-        "<g class=\"badge severity-{}\"><rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"17\" rx=\"8.5\" fill=\"{color}\" stroke=\"{}\" stroke-width=\"1.5\"/><text x=\"{}\" y=\"{}\" font-size=\"10\" font-weight=\"bold\" text-anchor=\"middle\" fill=\"#ffffff\">{}</text></g>",
+        "<g class=\"badge severity-{}\" data-for=\"{}\"><rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"17\" rx=\"8.5\" fill=\"{color}\" stroke=\"{}\" stroke-width=\"1.5\"/><text x=\"{}\" y=\"{}\" font-size=\"10\" font-weight=\"bold\" text-anchor=\"middle\" fill=\"#ffffff\">{}</text></g>",
         mark.severity.as_str(),
+        esc(id),
         num(bx),
         num(by),
         num(w),

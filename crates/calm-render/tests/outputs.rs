@@ -62,6 +62,14 @@ fn group_of<'a>(svg: &'a str, id: &str) -> &'a str {
     &svg[start..end]
 }
 
+fn badge_of<'a>(svg: &'a str, id: &str) -> &'a str {
+    svg.lines()
+        .find(|l| {
+            l.contains(&format!("class=\"badge")) && l.contains(&format!("data-for=\"{id}\""))
+        })
+        .unwrap_or("")
+}
+
 #[test]
 fn findings_overlay_marks_nodes_and_adds_a_legend() {
     let doc = fixture("nested-containers.json");
@@ -104,14 +112,14 @@ fn findings_overlay_marks_nodes_and_adds_a_legend() {
         orders.contains("finding-outline severity-critical"),
         "{orders}"
     );
-    assert!(orders.contains("⚠ SPOF"), "{orders}");
+    assert!(badge_of(&svg, "orders").contains("⚠ SPOF"), "{svg}");
     assert!(
         orders.contains("stroke-width=\"4\""),
         "critical outline is thick: {orders}"
     );
     let risk = group_of(&svg, "risk");
     assert!(
-        risk.contains("severity-medium") && risk.contains("MEDIUM +1"),
+        risk.contains("severity-medium") && badge_of(&svg, "risk").contains("MEDIUM +1"),
         "worst severity and count: {risk}"
     );
     assert!(!group_of(&svg, "ui").contains("finding-outline"));

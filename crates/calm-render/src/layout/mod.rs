@@ -90,7 +90,7 @@ pub const HEADER_H: f64 = 30.0;
 pub const PAD: f64 = 16.0;
 const MAX_NAME_W: f64 = 170.0;
 const MIN_W: f64 = 120.0;
-const MAX_LABEL_W: f64 = 150.0;
+const MAX_LABEL_W: f64 = 130.0;
 
 #[derive(Debug, Clone)]
 pub struct NodeBox {
@@ -133,6 +133,9 @@ pub struct LayoutConfig {
     /// Space kept free above the drawing (title band).
     pub top: f64,
     pub margin: f64,
+    /// Extra room around every box for overlays drawn outside it (finding outlines and
+    /// badges), so they neither touch neighbours nor cover container headers.
+    pub overlay_room: f64,
 }
 
 impl Default for LayoutConfig {
@@ -141,6 +144,7 @@ impl Default for LayoutConfig {
             direction: Direction::TopBottom,
             top: 0.0,
             margin: 20.0,
+            overlay_room: 0.0,
         }
     }
 }
@@ -191,6 +195,13 @@ pub fn layout(g: &RGraph, cfg: &LayoutConfig) -> Layout {
             major: 64.0,
         }
     };
+    let room = cfg.overlay_room.max(0.0);
+    let spacing = sugiyama::Spacing {
+        minor: spacing.minor + 2.0 * room,
+        major: spacing.major + 3.0 * room,
+    };
+    let pad = PAD + room;
+    let header = HEADER_H + 1.6 * room;
     let mut boxes: Vec<NodeBox> = g
         .nodes
         .iter()
@@ -309,10 +320,10 @@ pub fn layout(g: &RGraph, cfg: &LayoutConfig) -> Layout {
         let header_w = text::width(&boxes[c].name_lines[0], NAME_SIZE, true)
             + 10.0
             + text::width(&boxes[c].type_line, TYPE_SIZE, false);
-        boxes[c].rect.w = (level.content.0 + 2.0 * PAD)
-            .max(header_w + 2.0 * PAD)
+        boxes[c].rect.w = (level.content.0 + 2.0 * pad)
+            .max(header_w + 2.0 * pad)
             .ceil();
-        boxes[c].rect.h = (level.content.1 + HEADER_H + PAD).ceil();
+        boxes[c].rect.h = (level.content.1 + header + pad).ceil();
         levels.insert(Some(c), level);
     }
     let roots: Vec<usize> = (0..n).filter(|&i| g.nodes[i].parent.is_none()).collect();
@@ -336,8 +347,8 @@ pub fn layout(g: &RGraph, cfg: &LayoutConfig) -> Layout {
             if boxes[m].container {
                 let inner = &levels[&Some(m)];
                 let r = boxes[m].rect;
-                let slack = (r.w - 2.0 * PAD - inner.content.0).max(0.0) / 2.0;
-                origin.insert(Some(m), (r.x + PAD + slack, r.y + HEADER_H));
+                let slack = (r.w - 2.0 * pad - inner.content.0).max(0.0) / 2.0;
+                origin.insert(Some(m), (r.x + pad + slack, r.y + header));
                 queue.push(Some(m));
             }
         }
@@ -405,7 +416,7 @@ pub fn layout(g: &RGraph, cfg: &LayoutConfig) -> Layout {
             label: None,
         });
     }
-    place_labels(g, &boxes, &mut edges);
+    place_labels(g, &boxes, &mut edges, room);
     Layout {
         boxes,
         edges,
@@ -415,7 +426,7 @@ pub fn layout(g: &RGraph, cfg: &LayoutConfig) -> Layout {
 }
 
 /// Put each edge label on its route where it covers no node and no earlier label, if possible.
-fn place_labels(g: &RGraph, boxes: &[NodeBox], edges: &mut [EdgeRoute]) {
+fn place_labels(g: &RGraph, boxes: &[NodeBox], edges: &mut [EdgeRoute], room: f64) {
     const CELL: f64 = 120.0;
     let mut grid: BTreeMap<(i64, i64), Vec<Rect>> = BTreeMap::new();
     let cells = |r: &Rect| {
@@ -444,7 +455,17 @@ fn place_labels(g: &RGraph, boxes: &[NodeBox], edges: &mut [EdgeRoute]) {
                 },
             );
         } else {
-            add(&mut grid, b.rect);
+            let r = b.rect;
+            // Badges sit above the top-right corner; keep labels off them too.
+            add(
+                &mut grid,
+                Rect {
+                    x: r.x - room,
+                    y: r.y - 2.0 * room,
+                    w: r.w + 2.0 * room,
+                    h: r.h + 3.0 * room,
+                },
+            );
         }
     }
     let avoid = edges.len() <= 3000;
@@ -455,8 +476,9 @@ fn place_labels(g: &RGraph, boxes: &[NodeBox], edges: &mut [EdgeRoute]) {
         }
         let text = text::ellipsize(e.label.trim(), LABEL_SIZE, false, MAX_LABEL_W);
         let (w, h) = (text::width(&text, LABEL_SIZE, false) + 8.0, 15.0);
-        let mut chosen = None;
-        for t in [0.5, 0.38, 0.62, 0.28, 0.72, 0.18, 0.82] {
+        // First spot along the route that covers nothing; else the one covering least.
+        let mut best: Option<(f64, Rect)> = None;
+        for t in [0.5, 0.4, 0.6, 0.3, 0.7, 0.22, 0.78, 0.14, 0.86] {
             let (x, y) = point_along(&route.points, t);
             let r = Rect {
                 x: x - w / 2.0,
@@ -465,26 +487,33 @@ fn place_labels(g: &RGraph, boxes: &[NodeBox], edges: &mut [EdgeRoute]) {
                 h,
             };
             if !avoid {
-                chosen = Some(r);
+                best = Some((0.0, r));
                 break;
             }
-            let clash = cells(&r).any(|c| {
-                grid.get(&c)
-                    .is_some_and(|v| v.iter().any(|o| o.overlaps(&r)))
-            });
-            if !clash {
-                chosen = Some(r);
+            let mut seen: Vec<Rect> = Vec::new();
+            let mut covered = 0.0;
+            for c in cells(&r) {
+                for o in grid.get(&c).into_iter().flatten() {
+                    if o.overlaps(&r) && !seen.contains(o) {
+                        seen.push(*o);
+                        let ow = r.right().min(o.right()) - r.x.max(o.x);
+                        let oh = r.bottom().min(o.bottom()) - r.y.max(o.y);
+                        covered += ow.max(0.0) * oh.max(0.0);
+                    }
+                }
+            }
+            if best.as_ref().is_none_or(|(c, _)| covered < *c) {
+                best = Some((covered, r));
+            }
+            if covered == 0.0 {
                 break;
             }
         }
-        let r = chosen.unwrap_or_else(|| {
-            let (x, y) = point_along(&route.points, 0.5);
-            Rect {
-                x: x - w / 2.0,
-                y: y - h / 2.0,
-                w,
-                h,
-            }
+        let r = best.map(|b| b.1).unwrap_or(Rect {
+            x: 0.0,
+            y: 0.0,
+            w,
+            h,
         });
         add(&mut grid, r);
         route.label = Some(LabelBox { text, rect: r });
