@@ -68,7 +68,7 @@ fn pairable(a: &Value, b: &Value) -> bool {
     }
 }
 
-/// Line up two arrays: longest common subsequence on [`identity`], then in each gap between
+/// Line up two arrays: longest common subsequence on element identity, then in each gap between
 /// matches, containers of the same kind are paired in order (an element edited in place, e.g. a
 /// transition whose relationship was renamed); everything else is removed or inserted.
 pub fn align(old: &[Value], new: &[Value]) -> Alignment {

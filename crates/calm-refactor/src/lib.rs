@@ -3,23 +3,36 @@
 //! # How to use it (CLI, chat, MCP)
 //!
 //! 1. **Pick a recipe**: build a [`Recipe`] directly (`Recipe::AddLoadBalancer(AddLoadBalancer {
-//!    .. })`, `AddControl::preset("node:order-service", ControlPreset::CircuitBreaker)`, …) or
-//!    from CLI words with [`Recipe::from_words`]`("add-load-balancer", &["--target".into(),
-//!    "api-gateway".into()])` — this is also how a review finding's
-//!    [`calm_analysis::FixSuggestion`] (`recipe` + `args`) becomes a recipe
-//!    ([`recipe_for_finding`]).
-//! 2. **Plan** it: [`plan`]`(name, text, &recipe)` → [`Plan`] with the new text (untouched
-//!    bytes identical, new parts in the file's own indentation), the new value, a list of
-//!    human-readable `changes`, [`Plan::unified_diff`] and the RFC 6902 [`Plan::patch`].
-//!    `plan.is_noop()` means the recipe was already applied (recipes are idempotent).
-//! 3. **Verify** it: [`Verifier::new`]`()` once, then [`Verifier::verify`]`(&plan, target)` →
-//!    [`Verification`]: reference check, full validation (calm-validate: new errors block),
-//!    idempotence (a second run must change nothing), and a re-review with calm-analysis
-//!    (`resolved` / `introduced` findings; with a target finding id, it must clear).
-//!    `verification.blocking()` lists the reasons not to write; empty means safe.
-//! 4. **Apply**: write `plan.after_text` (the binary uses an atomic write and refuses when the
-//!    file changed on disk since it was read: compare the file with `plan.before_text`).
-//!    Several recipes in a row: plan the next one on `plan.after_text`.
+//!    .. })`, `Recipe::AddControl(AddControl::preset("node:order-service",
+//!    ControlPreset::CircuitBreaker))`, …) or from CLI words with
+//!    [`Recipe::from_words`]`("add-load-balancer", &["--target".into(), "api-gateway".into()])`.
+//!    A review finding's [`calm_analysis::FixSuggestion`] (`recipe` + `args`) becomes a recipe
+//!    with [`recipe_for_finding`]. Recipes: `add-load-balancer`, `replicate-database`,
+//!    `decouple`, `add-control` (presets `high-availability`, `failover`, `circuit-breaker`,
+//!    overridable with `--config key=value`), `rename OLD NEW`.
+//! 2. **Plan** it: [`plan`]`(name, text, &recipe)` → [`Plan`] with `after_text` (untouched
+//!    bytes identical, new parts in the file's own indentation and newline style), `after`
+//!    (the value), `changes` (one human-readable line per change), [`Plan::unified_diff`]
+//!    (git-style) and [`Plan::patch`] (RFC 6902 against the original). `plan.is_noop()` means
+//!    the recipe was applied before (recipes are idempotent). Errors are [`RefactorError`]
+//!    (`Op` = the recipe does not fit the document, with a message naming the id).
+//! 3. **Verify** it: create a [`Verifier`] once ([`Verifier::new`]; it compiles the schemas),
+//!    then [`Verifier::verify`]`(&plan, target_finding_id)` → [`Verification`]: dangling
+//!    references, validation errors the change introduced (calm-validate), idempotence (a
+//!    second plan must be a no-op), and the re-review (calm-analysis): `resolved` and
+//!    `introduced` findings (always show `introduced`), and with a target, whether it cleared.
+//!    `verification.blocking()` lists the reasons not to write; empty means safe to write.
+//!    `Verifier::findings(name, text)` and `Verifier::validation_errors(name, text)` are also
+//!    available on their own.
+//! 4. **Apply**: write `plan.after_text`. The binary writes atomically (temp file + rename,
+//!    permissions kept) and refuses when the file changed on disk since it was read (compare
+//!    the bytes with what you planned on). Several recipes in a row: plan the next one on the
+//!    previous `plan.after_text`.
+//!
+//! Lower level: [`Draft`] + [`ops`] (add-node, clone-node, remove-node, add-relationship,
+//! retarget, remove-relationship, add-composition, add-control, set-metadata,
+//! split-transition, rename-id) on a `serde_json::Value`, then [`edit::apply`]`(text, &before,
+//! &after)` for the format-preserving text and [`patch::diff`] for the JSON Patch.
 //!
 //! Modules: [`edit`] (CST text edits), [`ops`] (semantic operations), [`patch`] (JSON Patch),
 //! [`recipes`] (one file per recipe), [`verify`] (safety checks).

@@ -247,11 +247,8 @@ impl Verifier {
     pub fn new() -> Verifier {
         let engine =
             calm_validate::Engine::new(calm_validate::Config::default()).map_err(|e| e.to_string());
-        // A fixed date keeps the re-review deterministic (it only matters for suppression expiry).
-        let review = ReviewOptions {
-            today: Some("2000-01-01".into()),
-            ..ReviewOptions::default()
-        };
+        // Today's date decides which suppressions have expired, as in `review`.
+        let review = ReviewOptions::default();
         Verifier { engine, review }
     }
 
