@@ -368,3 +368,84 @@ fn same_input_same_bytes() {
     let h2 = calm_render::render_html(&d2, &Options::default()).unwrap();
     assert_eq!(h1, h2);
 }
+
+mod random {
+    use super::*;
+    use proptest::prelude::*;
+    use serde_json::json;
+
+    const TYPES: &[&str] = &[
+        "actor",
+        "service",
+        "database",
+        "webclient",
+        "message-queue",
+        "system",
+        "network",
+        "ldap",
+        "data-asset",
+        "custom",
+    ];
+
+    /// A document from random nodes, a random containment forest (a parent always has a lower
+    /// index, alternating composed-of and deployed-in) and random edges, self-loops and
+    /// container-to-member edges included.
+    fn doc(
+        types: &[usize],
+        parents: &[Option<usize>],
+        edges: &[(usize, usize)],
+        lr: bool,
+    ) -> (Document, Options) {
+        let n = types.len();
+        let nodes: Vec<_> = (0..n)
+            .map(|i| json!({"unique-id": format!("n{i}"), "node-type": TYPES[types[i] % TYPES.len()], "name": format!("Node {i} {}", "x".repeat(i % 7 * 4)), "description": "d"}))
+            .collect();
+        let mut rels = Vec::new();
+        for c in 0..n {
+            let members: Vec<String> = (0..n)
+                .filter(|&i| parents[i].map(|p| p % i.max(1)) == Some(c) && c < i)
+                .map(|i| format!("n{i}"))
+                .collect();
+            if !members.is_empty() {
+                let kind = if c % 2 == 0 {
+                    "composed-of"
+                } else {
+                    "deployed-in"
+                };
+                rels.push(json!({"unique-id": format!("c{c}"), "relationship-type": {kind: {"container": format!("n{c}"), "nodes": members}}}));
+            }
+        }
+        for (k, (a, b)) in edges.iter().enumerate() {
+            rels.push(json!({"unique-id": format!("e{k}"), "protocol": if k % 3 == 0 { "AMQP" } else { "HTTPS" }, "relationship-type": {"connects": {"source": {"node": format!("n{}", a % n)}, "destination": {"node": format!("n{}", b % n)}}}}));
+        }
+        let v = json!({"nodes": nodes, "relationships": rels});
+        let direction = if lr {
+            Direction::LeftRight
+        } else {
+            Direction::TopBottom
+        };
+        (
+            Document::from_value("random.json", &v),
+            Options {
+                direction,
+                ..Options::default()
+            },
+        )
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+        #[test]
+        fn geometry_holds_for_random_nested_graphs(
+            types in proptest::collection::vec(0usize..20, 1..22),
+            parents in proptest::collection::vec(proptest::option::weighted(0.5, 0usize..64), 22),
+            edges in proptest::collection::vec((0usize..64, 0usize..64), 0..40),
+            lr in any::<bool>(),
+        ) {
+            let (d, o) = doc(&types, &parents[..types.len()], &edges, lr);
+            assert_geometry(&d, &o);
+            let a = render_svg(&d, &o).unwrap();
+            prop_assert_eq!(a, render_svg(&d, &o).unwrap());
+        }
+    }
+}
