@@ -226,7 +226,8 @@ pub struct FixArgs {
     /// Print the unified diff and write nothing.
     #[arg(long, global = true)]
     pub dry_run: bool,
-    /// Print the change as an RFC 6902 JSON Patch (nothing is written unless -o or in place).
+    /// Print the change as an RFC 6902 JSON Patch on stdout; FILE is not changed (with -o, the
+    /// result is also written to that file).
     #[arg(long, global = true)]
     pub emit_patch: bool,
     /// Write the result to this file instead of changing FILE in place.
@@ -345,10 +346,13 @@ pub struct AddControlArgs {
     /// Description of the control (default: the preset's).
     #[arg(long)]
     pub description: Option<String>,
-    /// Config values, key=value (numbers and booleans are typed); overrides the preset's.
+    /// Config values, key=value (numbers, booleans and {…}/[…] JSON are typed); overrides the
+    /// preset's.
     #[arg(long, value_name = "KEY=VALUE", num_args = 1..)]
     pub config: Vec<String>,
-    /// Start from a preset.
+    /// Start from a preset: high-availability (availability-percent 99.9, monthly, 43.8 min),
+    /// failover (rto-minutes 5, rpo-minutes 1, automatic), circuit-breaker (failure-threshold 5
+    /// in failure-window-seconds 30, open 60 s, 3 half-open calls).
     #[arg(long, value_enum)]
     pub preset: Option<ControlPreset>,
 }
