@@ -266,6 +266,38 @@ impl AddLoadBalancer {
         }
         let lb_ifaces = interface_ids(d, &lb);
 
+        // The public host name moves to the load balancer: instances no longer claim it.
+        let lb_hosts: Vec<Value> = d
+            .node(&lb)
+            .and_then(|n| n.get("interfaces"))
+            .and_then(Value::as_array)
+            .map(|a| a.iter().filter_map(|i| i.get("host").cloned()).collect())
+            .unwrap_or_default();
+        for name in &names {
+            let Some(idx) = d
+                .nodes()
+                .iter()
+                .position(|n| s(n, "/unique-id") == Some(name.as_str()))
+            else {
+                continue;
+            };
+            let mut moved = false;
+            if let Some(Value::Array(ifaces)) = d.value["nodes"][idx].get_mut("interfaces") {
+                for i in ifaces.iter_mut() {
+                    if let Some(o) = i.as_object_mut()
+                        && o.get("host").is_some_and(|h| lb_hosts.contains(h))
+                    {
+                        o.remove("host");
+                        moved = true;
+                    }
+                }
+            }
+            if moved {
+                d.changes
+                    .push(format!("{name}: public host now served by {lb}"));
+            }
+        }
+
         // 4. Everything that reached the target from outside now reaches the load balancer.
         let mut retargeted: Vec<String> = Vec::new();
         let rel_ids: Vec<String> = d
