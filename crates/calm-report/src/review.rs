@@ -20,13 +20,25 @@ impl Review {
         self.findings.iter().filter(|f| f.suppression.is_none())
     }
 
-    /// Distinct nodes that findings tag as single points of failure.
+    /// Distinct nodes that single-point-of-failure findings are about: the subject of the
+    /// finding's synthetic id (`rule@subject…`) when it is one of its nodes, so flow-level
+    /// findings that merely list a flow's nodes are not counted.
     pub fn single_points_of_failure(&self) -> BTreeSet<String> {
         self.active()
             .filter(|f| is_spof(f))
-            .flat_map(|f| f.nodes.iter().take(1).cloned())
+            .filter_map(subject_node)
             .collect()
     }
+}
+
+/// The node a finding is about: the first id after the rule in `rule@subject[@…][#variant]`,
+/// when the finding lists it among its nodes.
+pub fn subject_node(f: &Finding) -> Option<String> {
+    let subject = f.id.split('@').nth(1)?.split('#').next()?;
+    f.nodes
+        .iter()
+        .any(|n| n == subject)
+        .then(|| subject.to_string())
 }
 
 /// Review one architecture with the calm-analysis engine (default options) and keep what the
@@ -206,4 +218,70 @@ pub fn compare_reviews(renames: &Renames, old: &Review, new: &Review) -> ReviewD
 /// `99.601%` style, trimmed to three decimals.
 pub fn percent(a: f64) -> String {
     format!("{:.3}%", a * 100.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use calm_analysis::{Category, Confidence};
+
+    fn finding(id: &str, nodes: &[&str]) -> Finding {
+        Finding {
+            id: id.into(),
+            fingerprint: String::new(),
+            rule: id.split('@').next().unwrap().into(),
+            category: Category::Resilience,
+            tags: vec!["seems:spof".into()],
+            severity: Severity::High,
+            likelihood: 3,
+            impact: 3,
+            confidence: Confidence::High,
+            rank: 1,
+            title: String::new(),
+            nodes: nodes.iter().map(|s| s.to_string()).collect(),
+            relationships: vec![],
+            flows: vec![],
+            locations: vec![],
+            evidence: vec![],
+            metrics: serde_json::Value::Null,
+            rationale: String::new(),
+            recommendation: String::new(),
+            references: vec![],
+            fix: None,
+            suppression: None,
+        }
+    }
+
+    #[test]
+    fn spofs_are_finding_subjects_not_every_listed_node() {
+        let r = Review {
+            findings: vec![
+                finding(
+                    "broker-single-instance@message-broker",
+                    &["message-broker", "order-queue"],
+                ),
+                finding(
+                    "flow-availability-below-target@order-flow",
+                    &["gateway", "order-service"],
+                ),
+            ],
+            flows: vec![],
+        };
+        assert_eq!(
+            r.single_points_of_failure().into_iter().collect::<Vec<_>>(),
+            vec!["message-broker"]
+        );
+    }
+
+    #[test]
+    fn finding_keys_follow_renames() {
+        let mut renames = Renames::default();
+        renames.nodes.insert("db".into(), "db-primary".into());
+        let f = finding("datastore-no-replication@db#variant", &["db"]);
+        assert_eq!(
+            finding_key(&f, Some(&renames)),
+            "datastore-no-replication@db-primary#variant"
+        );
+        assert_eq!(finding_key(&f, None), "datastore-no-replication@db#variant");
+    }
 }
