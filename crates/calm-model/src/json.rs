@@ -279,8 +279,33 @@ pub fn snippet(source: &Source, line: usize, column: usize) -> String {
 struct Frame<'a> {
     entry: usize,
     is_object: bool,
-    keys: HashSet<&'a str>,
+    /// Raw keys seen so far (linear search while the object is small: cheaper than hashing).
+    keys: Vec<&'a str>,
+    /// The same keys hashed, once the object has many members.
+    big: HashSet<&'a str>,
     children: Vec<u32>,
+}
+
+/// Keys above which duplicate detection switches from a linear scan to a hash set.
+const LINEAR_KEYS: usize = 24;
+
+impl<'a> Frame<'a> {
+    /// Record a key; false when it was already there.
+    fn insert_key(&mut self, raw: &'a str) -> bool {
+        if self.keys.len() < LINEAR_KEYS {
+            if self.keys.contains(&raw) {
+                return false;
+            }
+            self.keys.push(raw);
+            if self.keys.len() == LINEAR_KEYS {
+                self.big.extend(self.keys.iter().copied());
+            }
+            true
+        } else {
+            self.keys.push(raw);
+            self.big.insert(raw)
+        }
+    }
 }
 
 /// Build the span tape. The text is already known to be valid JSON (serde_json accepted it),
@@ -289,6 +314,7 @@ fn scan(text: &str) -> (SpanIndex, Vec<LoadWarning>) {
     let b = text.as_bytes();
     let mut entries: Vec<Entry> = Vec::with_capacity(text.len() / 24 + 1);
     let mut stack: Vec<Frame> = Vec::new();
+    let mut spare: Vec<Frame> = Vec::new();
     let mut children: Vec<u32> = Vec::with_capacity(text.len() / 24 + 1);
     let mut warnings = Vec::new();
     let mut i = 0usize;
@@ -317,6 +343,7 @@ fn scan(text: &str) -> (SpanIndex, Vec<LoadWarning>) {
                     entries[f.entry].child_off = children.len() as u32;
                     entries[f.entry].child_len = f.children.len() as u32;
                     children.extend_from_slice(&f.children);
+                    spare.push(f);
                     i += 1;
                     continue;
                 }
@@ -326,7 +353,7 @@ fn scan(text: &str) -> (SpanIndex, Vec<LoadWarning>) {
                 let ks = i;
                 let ke = string_end(b, ks);
                 let raw = &text[ks + 1..ke - 1];
-                let duplicate = !stack.last_mut().unwrap().keys.insert(raw);
+                let duplicate = !stack.last_mut().unwrap().insert_key(raw);
                 if duplicate {
                     let parent_ptr = pointer_of(text, &entries, &stack);
                     let key = serde_json::from_str::<String>(&text[ks..ke]).unwrap_or_default();
@@ -361,12 +388,20 @@ fn scan(text: &str) -> (SpanIndex, Vec<LoadWarning>) {
         }
         match b[i] {
             b'{' | b'[' => {
-                stack.push(Frame {
-                    entry: idx,
-                    is_object: b[i] == b'{',
-                    keys: HashSet::new(),
+                // Frames are recycled so that their buffers are allocated once, not per container.
+                let mut f = spare.pop().unwrap_or_else(|| Frame {
+                    entry: 0,
+                    is_object: false,
+                    keys: Vec::new(),
+                    big: HashSet::new(),
                     children: Vec::new(),
                 });
+                f.entry = idx;
+                f.is_object = b[i] == b'{';
+                f.keys.clear();
+                f.big.clear();
+                f.children.clear();
+                stack.push(f);
                 i += 1;
                 continue;
             }
