@@ -69,8 +69,18 @@ pub fn write_atomic(path: &Path, content: &[u8]) -> Result<(), CliError> {
     tmp.write_all(content)
         .and_then(|_| tmp.as_file().sync_all())
         .map_err(|e| CliError::input(format!("cannot write {}: {e}", path.display())))?;
-    if let Ok(meta) = std::fs::metadata(path) {
-        let _ = std::fs::set_permissions(tmp.path(), meta.permissions());
+    match std::fs::metadata(path) {
+        Ok(meta) => {
+            let _ = std::fs::set_permissions(tmp.path(), meta.permissions());
+        }
+        // A new file gets ordinary permissions, not the temp file's private 0600.
+        #[cfg(unix)]
+        Err(_) => {
+            use std::os::unix::fs::PermissionsExt;
+            let _ = std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(0o644));
+        }
+        #[cfg(not(unix))]
+        Err(_) => {}
     }
     tmp.persist(path).map_err(|e| CliError::input(format!("cannot write {}: {}", path.display(), e.error)))?;
     Ok(())
