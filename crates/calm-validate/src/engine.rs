@@ -536,6 +536,7 @@ impl Engine {
                     doc.name(),
                 );
                 d.schema_path = None;
+                d.bucket = Bucket::JsonSchema;
                 d
             };
             let found = match resolver.resolve_document(reference, doc.source.path.as_deref()) {

@@ -66,6 +66,7 @@ fn a_missing_detailed_architecture_is_a_node_details_error() {
     let o = engine().validate_architecture(&top, None).unwrap();
     let i = o.report.diagnostics.iter().position(|d| d.code == "node-details-validation").expect("node-details-validation");
     assert_eq!(o.report.diagnostics[i].severity, Severity::Error);
+    assert_eq!(o.report.diagnostics[i].bucket, calm_validate::Bucket::JsonSchema, "reported with the json-schema outputs, as the reference does");
     assert_eq!(o.display_path(i), "/nodes/x/details/detailed-architecture");
     assert!(o.report.diagnostics[i].message.contains("nowhere.json"));
     assert_eq!(o.report.diagnostics[i].line_start, 2);

@@ -86,6 +86,28 @@ pub fn descendants_named<'a>(root: &'a Value, key: &str) -> Vec<(String, &'a Val
     out
 }
 
+/// Every value held under an object key named `key`, at any depth (JSONPath `$..key`), without
+/// building pointers (for whole-document scans of large architectures).
+pub fn values_named<'a>(root: &'a Value, key: &str) -> Vec<&'a Value> {
+    fn go<'a>(v: &'a Value, key: &str, out: &mut Vec<&'a Value>) {
+        match v {
+            Value::Object(m) => {
+                for (k, c) in m {
+                    if k == key {
+                        out.push(c);
+                    }
+                    go(c, key, out);
+                }
+            }
+            Value::Array(a) => a.iter().for_each(|c| go(c, key, out)),
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    go(root, key, &mut out);
+    out
+}
+
 /// JavaScript truthiness, as Spectral's `truthy` function sees it.
 pub fn truthy(v: &Value) -> bool {
     match v {

@@ -1,7 +1,7 @@
 //! `composition-relationships-reference-existing-nodes-in-architecture`: `nodes` lists of
 //! interacts / deployed-in / composed-of name existing nodes.
 
-use super::{array, node_ids, relationship_types, sorted};
+use super::{array, node_ids, relationship_types};
 use crate::diagnostic::Severity;
 use crate::rules::util::{Step, children, did_you_mean, ptr};
 use crate::rules::{AppliesTo, Hit, Rule, RuleDocs};
@@ -23,7 +23,6 @@ pub static RULE: Rule = Rule {
 
 fn check(doc: &Value) -> Vec<Hit> {
     let ids = node_ids(doc);
-    let known = sorted(&ids);
     let mut hits = Vec::new();
     for (i, rel_id, rt) in relationship_types(doc) {
         for (step, kind) in children(rt) {
@@ -36,7 +35,7 @@ fn check(doc: &Value) -> Vec<Hit> {
                         ptr(&format!("/relationships/{i}/relationship-type"), &[step, Step::Key("nodes"), Step::Index(j)]),
                         format!(
                             "Relationship '{rel_id}' lists node '{id}', which is not the unique-id of any node.{}",
-                            did_you_mean(id, known.iter().map(String::as_str))
+                            did_you_mean(id, ids.iter().copied())
                         ),
                     ));
                 }

@@ -40,13 +40,6 @@ pub(crate) fn node_ids(doc: &Value) -> HashSet<&str> {
     items(doc, "nodes").into_iter().filter_map(|(_, n)| n.get("unique-id").and_then(Value::as_str)).collect()
 }
 
-/// Sorted node ids, for suggestions.
-pub(crate) fn sorted(ids: &HashSet<&str>) -> Vec<String> {
-    let mut v: Vec<String> = ids.iter().map(|s| s.to_string()).collect();
-    v.sort();
-    v
-}
-
 /// `relationships[*].relationship-type`, with the relationship's token and id.
 pub(crate) fn relationship_types(doc: &Value) -> impl Iterator<Item = (String, &str, &Value)> {
     items(doc, "relationships").into_iter().filter_map(|(i, r)| {

@@ -2,7 +2,7 @@
 
 use super::items;
 use crate::diagnostic::Severity;
-use crate::rules::util::{descendants_named, strings_below};
+use crate::rules::util::{strings_below, values_named};
 use crate::rules::{AppliesTo, Hit, Rule, RuleDocs};
 use serde_json::Value;
 use std::collections::HashSet;
@@ -23,7 +23,7 @@ pub static RULE: Rule = Rule {
 
 fn check(doc: &Value) -> Vec<Hit> {
     let mut referenced: HashSet<&str> = HashSet::new();
-    for (_, rt) in descendants_named(doc, "relationship-type") {
+    for rt in values_named(doc, "relationship-type") {
         strings_below(rt, &mut referenced);
     }
     items(doc, "nodes")

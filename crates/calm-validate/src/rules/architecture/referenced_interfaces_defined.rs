@@ -5,7 +5,7 @@ use crate::diagnostic::Severity;
 use crate::rules::util::{Step, children, did_you_mean, ptr};
 use crate::rules::{AppliesTo, Hit, Rule, RuleDocs};
 use serde_json::Value;
-use std::collections::BTreeSet;
+use std::collections::HashSet;
 
 pub static RULE: Rule = Rule {
     code: "referenced-interfaces-defined-in-architecture",
@@ -21,7 +21,7 @@ pub static RULE: Rule = Rule {
     check: Some(check),
 };
 
-pub(crate) fn all_interface_ids(doc: &Value) -> BTreeSet<&str> {
+pub(crate) fn all_interface_ids(doc: &Value) -> HashSet<&str> {
     array(doc, "nodes")
         .iter()
         .flat_map(|n| array(n, "interfaces"))

@@ -1,6 +1,6 @@
 //! `relationship-references-existing-nodes-in-architecture`: `actor` and `container` name nodes.
 
-use super::{node_ids, relationship_types, sorted};
+use super::{node_ids, relationship_types};
 use crate::diagnostic::Severity;
 use crate::rules::util::{Step, children, did_you_mean, ptr};
 use crate::rules::{AppliesTo, Hit, Rule, RuleDocs};
@@ -22,7 +22,6 @@ pub static RULE: Rule = Rule {
 
 fn check(doc: &Value) -> Vec<Hit> {
     let ids = node_ids(doc);
-    let known = sorted(&ids);
     let mut hits = Vec::new();
     for (i, rel_id, rt) in relationship_types(doc) {
         for (step, kind) in children(rt) {
@@ -48,7 +47,7 @@ fn check(doc: &Value) -> Vec<Hit> {
                             ptr(&format!("/relationships/{i}/relationship-type"), &[step, Step::Key(field)]),
                             format!(
                                 "Relationship '{rel_id}' ({kind_name}): {field} '{id}' is not the unique-id of any node.{}",
-                                did_you_mean(id, known.iter().map(String::as_str))
+                                did_you_mean(id, ids.iter().copied())
                             ),
                         ));
                     }

@@ -20,35 +20,52 @@ pub static RULE: Rule = Rule {
     check: Some(check),
 };
 
-fn check(doc: &Value) -> Vec<Hit> {
-    let mut ids: Vec<(String, &str)> = Vec::new();
-    for (i, n) in array(doc, "nodes").iter().enumerate() {
-        if let Some(id) = n.get("unique-id").and_then(Value::as_str) {
-            ids.push((format!("/nodes/{i}/unique-id"), id));
+/// Where an id was declared; turned into a pointer only when it is reported.
+#[derive(Clone, Copy)]
+enum Site {
+    Node(usize),
+    Relationship(usize),
+    Interface(usize, usize),
+}
+
+impl Site {
+    fn pointer(self) -> String {
+        match self {
+            Site::Node(i) => format!("/nodes/{i}/unique-id"),
+            Site::Relationship(i) => format!("/relationships/{i}/unique-id"),
+            Site::Interface(i, j) => format!("/nodes/{i}/interfaces/{j}/unique-id"),
         }
     }
+}
+
+fn id_of(v: &Value) -> Option<&str> {
+    v.get("unique-id").and_then(Value::as_str)
+}
+
+fn check(doc: &Value) -> Vec<Hit> {
+    let mut ids: Vec<(Site, &str)> = Vec::new();
+    for (i, n) in array(doc, "nodes").iter().enumerate() {
+        ids.extend(id_of(n).map(|id| (Site::Node(i), id)));
+    }
     for (i, r) in array(doc, "relationships").iter().enumerate() {
-        if let Some(id) = r.get("unique-id").and_then(Value::as_str) {
-            ids.push((format!("/relationships/{i}/unique-id"), id));
-        }
+        ids.extend(id_of(r).map(|id| (Site::Relationship(i), id)));
     }
     for (i, n) in array(doc, "nodes").iter().enumerate() {
         for (j, itf) in array(n, "interfaces").iter().enumerate() {
-            if let Some(id) = itf.get("unique-id").and_then(Value::as_str) {
-                ids.push((format!("/nodes/{i}/interfaces/{j}/unique-id"), id));
-            }
+            ids.extend(id_of(itf).map(|id| (Site::Interface(i, j), id)));
         }
     }
-    let mut first: HashMap<&str, &str> = HashMap::new();
+    let mut first: HashMap<&str, Site> = HashMap::with_capacity(ids.len());
     let mut hits = Vec::new();
-    for (pointer, id) in &ids {
+    for (site, id) in ids {
         match first.get(id) {
-            Some(prev) => hits.push(Hit::new(
-                pointer.clone(),
-                format!("Duplicate unique-id '{id}' at {pointer}; it is first used at {prev}."),
-            )),
+            Some(prev) => {
+                let pointer = site.pointer();
+                let msg = format!("Duplicate unique-id '{id}' at {pointer}; it is first used at {}.", prev.pointer());
+                hits.push(Hit::new(pointer, msg));
+            }
             None => {
-                first.insert(id, pointer);
+                first.insert(id, site);
             }
         }
     }
