@@ -1,15 +1,17 @@
 //! Blast radius (advisor-design.md §3.5): what breaks, what degrades and which nodes lose a
 //! dependency when a set of nodes fails together. Failure spreads down hosting (`deployed-in`, and
 //! a broker to its queues); a redundancy group fails only when every member has failed; a flow
-//! breaks when one of its entries can no longer reach one of its required nodes.
+//! breaks when one of its required supernodes is down, or (several failures) when its nodes can
+//! no longer be reached from its entries. Work is proportional to what fails, not to the model
+//! size, so rules can ask for the blast radius of every node.
 
-use crate::availability::hosting_of;
 use crate::context::Context;
-use std::collections::{BTreeSet, VecDeque};
+use crate::roles::Role;
+use std::collections::{BTreeSet, HashSet, VecDeque};
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Blast {
-    /// Nodes down (the failed ones plus what they host).
+    /// Nodes down (the failed ones plus what they host), sorted.
     pub down: Vec<usize>,
     /// Flow indices (in `ctx.flows`) that break.
     pub flows_broken: Vec<usize>,
@@ -17,40 +19,65 @@ pub struct Blast {
     pub flows_degraded: Vec<usize>,
     /// Actors cut off from at least one node of their journeys.
     pub actors_affected: Vec<usize>,
-    /// Nodes that lose a (transitive) hard dependency.
+    /// Nodes that lose a (transitive) hard dependency, sorted.
     pub dependents: Vec<usize>,
     /// Σ criticality of the flows broken.
     pub weight: u32,
 }
 
+/// At most this many dependents are collected per blast.
+pub const DEPENDENTS_CAP: usize = 500;
+
 pub fn blast(ctx: &Context, failed: &[usize]) -> Blast {
-    let n = ctx.model.nodes.len();
-    let mut down = vec![false; n];
-    for f in failed {
-        down[*f] = true;
-    }
-    // Hosting spreads failure.
-    for i in 0..n {
-        if !down[i] && hosting_of(ctx, i).iter().any(|c| failed.contains(c)) {
-            down[i] = true;
+    // Hosting spreads failure: deployed-in children, and queues inside a failed broker.
+    let mut down: BTreeSet<usize> = failed.iter().copied().collect();
+    let mut stack: Vec<usize> = failed.to_vec();
+    while let Some(c) = stack.pop() {
+        let hosted = ctx.graph.hosted[c].iter().copied();
+        let queues = ctx.graph.children[c]
+            .iter()
+            .copied()
+            .filter(|q| ctx.roles[c].role == Role::Broker && ctx.roles[*q].role == Role::Queue);
+        for h in hosted.chain(queues).collect::<Vec<_>>() {
+            if down.insert(h) {
+                stack.push(h);
+            }
         }
     }
-    let sup_down: Vec<bool> = ctx
-        .redundancy
-        .supernodes
+    // Supernodes entirely down.
+    let sup_down: HashSet<usize> = down
         .iter()
-        .map(|m| m.iter().all(|x| down[*x]))
+        .map(|n| ctx.redundancy.super_of[*n])
+        .filter(|s| {
+            ctx.redundancy.supernodes[*s]
+                .iter()
+                .all(|m| down.contains(m))
+        })
         .collect();
-    let node_dead = |x: usize| sup_down[ctx.redundancy.super_of[x]];
+    let node_dead = |x: usize| sup_down.contains(&ctx.redundancy.super_of[x]);
 
     let mut broken = Vec::new();
     let mut degraded = Vec::new();
     let mut weight = 0;
+    let single = sup_down.len() <= 1;
+    // One supernode down: the dominator-based required sets answer exactly (inverted index).
+    let single_hit: Vec<usize> = if single {
+        sup_down
+            .iter()
+            .flat_map(|s| ctx.super_flows[*s].iter().copied())
+            .collect()
+    } else {
+        Vec::new()
+    };
     for (fi, f) in ctx.flows.iter().enumerate() {
-        let is_broken = if failed.len() == 1 && hosting_free(ctx, failed[0]) {
-            f.required_closure.iter().any(|s| sup_down[*s])
+        // Several supernodes down: walk the graph.
+        let is_broken = if sup_down.is_empty() {
+            false
+        } else if single {
+            single_hit.binary_search(&fi).is_ok()
         } else {
-            reach_broken(ctx, &f.actors, &f.closure, &node_dead)
+            hits(&f.required_closure, &sup_down)
+                || reach_broken(ctx, &f.actors, &f.closure, &node_dead)
         };
         if is_broken {
             broken.push(fi);
@@ -64,37 +91,50 @@ pub fn blast(ctx: &Context, failed: &[usize]) -> Blast {
         actors.extend(ctx.flows[*fi].actors.iter().copied());
     }
     for (a, req) in &ctx.spof.journeys {
-        if req.iter().any(|s| sup_down[*s]) {
+        if hits(req, &sup_down) {
             actors.insert(*a);
         }
     }
-    // Reverse reachability over hard edges: who loses a dependency.
-    let mut dependents = vec![false; n];
-    let mut q: VecDeque<usize> = (0..n).filter(|i| node_dead(*i)).collect();
-    let mut seen: Vec<bool> = (0..n).map(node_dead).collect();
+    // Reverse reachability over hard edges from dead nodes: who loses a dependency.
+    let dead_nodes: Vec<usize> = sup_down
+        .iter()
+        .flat_map(|s| ctx.redundancy.supernodes[*s].iter().copied())
+        .collect();
+    let mut seen: HashSet<usize> = dead_nodes.iter().copied().collect();
+    let mut q: VecDeque<usize> = dead_nodes.iter().copied().collect();
+    let mut dependents = Vec::new();
+    // Capped: the count feeds evidence and ranking ties, and an uncapped walk per node would make
+    // "blast radius of every node" quadratic on large models.
     while let Some(x) = q.pop_front() {
+        if dependents.len() >= DEPENDENTS_CAP {
+            break;
+        }
         for e in &ctx.graph.inc[x] {
             let e = &ctx.graph.edges[*e];
-            if e.mode.is_hard() && !seen[e.source] && !ctx.roles[e.source].role.is_client_side() {
-                // A redundant dependency does not propagate unless all of it is down.
-                seen[e.source] = true;
-                dependents[e.source] = true;
+            if e.mode.is_hard()
+                && !ctx.roles[e.source].role.is_client_side()
+                && seen.insert(e.source)
+            {
+                dependents.push(e.source);
                 q.push_back(e.source);
             }
         }
     }
+    dependents.sort_unstable();
     Blast {
-        down: (0..n).filter(|i| down[*i]).collect(),
+        down: down.into_iter().collect(),
         flows_broken: broken,
         flows_degraded: degraded,
         actors_affected: actors.into_iter().collect(),
-        dependents: (0..n).filter(|i| dependents[*i]).collect(),
+        dependents,
         weight,
     }
 }
 
-fn hosting_free(ctx: &Context, node: usize) -> bool {
-    ctx.graph.hosted[node].is_empty() && ctx.graph.children[node].is_empty()
+/// Whether a sorted supernode list contains a down supernode (binary search: the lists can be
+/// as long as the model).
+fn hits(sorted: &[usize], down: &HashSet<usize>) -> bool {
+    down.iter().any(|s| sorted.binary_search(s).is_ok())
 }
 
 /// A flow breaks when one of its nodes is dead or unreachable from its entries over hard edges
@@ -111,17 +151,12 @@ fn reach_broken(
     if entries.is_empty() {
         return false;
     }
-    let n = ctx.model.nodes.len();
-    let mut seen = vec![false; n];
+    let mut seen: HashSet<usize> = entries.iter().copied().collect();
     let mut q: VecDeque<usize> = entries.iter().copied().collect();
-    for e in entries {
-        seen[*e] = true;
-    }
     while let Some(x) = q.pop_front() {
         for e in &ctx.graph.out[x] {
             let e = &ctx.graph.edges[*e];
-            if e.mode.is_hard() && !seen[e.destination] && !dead(e.destination) {
-                seen[e.destination] = true;
+            if e.mode.is_hard() && !dead(e.destination) && seen.insert(e.destination) {
                 q.push_back(e.destination);
             }
         }
@@ -129,6 +164,8 @@ fn reach_broken(
     // Every provider node of the flow must stay reachable (members of a live group count once).
     !nodes.iter().all(|x| {
         let s = ctx.redundancy.super_of[*x];
-        ctx.redundancy.supernodes[s].iter().any(|m| seen[*m])
+        ctx.redundancy.supernodes[s]
+            .iter()
+            .any(|m| seen.contains(m))
     })
 }

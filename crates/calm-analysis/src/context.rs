@@ -78,6 +78,12 @@ pub struct Context<'a> {
     pub redundancy: Redundancy,
     pub flows: Vec<FlowInfo>,
     pub spof: Spof,
+    /// Per node: indices of the flows whose request path or closure contains it (sorted).
+    pub node_flows: Vec<Vec<usize>>,
+    /// Per supernode: indices of the flows whose `required_closure` contains it (sorted).
+    pub super_flows: Vec<Vec<usize>>,
+    /// Per relationship: indices of the explicit flows that use it (sorted).
+    pub rel_flows: Vec<Vec<usize>>,
     pub config: ReviewConfig,
     /// Notes about analysis limits (caps hit, implicit flows), printed as assumptions.
     pub notes: Vec<String>,
@@ -97,15 +103,43 @@ impl<'a> Context<'a> {
             redundancy,
             flows: Vec::new(),
             spof: Spof::default(),
+            node_flows: Vec::new(),
+            super_flows: Vec::new(),
+            rel_flows: Vec::new(),
             config,
             notes: Vec::new(),
         };
         ctx.flows = ctx.flow_infos();
+        let mut node_flows = vec![Vec::new(); ctx.model.nodes.len()];
+        for (fi, f) in ctx.flows.iter().enumerate() {
+            for n in f.closure.iter().chain(&f.request_nodes) {
+                if node_flows[*n].last() != Some(&fi) {
+                    node_flows[*n].push(fi);
+                }
+            }
+        }
+        ctx.node_flows = node_flows;
+        let mut rel_flows = vec![Vec::new(); ctx.model.relationships.len()];
+        for (fi, f) in ctx.flows.iter().enumerate() {
+            for r in &f.relationships {
+                if rel_flows[*r].last() != Some(&fi) {
+                    rel_flows[*r].push(fi);
+                }
+            }
+        }
+        ctx.rel_flows = rel_flows;
         ctx.spof = spof::analyse(&ctx);
         for (fi, req) in ctx.spof.required.clone().into_iter().enumerate() {
             ctx.flows[fi].required = req.0;
             ctx.flows[fi].required_closure = req.1;
         }
+        let mut super_flows = vec![Vec::new(); ctx.redundancy.supernodes.len()];
+        for (fi, f) in ctx.flows.iter().enumerate() {
+            for s in &f.required_closure {
+                super_flows[*s].push(fi);
+            }
+        }
+        ctx.super_flows = super_flows;
         for fi in 0..ctx.flows.len() {
             ctx.flows[fi].availability =
                 availability::estimate_flow(&ctx, fi, &availability::Overrides::default());
@@ -185,12 +219,9 @@ impl<'a> Context<'a> {
             .map(|e| e.destination)
     }
     /// Flows (explicit or implicit) that include the node on their request path or closure.
+    /// (Precomputed: `ctx.node_flows[n]` is the same list without a copy.)
     pub fn flows_with(&self, n: usize) -> Vec<usize> {
-        (0..self.flows.len())
-            .filter(|f| {
-                self.flows[*f].closure.contains(&n) || self.flows[*f].request_nodes.contains(&n)
-            })
-            .collect()
+        self.node_flows[n].clone()
     }
     /// What breaks and degrades when `nodes` fail together.
     pub fn blast(&self, nodes: &[usize]) -> Blast {
@@ -248,9 +279,9 @@ impl<'a> Context<'a> {
             unique_id: (kind != "architecture" && kind != "control").then(|| id.to_string()),
             json_pointer: pointer,
             start_line: loc.line_start.max(1),
-            start_column: loc.character_start.max(1),
+            start_column: loc.character_start + 1,
             end_line: loc.line_end.max(1),
-            end_column: loc.character_end.max(1),
+            end_column: loc.character_end + 1,
         }
     }
 
@@ -270,7 +301,10 @@ impl<'a> Context<'a> {
             for t in f.transitions.iter().filter(|t| !t.reverse) {
                 let Some(r) = t.relationship else { continue };
                 push(&mut rels, r);
-                for e in self.graph.edges.iter().filter(|e| e.relationship == r) {
+                for e in self.graph.by_relationship[r]
+                    .iter()
+                    .map(|i| &self.graph.edges[*i])
+                {
                     let (s, d) = (e.source, e.destination);
                     push(&mut nodes, s);
                     push(&mut nodes, d);

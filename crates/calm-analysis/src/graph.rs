@@ -70,6 +70,8 @@ pub struct Graph {
     pub children: Vec<Vec<usize>>,
     /// Relationship index of each node's composed-of / deployed-in membership (for evidence).
     pub actors: Vec<usize>,
+    /// Edge indices of each relationship (an `interacts` has one edge per target node).
+    pub by_relationship: Vec<Vec<usize>>,
 }
 
 const ASYNC_WORDS: &[&str] = &[
@@ -158,6 +160,10 @@ impl Graph {
             }
         }
         g.actors = (0..n).filter(|i| roles[*i].role == Role::Actor).collect();
+        g.by_relationship = vec![Vec::new(); model.relationships.len()];
+        for (i, e) in g.edges.iter().enumerate() {
+            g.by_relationship[e.relationship].push(i);
+        }
         g
     }
 

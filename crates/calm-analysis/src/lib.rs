@@ -13,6 +13,7 @@ pub mod blast;
 pub mod context;
 pub mod example;
 pub mod finding;
+pub mod generate;
 pub mod graph;
 pub mod normalize;
 pub mod output;

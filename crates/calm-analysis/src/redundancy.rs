@@ -459,12 +459,44 @@ impl Redundancy {
                 .or_default()
                 .push(i);
         }
+        // Guard (deviation from the design's id rule alone): numbered ids also name distinct
+        // services (`svc-1 … svc-600`). Replicas come in small sets and share a caller or a
+        // callee, so buckets larger than 8 are ignored and members must share a neighbour.
         for ((st, _, _), members) in by_stem {
-            if members.len() >= 2 {
+            if members.len() < 2 || members.len() > 8 {
+                continue;
+            }
+            let neighbours = |n: usize| -> Vec<usize> {
+                let mut v: Vec<usize> = graph.out[n]
+                    .iter()
+                    .map(|e| graph.edges[*e].destination)
+                    .chain(graph.inc[n].iter().map(|e| graph.edges[*e].source))
+                    .collect();
+                v.sort_unstable();
+                v.dedup();
+                v
+            };
+            let nb: Vec<Vec<usize>> = members.iter().map(|m| neighbours(*m)).collect();
+            let mut local = UnionFind((0..members.len()).collect());
+            for i in 0..members.len() {
+                for j in i + 1..members.len() {
+                    if nb[i].iter().any(|x| nb[j].binary_search(x).is_ok()) {
+                        local.union(i, j);
+                    }
+                }
+            }
+            let mut sets: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+            for (i, m) in members.iter().enumerate() {
+                let r = local.find(i);
+                sets.entry(r).or_default().push(*m);
+            }
+            for set in sets.into_values().filter(|s| s.len() >= 2) {
                 raw.push(mk(
-                    members,
+                    set,
                     GroupKind::Structural,
-                    format!("ids differ only by an instance suffix (\"{st}\")"),
+                    format!(
+                        "ids differ only by an instance suffix (\"{st}\") and share a neighbour"
+                    ),
                     Confidence::Medium,
                     None,
                 ));

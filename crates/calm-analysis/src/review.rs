@@ -85,8 +85,18 @@ impl Review {
 /// Run every rule and rank (total, deterministic order).
 pub fn run_rules(ctx: &Context) -> Vec<Finding> {
     let mut all: Vec<Finding> = Vec::new();
+    // CALM_ADVISOR_PROFILE=1 prints the time each rule takes (stderr) — for benchmarks.
+    let profile = std::env::var_os("CALM_ADVISOR_PROFILE").is_some();
     for r in rules::registry() {
+        let t = std::time::Instant::now();
         all.extend(r.check(ctx));
+        if profile {
+            eprintln!(
+                "{:>10.3} ms  {}",
+                t.elapsed().as_secs_f64() * 1000.0,
+                r.meta().id
+            );
+        }
     }
     rank(&mut all);
     all
@@ -123,7 +133,11 @@ pub fn rank(findings: &mut [Finding]) {
 }
 
 pub fn review(doc: &Document, opts: &ReviewOptions) -> Review {
+    let t = std::time::Instant::now();
     let ctx = Context::build(doc, opts.config.clone());
+    if std::env::var_os("CALM_ADVISOR_PROFILE").is_some() {
+        eprintln!("{:>10.3} ms  context", t.elapsed().as_secs_f64() * 1000.0);
+    }
     review_context(&ctx, opts)
 }
 

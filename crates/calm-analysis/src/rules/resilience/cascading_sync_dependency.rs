@@ -123,7 +123,8 @@ pub fn candidates(ctx: &Context) -> Vec<Cascade> {
         let mut flows = Vec::new();
         let mut not_needed = false;
         let mut why = String::new();
-        for (fi, f) in ctx.flows.iter().enumerate() {
+        for &fi in &ctx.rel_flows[e.relationship] {
+            let f = &ctx.flows[fi];
             let Some(mi) = f.index else { continue };
             let mf = &ctx.model.flows[mi];
             if !f.relationships.contains(&e.relationship)

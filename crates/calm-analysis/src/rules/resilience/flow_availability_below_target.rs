@@ -75,11 +75,22 @@ impl Rule for FlowAvailabilityBelowTarget {
                     let target = t.value.unwrap_or(1.0);
                     let n = a.factors.len();
                     let gap_nine = (1.0 - est) >= 10.0 * (1.0 - target) - 1e-12;
-                    // After-fix estimates: make each weak single component redundant.
+                    // After-fix estimates: make each of the (at most 5) weakest single
+                    // components redundant.
                     let mut after = Vec::new();
-                    for w in a.factors.iter().filter(|x| {
-                        x.nodes.len() == 1 && ctx.redundancy.node[x.nodes[0]].instances < 2
-                    }) {
+                    let mut weak: Vec<&availability::Factor> = a
+                        .factors
+                        .iter()
+                        .filter(|x| {
+                            x.nodes.len() == 1 && ctx.redundancy.node[x.nodes[0]].instances < 2
+                        })
+                        .collect();
+                    weak.sort_by(|x, y| {
+                        x.availability
+                            .total_cmp(&y.availability)
+                            .then(x.label.cmp(&y.label))
+                    });
+                    for w in weak.into_iter().take(5) {
                         let s = ctx.redundancy.super_of[w.nodes[0]];
                         let mut ov = Overrides::default();
                         ov.redundant.insert(s);

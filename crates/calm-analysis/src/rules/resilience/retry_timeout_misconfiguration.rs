@@ -96,11 +96,10 @@ impl Rule for RetryTimeoutMisconfiguration {
         for f in ctx.flows.iter().filter(|f| !f.implicit) {
             let mut hops = Vec::new();
             for r in &f.relationships {
-                let Some(e) = ctx
-                    .graph
-                    .edges
+                let Some(e) = ctx.graph.by_relationship[*r]
                     .iter()
-                    .find(|e| e.relationship == *r && e.mode == EdgeMode::Sync)
+                    .map(|i| &ctx.graph.edges[*i])
+                    .find(|e| e.mode == EdgeMode::Sync)
                 else {
                     continue;
                 };

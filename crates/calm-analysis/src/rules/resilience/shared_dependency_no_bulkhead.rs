@@ -92,10 +92,7 @@ impl Rule for SharedDependencyNoBulkhead {
                 continue;
             }
             let spof = !ctx.is_redundant_node(d)
-                && ctx
-                    .flows
-                    .iter()
-                    .any(|f| f.required_closure.contains(&ctx.redundancy.super_of[d]));
+                && !ctx.super_flows[ctx.redundancy.super_of[d]].is_empty();
             let id = ctx.node_id(d).to_string();
             let names: Vec<String> = callers.iter().map(|s| ctx.supernode_label(*s)).collect();
             let rels: Vec<String> = unprotected

@@ -102,13 +102,14 @@ impl Rule for SyncCallWithoutFailureHandling {
             {
                 continue;
             }
-            let flows: Vec<usize> = ctx
-                .flows_with(s)
-                .into_iter()
-                .filter(|f| ctx.flows[*f].closure.contains(&d))
+            let flows: Vec<usize> = ctx.node_flows[s]
+                .iter()
+                .copied()
+                .filter(|f| ctx.node_flows[d].binary_search(f).is_ok())
                 .collect();
             let external = ctx.roles[d].external;
-            let spof = required.contains(&ctx.redundancy.super_of[d]) && !ctx.is_redundant_node(d);
+            let spof = required.binary_search(&ctx.redundancy.super_of[d]).is_ok()
+                && !ctx.is_redundant_node(d);
             let critical = flows.iter().any(|f| ctx.flows[*f].criticality >= 4);
             if !(external || spof || critical) || flows.is_empty() {
                 continue;
