@@ -356,16 +356,19 @@ fn infer_one(
             })
         })
         .chain(inbound.iter().filter_map(|(p, port)| {
-            role_of_protocol(p, *port).map(|r| {
-                (
-                    r,
-                    if p.is_empty() {
-                        format!("port {}", port.unwrap_or(0))
-                    } else {
-                        p.clone()
-                    },
-                )
-            })
+            // Consumers receive AMQP/Kafka too: inbound messaging protocols say nothing about the node.
+            role_of_protocol(p, *port)
+                .filter(|r| *r != Role::Broker)
+                .map(|r| {
+                    (
+                        r,
+                        if p.is_empty() {
+                            format!("port {}", port.unwrap_or(0))
+                        } else {
+                            p.clone()
+                        },
+                    )
+                })
         }))
         .next();
     // A well-known port alone is weaker than a name: "Telemetry gateway" on port 1883 is a

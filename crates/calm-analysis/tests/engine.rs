@@ -45,11 +45,11 @@ fn ids(d: &Document) -> Vec<String> {
         .collect()
 }
 
-/// user → edge → {a, b} → core: edge and core dominate, a and b do not (two paths).
+/// user → gw → {pricing, stock} → core: gw and core dominate, stock does not (two paths).
 fn diamond() -> Value {
     json!({
-        "nodes": [node("user", "actor"), node("edge", "service"), node("path-a", "service"), node("path-b", "service"), node("core", "service")],
-        "relationships": [interacts("u-e", "user", &["edge"]), conn("e-a", "edge", "path-a"), conn("e-b", "edge", "path-b"), conn("a-c", "path-a", "core"), conn("b-c", "path-b", "core")],
+        "nodes": [node("user", "actor"), node("gw", "service"), node("pricing", "service"), node("stock", "service"), node("core", "service")],
+        "relationships": [interacts("u-e", "user", &["gw"]), conn("e-a", "gw", "pricing"), conn("e-b", "gw", "stock"), conn("a-c", "pricing", "core"), conn("b-c", "stock", "core")],
         "flows": [flow("f", &["u-e", "e-a", "a-c"])]
     })
 }
@@ -63,34 +63,34 @@ fn spof_is_a_dominator_not_a_count() {
         .iter()
         .map(|s| ctx.supernode_label(*s))
         .map(|s| {
-            if s == "edge" {
-                "edge"
+            if s == "gw" {
+                "gw"
             } else if s == "core" {
                 "core"
-            } else if s == "path-a" {
-                "path-a"
+            } else if s == "pricing" {
+                "pricing"
             } else {
                 "other"
             }
         })
         .collect();
-    // The flow names path-a, so path-a is required by the flow itself; path-b is not.
+    // The flow names pricing, so pricing is required by the flow itself; stock is not.
     assert!(
-        required.contains(&"edge") && required.contains(&"core") && required.contains(&"path-a"),
+        required.contains(&"gw") && required.contains(&"core") && required.contains(&"pricing"),
         "{required:?}"
     );
     assert!(
         !ctx.flows[0]
             .required_closure
             .iter()
-            .any(|s| ctx.supernode_label(*s) == "path-b")
+            .any(|s| ctx.supernode_label(*s) == "stock")
     );
     let found = ids(&d);
     assert!(found.contains(&"spof-node@core".to_string()), "{found:?}");
-    assert!(!found.iter().any(|i| i == "spof-node@path-b"), "{found:?}");
+    assert!(!found.iter().any(|i| i == "spof-node@stock"), "{found:?}");
     // The entry node is reported as the single ingress, not as a plain SPOF.
     assert!(
-        found.contains(&"single-ingress-path@edge".to_string()),
+        found.contains(&"single-ingress-path@gw".to_string()),
         "{found:?}"
     );
 }
@@ -99,8 +99,8 @@ fn spof_is_a_dominator_not_a_count() {
 fn simulate_counts_alternative_paths() {
     let d = doc(diamond());
     let ctx = Context::build(&d, ReviewConfig::default());
-    // path-b is not on the flow: failing it breaks nothing.
-    let o = calm_analysis::simulate::fail(&ctx, &["path-b".into()]).unwrap();
+    // stock is not on the flow: failing it breaks nothing.
+    let o = calm_analysis::simulate::fail(&ctx, &["stock".into()]).unwrap();
     assert!(o.flows_broken.is_empty());
     // core breaks the flow and the user's journey.
     let o = calm_analysis::simulate::fail(&ctx, &["core".into()]).unwrap();
@@ -325,7 +325,7 @@ fn in_model_suppression_is_inherited_and_expires() {
         "system",
         json!({"calm-advisor": {"suppress": [{"rule": "spof-node", "status": "false-positive"}]}}),
     ));
-    w["relationships"].as_array_mut().unwrap().push(json!({"unique-id": "area-c", "description": "c", "relationship-type": {"composed-of": {"container": "area", "nodes": ["core", "path-a"]}}}));
+    w["relationships"].as_array_mut().unwrap().push(json!({"unique-id": "area-c", "description": "c", "relationship-type": {"composed-of": {"container": "area", "nodes": ["core", "pricing"]}}}));
     let r = review(&doc(w), &opts());
     assert!(
         r.finding("spof-node@core")
@@ -345,7 +345,7 @@ fn baseline_by_id_and_fingerprint() {
         .unwrap()
         .fingerprint
         .clone();
-    let b = Baseline::parse("b.json", &json!({"suppressions": [{"fingerprint": fp, "status": "mitigated", "owner": "sre"}, {"id": "single-ingress-path@edge", "status": "accepted"}]})).unwrap();
+    let b = Baseline::parse("b.json", &json!({"suppressions": [{"fingerprint": fp, "status": "mitigated", "owner": "sre"}, {"id": "single-ingress-path@gw", "status": "accepted"}]})).unwrap();
     let r = review(
         &d,
         &ReviewOptions {
@@ -363,7 +363,7 @@ fn baseline_by_id_and_fingerprint() {
         "mitigated"
     );
     assert_eq!(
-        r.finding("single-ingress-path@edge")
+        r.finding("single-ingress-path@gw")
             .unwrap()
             .suppression
             .as_ref()
