@@ -27,8 +27,21 @@ pub struct Blast {
 
 /// At most this many dependents are collected per blast.
 pub const DEPENDENTS_CAP: usize = 500;
+/// Above this flows × edges product, multi-node failures use the dominator sets only.
+pub const REACH_WALK_BUDGET: usize = 2_000_000;
 
+/// Blast radius with `dependents` limited to the direct callers of what is down (cheap: rules
+/// ask for the blast radius of every node). [`blast_full`] walks all transitive dependents.
 pub fn blast(ctx: &Context, failed: &[usize]) -> Blast {
+    blast_with(ctx, failed, false)
+}
+
+/// Blast radius with transitive dependents (capped at [`DEPENDENTS_CAP`]); used by `simulate`.
+pub fn blast_full(ctx: &Context, failed: &[usize]) -> Blast {
+    blast_with(ctx, failed, true)
+}
+
+fn blast_with(ctx: &Context, failed: &[usize], transitive: bool) -> Blast {
     // Hosting spreads failure: deployed-in children, and queues inside a failed broker.
     let mut down: BTreeSet<usize> = failed.iter().copied().collect();
     let mut stack: Vec<usize> = failed.to_vec();
@@ -60,6 +73,7 @@ pub fn blast(ctx: &Context, failed: &[usize]) -> Blast {
     let mut degraded = Vec::new();
     let mut weight = 0;
     let single = sup_down.len() <= 1;
+    let exact_walk = ctx.flows.len().saturating_mul(ctx.graph.edges.len()) <= REACH_WALK_BUDGET;
     // One supernode down: the dominator-based required sets answer exactly (inverted index).
     let single_hit: Vec<usize> = if single {
         sup_down
@@ -76,8 +90,11 @@ pub fn blast(ctx: &Context, failed: &[usize]) -> Blast {
         } else if single {
             single_hit.binary_search(&fi).is_ok()
         } else {
+            // The exact walk costs O(edges) per flow; on very large models (flows × edges above
+            // REACH_WALK_BUDGET) the dominator-based sets alone answer (they miss only breaks
+            // that need two unrelated failures on parallel paths).
             hits(&f.required_closure, &sup_down)
-                || reach_broken(ctx, &f.actors, &f.closure, &node_dead)
+                || (exact_walk && reach_broken(ctx, &f.actors, &f.closure, &node_dead))
         };
         if is_broken {
             broken.push(fi);
@@ -100,13 +117,14 @@ pub fn blast(ctx: &Context, failed: &[usize]) -> Blast {
         .iter()
         .flat_map(|s| ctx.redundancy.supernodes[*s].iter().copied())
         .collect();
-    let mut seen: HashSet<usize> = dead_nodes.iter().copied().collect();
+    let dead_set: HashSet<usize> = dead_nodes.iter().copied().collect();
+    let mut seen: HashSet<usize> = dead_set.clone();
     let mut q: VecDeque<usize> = dead_nodes.iter().copied().collect();
     let mut dependents = Vec::new();
     // Capped: the count feeds evidence and ranking ties, and an uncapped walk per node would make
     // "blast radius of every node" quadratic on large models.
     while let Some(x) = q.pop_front() {
-        if dependents.len() >= DEPENDENTS_CAP {
+        if dependents.len() >= DEPENDENTS_CAP || (!transitive && !dead_set.contains(&x)) {
             break;
         }
         for e in &ctx.graph.inc[x] {

@@ -48,7 +48,7 @@ pub fn fail(ctx: &Context, ids: &[String]) -> Result<Outcome, String> {
     }
     idx.sort_unstable();
     idx.dedup();
-    let b = ctx.blast(&idx);
+    let b = crate::blast::blast_full(ctx, &idx);
     let name = |v: &[usize]| {
         v.iter()
             .map(|n| ctx.node_id(*n).to_string())

@@ -175,7 +175,7 @@ pub(crate) fn blast_evidence(ctx: &Context, b: &Blast) -> String {
     }
     if !b.dependents.is_empty() {
         s.push_str(&format!(
-            ", {} node(s) lose a dependency",
+            ", {} direct caller(s) lose a dependency",
             b.dependents.len()
         ));
     }
