@@ -7,7 +7,7 @@
 //! interacts relationships (so every node is referenced), deployed-in clusters of about 50 nodes,
 //! a flow per 20 nodes, and a control with an inline config on every 10th node.
 
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 use std::path::PathBuf;
 
 fn kind(i: usize) -> &'static str {
@@ -21,7 +21,10 @@ fn kind(i: usize) -> &'static str {
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
-    let n: usize = args.get(1).and_then(|s| s.parse().ok()).expect("usage: gen_architecture N OUT_DIR");
+    let n: usize = args
+        .get(1)
+        .and_then(|s| s.parse().ok())
+        .expect("usage: gen_architecture N OUT_DIR");
     let out = PathBuf::from(args.get(2).expect("usage: gen_architecture N OUT_DIR"));
     std::fs::create_dir_all(out.join("requirements")).unwrap();
     let requirement = json!({
@@ -91,7 +94,10 @@ fn main() {
         }
     }
     for c in 0..clusters {
-        let members: Vec<String> = (0..app_nodes).filter(|i| i % clusters == c).map(id).collect();
+        let members: Vec<String> = (0..app_nodes)
+            .filter(|i| i % clusters == c)
+            .map(id)
+            .collect();
         nodes.push(json!({ "unique-id": format!("cluster-{c}"), "node-type": "network", "name": format!("Cluster {c}"),
                            "description": "Kubernetes cluster hosting fifty nodes" }));
         if !members.is_empty() {

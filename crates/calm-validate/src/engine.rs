@@ -71,7 +71,9 @@ pub enum FatalError {
         reason: String,
     },
     /// Reference-compatibility mode only: an input on which the reference CLI crashes.
-    #[error("{file}: the reference CLI cannot validate this input ({reason}); reported as fatal because reference compatibility mode is on")]
+    #[error(
+        "{file}: the reference CLI cannot validate this input ({reason}); reported as fatal because reference compatibility mode is on"
+    )]
     ReferenceCrash { file: String, reason: String },
     /// A timeline needs a `$schema` to be validated against.
     #[error(
@@ -205,14 +207,24 @@ impl Engine {
     ) -> Result<Outcome, FatalError> {
         let started = std::time::Instant::now();
         let doc = Document::load_path(file)?;
-        log(&self.config, &format!("{}: loaded in {} ms", doc.name(), started.elapsed().as_millis()));
+        log(
+            &self.config,
+            &format!(
+                "{}: loaded in {} ms",
+                doc.name(),
+                started.elapsed().as_millis()
+            ),
+        );
         let pattern_doc = match pattern {
             Some(p) => Some(Document::load_path(p)?),
             None => None,
         };
         let started = std::time::Instant::now();
         let outcome = self.validate_architecture_doc(doc, pattern_doc);
-        log(&self.config, &format!("validated in {} ms", started.elapsed().as_millis()));
+        log(
+            &self.config,
+            &format!("validated in {} ms", started.elapsed().as_millis()),
+        );
         outcome
     }
 
@@ -227,7 +239,10 @@ impl Engine {
         if let Some(p) = &doc.source.path {
             visited.insert(canonical(p));
         }
-        let mut ctx = RunCtx { verbose: self.config.verbose, ..RunCtx::default() };
+        let mut ctx = RunCtx {
+            verbose: self.config.verbose,
+            ..RunCtx::default()
+        };
         // Shared, not copied: a 100,000-node document is only held once.
         let doc = Arc::new(doc);
         let mode = self.architecture(
@@ -244,7 +259,10 @@ impl Engine {
     /// Validate a pattern on its own.
     pub fn validate_pattern(&self, file: &Path) -> Result<Outcome, FatalError> {
         let doc = Document::load_path(file)?;
-        let mut ctx = RunCtx { verbose: self.config.verbose, ..RunCtx::default() };
+        let mut ctx = RunCtx {
+            verbose: self.config.verbose,
+            ..RunCtx::default()
+        };
         ctx.documents
             .insert(doc.name().to_string(), Arc::new(doc.clone()));
         load_warnings(&doc, Origin::Pattern, &mut ctx);
@@ -276,7 +294,10 @@ impl Engine {
         };
         let resolver = self.resolver(None);
         let target = self.resolve_schema(&resolver, &doc, &schema)?;
-        let mut ctx = RunCtx { verbose: self.config.verbose, ..RunCtx::default() };
+        let mut ctx = RunCtx {
+            verbose: self.config.verbose,
+            ..RunCtx::default()
+        };
         ctx.documents
             .insert(doc.name().to_string(), Arc::new(doc.clone()));
         load_warnings(&doc, Origin::Timeline, &mut ctx);
@@ -371,14 +392,19 @@ impl Engine {
         ctx: &mut RunCtx,
     ) -> Result<Mode, FatalError> {
         // Which pattern applies: -p, else $schema, else none.
-        if let Some(v) = doc.value.get("$schema").filter(|v| !v.is_string() && pattern.is_none()) {
+        if let Some(v) = doc
+            .value
+            .get("$schema")
+            .filter(|v| !v.is_string() && pattern.is_none())
+        {
             let loc = doc.locate("/$schema");
             return Err(FatalError::UnresolvedSchema {
                 file: doc.name().to_string(),
                 schema: v.to_string(),
                 line: loc.line_start,
                 column: loc.character_start + 1,
-                reason: "$schema must be a string (the URL of a CALM meta-schema or pattern)".into(),
+                reason: "$schema must be a string (the URL of a CALM meta-schema or pattern)"
+                    .into(),
             });
         }
         let schema_pattern = match (pattern, doc.schema_url()) {
@@ -392,8 +418,14 @@ impl Engine {
                 (None, Some(SchemaRef::File(v, _))) => Some((**v).clone()),
                 (None, None) => None,
             };
-            if let Some(reason) = pattern_value.as_ref().and_then(|p| reference_crash(&doc.value, p)) {
-                return Err(FatalError::ReferenceCrash { file: doc.name().to_string(), reason });
+            if let Some(reason) = pattern_value
+                .as_ref()
+                .and_then(|p| reference_crash(&doc.value, p))
+            {
+                return Err(FatalError::ReferenceCrash {
+                    file: doc.name().to_string(),
+                    reason,
+                });
             }
         }
         let doc_arc = Arc::clone(doc);
@@ -505,20 +537,44 @@ impl Engine {
         };
         // The reference skips controls and node details when the document has no `nodes` array.
         if aborted || !calm_core_parses(&doc.value) {
-            log(&self.config, &format!("{}: controls and detailed architectures not checked (the document's nodes/relationships are malformed)", doc.name()));
+            log(
+                &self.config,
+                &format!(
+                    "{}: controls and detailed architectures not checked (the document's nodes/relationships are malformed)",
+                    doc.name()
+                ),
+            );
             return Ok(mode);
         }
 
-        log(&self.config, &format!("{}: JSON Schema checked in {} ms", doc.name(), started.elapsed().as_millis()));
+        log(
+            &self.config,
+            &format!(
+                "{}: JSON Schema checked in {} ms",
+                doc.name(),
+                started.elapsed().as_millis()
+            ),
+        );
         let started = std::time::Instant::now();
         // SEMANTIC: controls.
         let pattern_for_controls = pattern_value.as_ref().map(|(v, _)| v.as_ref());
-        let controls_options = crate::controls::ControlsOptions { reference_compat: self.config.reference_compat };
-        for d in crate::controls::validate_with(doc, pattern_for_controls, resolver, controls_options) {
+        let controls_options = crate::controls::ControlsOptions {
+            reference_compat: self.config.reference_compat,
+        };
+        for d in
+            crate::controls::validate_with(doc, pattern_for_controls, resolver, controls_options)
+        {
             ctx.push(d);
         }
 
-        log(&self.config, &format!("{}: controls checked in {} ms", doc.name(), started.elapsed().as_millis()));
+        log(
+            &self.config,
+            &format!(
+                "{}: controls checked in {} ms",
+                doc.name(),
+                started.elapsed().as_millis()
+            ),
+        );
         // RECURSIVE: detailed architectures, each once, cycle-safe.
         for node in doc.nodes() {
             let Some(reference) = node.detailed_architecture() else {
@@ -609,16 +665,36 @@ impl Engine {
                 },
                 None => None,
             };
-            let mut result = self.architecture(resolver, &sub, sub_pattern.as_ref(), &shown_prefix, visited, ctx);
+            let mut result = self.architecture(
+                resolver,
+                &sub,
+                sub_pattern.as_ref(),
+                &shown_prefix,
+                visited,
+                ctx,
+            );
             if let Err(FatalError::UnresolvedSchema { reason, .. }) = &result {
                 // The reference does not report a detailed architecture whose `$schema` cannot be
                 // loaded; we validate it on its own (rules and CALM core) instead of skipping it.
-                log(&self.config, &format!("{}: its $schema cannot be used ({reason}); validating it without a pattern", path.display()));
+                log(
+                    &self.config,
+                    &format!(
+                        "{}: its $schema cannot be used ({reason}); validating it without a pattern",
+                        path.display()
+                    ),
+                );
                 let mut plain = (*sub).clone();
                 if let Some(o) = plain.value.as_object_mut() {
                     o.remove("$schema");
                 }
-                result = self.architecture(resolver, &Arc::new(plain), None, &shown_prefix, visited, ctx);
+                result = self.architecture(
+                    resolver,
+                    &Arc::new(plain),
+                    None,
+                    &shown_prefix,
+                    visited,
+                    ctx,
+                );
             }
             if let Err(e) = result {
                 ctx.prefix = prefix.to_string();
@@ -642,11 +718,19 @@ fn calm_core_parses(doc: &Value) -> bool {
     if !doc.get("nodes").is_some_and(Value::is_array) {
         return false;
     }
-    let Some(rels) = doc.get("relationships").and_then(Value::as_array) else { return true };
+    let Some(rels) = doc.get("relationships").and_then(Value::as_array) else {
+        return true;
+    };
     rels.iter().all(|r| match r.get("relationship-type") {
-        Some(Value::Object(rt)) => {
-            ["interacts", "connects", "deployed-in", "composed-of", "options"].iter().any(|k| rt.contains_key(*k))
-        }
+        Some(Value::Object(rt)) => [
+            "interacts",
+            "connects",
+            "deployed-in",
+            "composed-of",
+            "options",
+        ]
+        .iter()
+        .any(|k| rt.contains_key(*k)),
         _ => false,
     })
 }
@@ -658,12 +742,19 @@ fn calm_core_parses(doc: &Value) -> bool {
 fn reference_crash(architecture: &Value, pattern: &Value) -> Option<String> {
     let rels = architecture.get("relationships")?.as_array()?;
     for r in rels {
-        let Some(options) = r.pointer("/relationship-type/options").and_then(Value::as_array) else { continue };
+        let Some(options) = r
+            .pointer("/relationship-type/options")
+            .and_then(Value::as_array)
+        else {
+            continue;
+        };
         if options.is_empty() {
             return Some("an options relationship with no option chosen".into());
         }
         if pattern.get("properties").is_none() {
-            return Some("an options relationship, but the pattern has no properties to choose from".into());
+            return Some(
+                "an options relationship, but the pattern has no properties to choose from".into(),
+            );
         }
     }
     None
@@ -767,7 +858,11 @@ fn run_rules(rules: &[&Rule], value: &Value, origin: Origin, file: &str, ctx: &m
         let started = std::time::Instant::now();
         let hits = rule.check(value);
         if ctx.verbose && started.elapsed().as_millis() >= 5 {
-            eprintln!("calm-advisor validate: {file}: rule {} took {} ms", rule.code, started.elapsed().as_millis());
+            eprintln!(
+                "calm-advisor validate: {file}: rule {} took {} ms",
+                rule.code,
+                started.elapsed().as_millis()
+            );
         }
         for hit in hits {
             ctx.push(diagnostic(

@@ -91,17 +91,22 @@ struct Listed {
 fn conformance_with_reference_cli() {
     let corpus = corpus_dir();
     if !corpus.join("verdicts.json").is_file() {
-        println!("SKIPPED: the CALM corpus is not at {} (conformance not measured)", corpus.display());
+        println!(
+            "SKIPPED: the CALM corpus is not at {} (conformance not measured)",
+            corpus.display()
+        );
         return;
     }
     let corpus = corpus.canonicalize().unwrap();
     let verdicts: Vec<Value> =
-        serde_json::from_str(&std::fs::read_to_string(corpus.join("verdicts.json")).unwrap()).unwrap();
+        serde_json::from_str(&std::fs::read_to_string(corpus.join("verdicts.json")).unwrap())
+            .unwrap();
     let listed_text = std::fs::read_to_string(
         Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/conformance-differences.json"),
     )
     .expect("tests/conformance-differences.json");
-    let listed: Value = serde_json::from_str(&listed_text).expect("conformance-differences.json is JSON");
+    let listed: Value =
+        serde_json::from_str(&listed_text).expect("conformance-differences.json is JSON");
     let listed: BTreeMap<u64, Listed> = listed["differences"]
         .as_array()
         .expect("differences array")
@@ -115,7 +120,9 @@ fn conformance_with_reference_cli() {
         .collect();
 
     std::env::set_current_dir(&corpus).unwrap();
-    let debug_case = std::env::var("CONFORMANCE_CASE").ok().and_then(|v| v.parse::<u64>().ok());
+    let debug_case = std::env::var("CONFORMANCE_CASE")
+        .ok()
+        .and_then(|v| v.parse::<u64>().ok());
     let mut total = 0;
     let (mut agreed, mut agreed_compat) = (0, 0);
     let mut problems = Vec::new();
@@ -136,14 +143,21 @@ fn conformance_with_reference_cli() {
             .collect();
         let mut agree = [false; 2];
         for (m, compat) in [false, true].into_iter().enumerate() {
-            let (ours_verdict, ours_codes, outcome) = std::panic::catch_unwind(|| run_ours(&inv, compat))
-                .unwrap_or_else(|_| panic!("case {id} panicked: {command}"));
-            let ours_cmp: BTreeSet<String> =
-                if ours_verdict == "fatal-error" { BTreeSet::new() } else { ours_codes.clone() };
+            let (ours_verdict, ours_codes, outcome) =
+                std::panic::catch_unwind(|| run_ours(&inv, compat))
+                    .unwrap_or_else(|_| panic!("case {id} panicked: {command}"));
+            let ours_cmp: BTreeSet<String> = if ours_verdict == "fatal-error" {
+                BTreeSet::new()
+            } else {
+                ours_codes.clone()
+            };
             agree[m] = ours_verdict == theirs_verdict && ours_cmp == theirs_codes;
             // CONFORMANCE_CASE=<id> prints our report for one case (debugging aid).
             if debug_case == Some(id) {
-                println!("DEBUG case {id} (compat: {compat}): {command}\nreference: {:#}", case["messages"]);
+                println!(
+                    "DEBUG case {id} (compat: {compat}): {command}\nreference: {:#}",
+                    case["messages"]
+                );
                 match &outcome {
                     Some(o) => println!("ours:\n{}", calm_validate::output::json::render(o)),
                     None => println!("ours: {ours_codes:?}"),
@@ -165,10 +179,12 @@ fn conformance_with_reference_cli() {
         agreed += usize::from(agree[0]);
         agreed_compat += usize::from(agree[1]);
         match listed.get(&id) {
-            Some(_) if agree[0] && agree[1] => problems.push(format!("case {id} agrees now: remove it from the list")),
-            Some(l) if l.in_compat_mode && agree[1] => {
-                problems.push(format!("case {id} agrees in compat mode now: set also_in_compat_mode to false"))
+            Some(_) if agree[0] && agree[1] => {
+                problems.push(format!("case {id} agrees now: remove it from the list"))
             }
+            Some(l) if l.in_compat_mode && agree[1] => problems.push(format!(
+                "case {id} agrees in compat mode now: set also_in_compat_mode to false"
+            )),
             _ => {}
         }
     }
@@ -181,6 +197,15 @@ fn conformance_with_reference_cli() {
         "conformance (default mode, with our deliberate differences): {agreed}/{total} agree ({:.1}%); every difference is listed in tests/conformance-differences.json",
         pct(agreed)
     );
-    assert!(problems.is_empty(), "{} problems:\n{}", problems.len(), problems.join("\n"));
-    assert!(pct(agreed_compat) >= 97.0, "agreement {:.1}% is below 97%", pct(agreed_compat));
+    assert!(
+        problems.is_empty(),
+        "{} problems:\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
+    assert!(
+        pct(agreed_compat) >= 97.0,
+        "agreement {:.1}% is below 97%",
+        pct(agreed_compat)
+    );
 }

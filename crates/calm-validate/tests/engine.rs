@@ -18,10 +18,15 @@ fn engine() -> Engine {
 }
 
 fn codes(o: &calm_validate::Outcome) -> Vec<&str> {
-    o.report.diagnostics.iter().map(|d| d.code.as_str()).collect()
+    o.report
+        .diagnostics
+        .iter()
+        .map(|d| d.code.as_str())
+        .collect()
 }
 
-const NODE_A: &str = r#"{ "unique-id": "a", "node-type": "service", "name": "A", "description": "A" }"#;
+const NODE_A: &str =
+    r#"{ "unique-id": "a", "node-type": "service", "name": "A", "description": "A" }"#;
 
 #[test]
 fn detailed_architectures_are_validated_once_with_prefixed_paths_even_in_cycles() {
@@ -49,9 +54,16 @@ fn detailed_architectures_are_validated_once_with_prefixed_paths_even_in_cycles(
         .collect();
     assert_eq!(idx.len(), 1, "validated once: {:?}", codes(&o));
     let d = &o.report.diagnostics[idx[0]];
-    assert!(d.file.ends_with("detail.json"), "located in its own file: {}", d.file);
+    assert!(
+        d.file.ends_with("detail.json"),
+        "located in its own file: {}",
+        d.file
+    );
     assert_eq!(d.line_start, 1);
-    assert_eq!(o.display_path(idx[0]), "/nodes/x/details/detailed-architecture/nodes/inner/description");
+    assert_eq!(
+        o.display_path(idx[0]),
+        "/nodes/x/details/detailed-architecture/nodes/inner/description"
+    );
 }
 
 #[test]
@@ -64,9 +76,18 @@ fn a_missing_detailed_architecture_is_a_node_details_error() {
               "details": { "detailed-architecture": "nowhere.json" } } ], "relationships": [] }"#,
     );
     let o = engine().validate_architecture(&top, None).unwrap();
-    let i = o.report.diagnostics.iter().position(|d| d.code == "node-details-validation").expect("node-details-validation");
+    let i = o
+        .report
+        .diagnostics
+        .iter()
+        .position(|d| d.code == "node-details-validation")
+        .expect("node-details-validation");
     assert_eq!(o.report.diagnostics[i].severity, Severity::Error);
-    assert_eq!(o.report.diagnostics[i].bucket, calm_validate::Bucket::JsonSchema, "reported with the json-schema outputs, as the reference does");
+    assert_eq!(
+        o.report.diagnostics[i].bucket,
+        calm_validate::Bucket::JsonSchema,
+        "reported with the json-schema outputs, as the reference does"
+    );
     assert_eq!(o.display_path(i), "/nodes/x/details/detailed-architecture");
     assert!(o.report.diagnostics[i].message.contains("nowhere.json"));
     assert_eq!(o.report.diagnostics[i].line_start, 2);
@@ -80,22 +101,41 @@ fn schema_of_the_meta_schema_kind_runs_pattern_rules_on_it() {
     let a = write(
         dir.path(),
         "a.json",
-        &format!(r#"{{ "$schema": "https://calm.finos.org/release/1.2/meta/core.json", "nodes": [{NODE_A}], "relationships": [] }}"#),
+        &format!(
+            r#"{{ "$schema": "https://calm.finos.org/release/1.2/meta/core.json", "nodes": [{NODE_A}], "relationships": [] }}"#
+        ),
     );
     let o = engine().validate_architecture(&a, None).unwrap();
     assert_eq!(o.mode, Mode::ArchitectureWithPattern);
-    let empties: Vec<_> = o.report.diagnostics.iter().filter(|d| d.code == "pattern-has-no-empty-properties").collect();
+    let empties: Vec<_> = o
+        .report
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "pattern-has-no-empty-properties")
+        .collect();
     assert!(!empties.is_empty(), "{:?}", codes(&o));
-    assert!(empties.iter().all(|d| d.origin == calm_validate::Origin::Pattern));
+    assert!(
+        empties
+            .iter()
+            .all(|d| d.origin == calm_validate::Origin::Pattern)
+    );
 }
 
 #[test]
 fn architecture_without_schema_uses_the_latest_core() {
     let dir = tempfile::tempdir().unwrap();
-    let a = write(dir.path(), "a.json", r#"{ "nodes": [ { "unique-id": "a", "node-type": "service" } ], "relationships": [] }"#);
+    let a = write(
+        dir.path(),
+        "a.json",
+        r#"{ "nodes": [ { "unique-id": "a", "node-type": "service" } ], "relationships": [] }"#,
+    );
     let o = engine().validate_architecture(&a, None).unwrap();
     assert_eq!(o.mode, Mode::ArchitectureOnly);
-    assert!(codes(&o).contains(&"json-schema"), "name/description are required: {:?}", codes(&o));
+    assert!(
+        codes(&o).contains(&"json-schema"),
+        "name/description are required: {:?}",
+        codes(&o)
+    );
 }
 
 #[test]
@@ -109,7 +149,12 @@ fn pattern_only_mode_compiles_the_pattern_and_reports_old_drafts() {
     );
     let o = engine().validate_pattern(&p).unwrap();
     assert_eq!(o.mode, Mode::PatternOnly);
-    let d = o.report.diagnostics.iter().find(|d| d.code == "json-schema").expect("json-schema error");
+    let d = o
+        .report
+        .diagnostics
+        .iter()
+        .find(|d| d.code == "json-schema")
+        .expect("json-schema error");
     assert!(d.message.contains("draft-07"), "{}", d.message);
     assert_eq!(d.schema_path, None, "compile failures have no schemaPath");
 }
@@ -127,7 +172,11 @@ fn timeline_needs_a_schema() {
 #[test]
 fn unresolvable_schema_is_fatal_with_position() {
     let dir = tempfile::tempdir().unwrap();
-    let a = write(dir.path(), "a.json", "{\n  \"$schema\": \"calm:/nope\",\n  \"nodes\": [], \"relationships\": [] }");
+    let a = write(
+        dir.path(),
+        "a.json",
+        "{\n  \"$schema\": \"calm:/nope\",\n  \"nodes\": [], \"relationships\": [] }",
+    );
     match engine().validate_architecture(&a, None) {
         Err(e @ FatalError::UnresolvedSchema { .. }) => {
             let text = e.to_string();
@@ -144,12 +193,21 @@ fn options_without_choices_do_not_crash_and_compat_mode_reproduces_the_reference
     let a = write(
         dir.path(),
         "a.json",
-        &format!(r#"{{ "$schema": "https://calm.finos.org/release/1.2/meta/calm.json", "nodes": [{NODE_A}],
-            "relationships": [ {{ "unique-id": "choice", "relationship-type": {{ "options": [] }} }} ] }}"#),
+        &format!(
+            r#"{{ "$schema": "https://calm.finos.org/release/1.2/meta/calm.json", "nodes": [{NODE_A}],
+            "relationships": [ {{ "unique-id": "choice", "relationship-type": {{ "options": [] }} }} ] }}"#
+        ),
     );
     assert!(engine().validate_architecture(&a, None).is_ok());
-    let compat = Engine::new(Config { reference_compat: true, ..Config::default() }).unwrap();
-    assert!(matches!(compat.validate_architecture(&a, None), Err(FatalError::ReferenceCrash { .. })));
+    let compat = Engine::new(Config {
+        reference_compat: true,
+        ..Config::default()
+    })
+    .unwrap();
+    assert!(matches!(
+        compat.validate_architecture(&a, None),
+        Err(FatalError::ReferenceCrash { .. })
+    ));
 }
 
 #[test]
@@ -165,11 +223,22 @@ fn relative_references_resolve_beside_the_document() {
     let a = write(
         dir.path(),
         "a.json",
-        &format!(r#"{{ "nodes": [{NODE_A}], "relationships": [],
+        &format!(
+            r#"{{ "nodes": [{NODE_A}], "relationships": [],
             "controls": {{ "tls": {{ "description": "TLS", "requirements": [
-                {{ "requirement-url": "req/tls.json", "config": {{ "min-version": "1.0" }} }} ] }} }} }}"#),
+                {{ "requirement-url": "req/tls.json", "config": {{ "min-version": "1.0" }} }} ] }} }} }}"#
+        ),
     );
     let o = engine().validate_architecture(&a, None).unwrap();
-    let d = o.report.diagnostics.iter().find(|d| d.code == "control-requirement-validation").expect("config checked");
-    assert!(d.message.contains("1.0") || d.message.contains("allowed"), "{}", d.message);
+    let d = o
+        .report
+        .diagnostics
+        .iter()
+        .find(|d| d.code == "control-requirement-validation")
+        .expect("config checked");
+    assert!(
+        d.message.contains("1.0") || d.message.contains("allowed"),
+        "{}",
+        d.message
+    );
 }

@@ -10,7 +10,9 @@ use std::path::Path;
 
 fn outcome() -> Outcome {
     let engine = Engine::new(Config::default()).unwrap();
-    engine.validate_architecture(Path::new("tests/fixtures/snapshot-architecture.json"), None).unwrap()
+    engine
+        .validate_architecture(Path::new("tests/fixtures/snapshot-architecture.json"), None)
+        .unwrap()
 }
 
 #[test]
@@ -22,7 +24,10 @@ fn json_report_snapshot() {
 #[test]
 fn pretty_report_snapshot() {
     let text = output::render(&outcome(), Format::Pretty, false);
-    assert!(!text.contains('\u{1b}'), "no colour codes when colour is off");
+    assert!(
+        !text.contains('\u{1b}'),
+        "no colour codes when colour is off"
+    );
     insta::assert_snapshot!("pretty", text);
 }
 
@@ -47,25 +52,62 @@ fn sarif_report_snapshot() {
 #[test]
 fn timeline_snapshot() {
     let engine = Engine::new(Config::default()).unwrap();
-    let o = engine.validate_timeline(Path::new("tests/fixtures/snapshot-timeline.json")).unwrap();
+    let o = engine
+        .validate_timeline(Path::new("tests/fixtures/snapshot-timeline.json"))
+        .unwrap();
     insta::assert_snapshot!("timeline-pretty", output::render(&o, Format::Pretty, false));
 }
 
 #[test]
 fn json_report_has_the_reference_shape() {
     let text = output::render(&outcome(), Format::Json, false);
-    assert!(text.starts_with("{\n    \"jsonSchemaValidationOutputs\": ["), "4-space indentation");
+    assert!(
+        text.starts_with("{\n    \"jsonSchemaValidationOutputs\": ["),
+        "4-space indentation"
+    );
     let v: Value = serde_json::from_str(&text).unwrap();
     let keys: Vec<&str> = v.as_object().unwrap().keys().map(String::as_str).collect();
-    assert_eq!(keys, ["jsonSchemaValidationOutputs", "spectralSchemaValidationOutputs", "hasErrors", "hasWarnings"]);
+    assert_eq!(
+        keys,
+        [
+            "jsonSchemaValidationOutputs",
+            "spectralSchemaValidationOutputs",
+            "hasErrors",
+            "hasWarnings"
+        ]
+    );
     let spectral = v["spectralSchemaValidationOutputs"].as_array().unwrap();
-    let fields: Vec<&str> = spectral[0].as_object().unwrap().keys().map(String::as_str).collect();
+    let fields: Vec<&str> = spectral[0]
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
     assert_eq!(
         fields,
-        ["code", "severity", "message", "path", "schemaPath", "line_start", "line_end", "character_start", "character_end", "source"]
+        [
+            "code",
+            "severity",
+            "message",
+            "path",
+            "schemaPath",
+            "line_start",
+            "line_end",
+            "character_start",
+            "character_end",
+            "source"
+        ]
     );
-    for o in v["jsonSchemaValidationOutputs"].as_array().unwrap().iter().chain(spectral) {
-        assert!(o["line_start"].as_u64().unwrap() >= 1, "every output is located: {o}");
+    for o in v["jsonSchemaValidationOutputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .chain(spectral)
+    {
+        assert!(
+            o["line_start"].as_u64().unwrap() >= 1,
+            "every output is located: {o}"
+        );
         assert!(["error", "warning", "info", "hint"].contains(&o["severity"].as_str().unwrap()));
         assert!(["architecture", "pattern", "timeline"].contains(&o["source"].as_str().unwrap()));
     }
@@ -96,22 +138,40 @@ fn sarif_has_the_required_sarif_2_1_0_properties() {
     let results = run["results"].as_array().unwrap();
     assert_eq!(results.len(), o.report.diagnostics.len());
     for res in results {
-        assert!(res["message"]["text"].is_string(), "result.message.text is required");
+        assert!(
+            res["message"]["text"].is_string(),
+            "result.message.text is required"
+        );
         assert!(["none", "note", "warning", "error"].contains(&res["level"].as_str().unwrap()));
         let idx = res["ruleIndex"].as_u64().unwrap() as usize;
-        assert_eq!(rules[idx]["id"], res["ruleId"], "ruleIndex points at the rule");
+        assert_eq!(
+            rules[idx]["id"], res["ruleId"],
+            "ruleIndex points at the rule"
+        );
         let loc = &res["locations"][0]["physicalLocation"];
         assert!(loc["artifactLocation"]["uri"].is_string());
         let region = &loc["region"];
-        let (sl, sc) = (region["startLine"].as_u64().unwrap(), region["startColumn"].as_u64().unwrap());
-        let (el, ec) = (region["endLine"].as_u64().unwrap(), region["endColumn"].as_u64().unwrap());
-        assert!(sl >= 1 && sc >= 1 && el >= sl && (el > sl || ec >= sc), "valid region {region}");
+        let (sl, sc) = (
+            region["startLine"].as_u64().unwrap(),
+            region["startColumn"].as_u64().unwrap(),
+        );
+        let (el, ec) = (
+            region["endLine"].as_u64().unwrap(),
+            region["endColumn"].as_u64().unwrap(),
+        );
+        assert!(
+            sl >= 1 && sc >= 1 && el >= sl && (el > sl || ec >= sc),
+            "valid region {region}"
+        );
     }
 }
 
 #[test]
 fn output_is_deterministic() {
     for f in [Format::Json, Format::Pretty, Format::Junit, Format::Sarif] {
-        assert_eq!(output::render(&outcome(), f, false), output::render(&outcome(), f, false));
+        assert_eq!(
+            output::render(&outcome(), f, false),
+            output::render(&outcome(), f, false)
+        );
     }
 }

@@ -4,9 +4,9 @@
 
 use calm_model::Document;
 use calm_validate::output::{self, Format};
-use calm_validate::{rules, Config, Engine};
+use calm_validate::{Config, Engine, rules};
 use proptest::prelude::*;
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 use std::path::Path;
 use std::sync::OnceLock;
 
@@ -14,7 +14,9 @@ fn corpus_documents() -> &'static Vec<Value> {
     static DOCS: OnceLock<Vec<Value>> = OnceLock::new();
     DOCS.get_or_init(|| {
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/calm-corpus");
-        let Ok(text) = std::fs::read_to_string(root.join("verdicts.json")) else { return Vec::new() };
+        let Ok(text) = std::fs::read_to_string(root.join("verdicts.json")) else {
+            return Vec::new();
+        };
         let verdicts: Vec<Value> = serde_json::from_str(&text).unwrap();
         let mut paths: Vec<String> = verdicts
             .iter()
@@ -63,7 +65,9 @@ fn odd_value(k: u8) -> Value {
         5 => json!("[[ BOOLEAN_X ]]"),
         6 => json!([]),
         7 => json!({}),
-        8 => json!({ "connects": { "source": "x", "destination": { "node": 3, "interfaces": [null] } } }),
+        8 => {
+            json!({ "connects": { "source": "x", "destination": { "node": 3, "interfaces": [null] } } })
+        }
         9 => json!([{ "unique-id": "a" }, { "unique-id": "a" }]),
         10 => json!({ "$ref": "#/nope", "const": ["a"], "oneOf": 1 }),
         _ => json!(1e308),
@@ -109,7 +113,12 @@ fn mutate(doc: &mut Value, selector: u32, op: u8, payload: u8) {
             if let Some(v) = doc.pointer_mut(&p) {
                 *v = match v.take() {
                     Value::Object(m) => Value::Array(m.into_iter().map(|(_, v)| v).collect()),
-                    Value::Array(a) => Value::Object(a.into_iter().enumerate().map(|(i, v)| (i.to_string(), v)).collect()),
+                    Value::Array(a) => Value::Object(
+                        a.into_iter()
+                            .enumerate()
+                            .map(|(i, v)| (i.to_string(), v))
+                            .collect(),
+                    ),
                     Value::String(s) => json!(s.len()),
                     Value::Number(n) => json!(n.to_string()),
                     other => json!([other]),
@@ -119,7 +128,17 @@ fn mutate(doc: &mut Value, selector: u32, op: u8, payload: u8) {
         _ => {
             // inject a CALM key into an object
             if let Some(Value::Object(m)) = doc.pointer_mut(&p) {
-                let key = ["unique-id", "relationship-type", "nodes", "interfaces", "controls", "details", "moments", "prefixItems", "options"][payload as usize % 9];
+                let key = [
+                    "unique-id",
+                    "relationship-type",
+                    "nodes",
+                    "interfaces",
+                    "controls",
+                    "details",
+                    "moments",
+                    "prefixItems",
+                    "options",
+                ][payload as usize % 9];
                 m.insert(key.to_string(), odd_value(payload / 9));
             }
         }
@@ -161,7 +180,9 @@ proptest! {
 #[test]
 fn corpus_is_present_or_skipped() {
     if corpus_documents().is_empty() {
-        println!("SKIPPED: ../shared/calm-corpus is absent; the mutation property test ran on nothing");
+        println!(
+            "SKIPPED: ../shared/calm-corpus is absent; the mutation property test ran on nothing"
+        );
     } else {
         assert!(corpus_documents().len() > 100);
     }

@@ -150,7 +150,11 @@ fn snippet(
     }
     // Cut long lines around the start of the span.
     let chars: Vec<(usize, char)> = line.char_indices().collect();
-    let first = if chars.len() <= MAX_SNIPPET_CHARS { 0 } else { d.character_start.saturating_sub(40).min(chars.len()) };
+    let first = if chars.len() <= MAX_SNIPPET_CHARS {
+        0
+    } else {
+        d.character_start.saturating_sub(40).min(chars.len())
+    };
     let last = (first + MAX_SNIPPET_CHARS).min(chars.len());
     let byte = |c: usize| chars.get(c).map(|x| x.0).unwrap_or(line.len());
     let shown = &line[byte(first)..byte(last)];

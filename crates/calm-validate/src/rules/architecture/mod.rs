@@ -29,21 +29,37 @@ pub(crate) fn array<'a>(v: &'a Value, key: &str) -> &'a [Value] {
 /// object (some documents wrongly give `nodes` as an object keyed by id), with their tokens.
 pub(crate) fn items<'a>(v: &'a Value, key: &str) -> Vec<(String, &'a Value)> {
     match v.get(key) {
-        Some(Value::Array(a)) => a.iter().enumerate().map(|(i, x)| (i.to_string(), x)).collect(),
-        Some(Value::Object(m)) => m.iter().map(|(k, x)| (calm_model::escape_token(k), x)).collect(),
+        Some(Value::Array(a)) => a
+            .iter()
+            .enumerate()
+            .map(|(i, x)| (i.to_string(), x))
+            .collect(),
+        Some(Value::Object(m)) => m
+            .iter()
+            .map(|(k, x)| (calm_model::escape_token(k), x))
+            .collect(),
         _ => Vec::new(),
     }
 }
 
 /// `unique-id`s of `nodes[*]`.
 pub(crate) fn node_ids(doc: &Value) -> HashSet<&str> {
-    items(doc, "nodes").into_iter().filter_map(|(_, n)| n.get("unique-id").and_then(Value::as_str)).collect()
+    items(doc, "nodes")
+        .into_iter()
+        .filter_map(|(_, n)| n.get("unique-id").and_then(Value::as_str))
+        .collect()
 }
 
 /// `relationships[*].relationship-type`, with the relationship's token and id.
 pub(crate) fn relationship_types(doc: &Value) -> impl Iterator<Item = (String, &str, &Value)> {
-    items(doc, "relationships").into_iter().filter_map(|(i, r)| {
-        let rt = r.get("relationship-type")?;
-        Some((i, r.get("unique-id").and_then(Value::as_str).unwrap_or("?"), rt))
-    })
+    items(doc, "relationships")
+        .into_iter()
+        .filter_map(|(i, r)| {
+            let rt = r.get("relationship-type")?;
+            Some((
+                i,
+                r.get("unique-id").and_then(Value::as_str).unwrap_or("?"),
+                rt,
+            ))
+        })
 }

@@ -61,7 +61,10 @@ fn check(doc: &Value) -> Vec<Hit> {
         match first.get(id) {
             Some(prev) => {
                 let pointer = site.pointer();
-                let msg = format!("Duplicate unique-id '{id}' at {pointer}; it is first used at {}.", prev.pointer());
+                let msg = format!(
+                    "Duplicate unique-id '{id}' at {pointer}; it is first used at {}.",
+                    prev.pointer()
+                );
                 hits.push(Hit::new(pointer, msg));
             }
             None => {

@@ -25,7 +25,9 @@ fn check(doc: &Value) -> Vec<Hit> {
     // A string two levels below a relationship-type is checked as a node id itself (Spectral
     // passes primitive targets to the function without applying the `field`).
     sel.extend(
-        select(doc, &[Seg::Deep("relationship-type"), Seg::Any, Seg::Any]).into_iter().filter(|(_, v)| v.is_string()),
+        select(doc, &[Seg::Deep("relationship-type"), Seg::Any, Seg::Any])
+            .into_iter()
+            .filter(|(_, v)| v.is_string()),
     );
     for field in ["actor", "container"] {
         sel.extend(select(

@@ -37,7 +37,8 @@ fn choice_group(pointer: &str) -> Option<&str> {
 }
 
 fn check(doc: &Value) -> Vec<Hit> {
-    let mut seen: std::collections::HashMap<String, (Option<String>, String)> = std::collections::HashMap::new();
+    let mut seen: std::collections::HashMap<String, (Option<String>, String)> =
+        std::collections::HashMap::new();
     let mut hits = Vec::new();
     for (p, v) in select(doc, &[Seg::Deep("unique-id"), Seg::Key("const")]) {
         let Some(id) = v
