@@ -251,3 +251,22 @@ mod tests {
         assert!(truthy(&serde_json::json!([])));
     }
 }
+
+/// Every value, at any depth, that JavaScript treats as false ("", 0, false, null), as hits whose
+/// message ends with `requirement` (shared by the pattern and timeline "no empty properties" rules).
+pub fn falsy_values(doc: &Value, requirement: &str) -> Vec<crate::rules::Hit> {
+    let mut hits = Vec::new();
+    walk(doc, &mut |path, v| {
+        if !truthy(v) {
+            let what = path
+                .last_key()
+                .map(|k| format!("`{k}`"))
+                .unwrap_or_else(|| "An array item".into());
+            hits.push(crate::rules::Hit::new(
+                path.pointer(),
+                format!("{what} is {v}; {requirement}"),
+            ));
+        }
+    });
+    hits
+}

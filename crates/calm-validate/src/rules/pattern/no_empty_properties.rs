@@ -4,7 +4,7 @@ use super::*;
 use crate::diagnostic::Severity;
 #[allow(unused_imports)]
 use crate::rules::util::*;
-use crate::rules::{AppliesTo, Rule, RuleDocs};
+use crate::rules::{AppliesTo, Hit, Rule, RuleDocs};
 
 pub static RULE: Rule = Rule {
     code: "pattern-has-no-empty-properties",
@@ -21,18 +21,8 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(doc: &Value) -> Vec<Hit> {
-    let mut hits = Vec::new();
-    walk(doc, &mut |path, v| {
-        if !truthy(v) {
-            let what = path
-                .last_key()
-                .map(|k| format!("`{k}`"))
-                .unwrap_or_else(|| "An array item".into());
-            hits.push(Hit::new(
-                path.pointer(),
-                format!("{what} is {v}; every value in a pattern must be non-empty and non-zero."),
-            ));
-        }
-    });
-    hits
+    falsy_values(
+        doc,
+        "every value in a pattern must be non-empty and non-zero.",
+    )
 }

@@ -4,7 +4,7 @@ use super::*;
 use crate::diagnostic::Severity;
 use crate::rules::{AppliesTo, Hit, Rule, RuleDocs};
 
-use crate::rules::util::{truthy, walk};
+use crate::rules::util::falsy_values;
 
 pub static RULE: Rule = Rule {
     code: "timeline-has-no-empty-properties",
@@ -21,18 +21,5 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(doc: &Value) -> Vec<Hit> {
-    let mut hits = Vec::new();
-    walk(doc, &mut |path, v| {
-        if !truthy(v) {
-            let what = path
-                .last_key()
-                .map(|k| format!("`{k}`"))
-                .unwrap_or_else(|| "An array item".into());
-            hits.push(Hit::new(
-                path.pointer(),
-                format!("{what} is {v}; timeline values must be non-empty and non-zero."),
-            ));
-        }
-    });
-    hits
+    falsy_values(doc, "timeline values must be non-empty and non-zero.")
 }
