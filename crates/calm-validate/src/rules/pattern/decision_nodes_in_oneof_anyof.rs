@@ -21,51 +21,5 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(doc: &Value) -> Vec<Hit> {
-    let plain: Vec<&str> = select(
-        doc,
-        &[
-            Seg::Key("properties"),
-            Seg::Key("nodes"),
-            Seg::Key("prefixItems"),
-            Seg::Any,
-        ],
-    )
-    .into_iter()
-    .filter_map(|(_, n)| {
-        n.pointer("/properties/unique-id/const")
-            .and_then(Value::as_str)
-    })
-    .collect();
-    let mut optional: Vec<&str> = Vec::new();
-    for choice in ["oneOf", "anyOf"] {
-        optional.extend(
-            select(
-                doc,
-                &[
-                    Seg::Key("properties"),
-                    Seg::Key("nodes"),
-                    Seg::Key("prefixItems"),
-                    Seg::Any,
-                    Seg::Key(choice),
-                    Seg::Any,
-                ],
-            )
-            .into_iter()
-            .filter_map(|(_, n)| {
-                n.pointer("/properties/unique-id/const")
-                    .and_then(Value::as_str)
-            }),
-        );
-    }
-    select(
-        doc,
-        &[Seg::Deep("relationship-type"), Seg::Key("properties"), Seg::Key("options"), Seg::Key("prefixItems"), Seg::Any, Seg::Deep("nodes"), Seg::Key("const"), Seg::Any],
-    )
-    .into_iter()
-    .filter_map(|(p, v)| {
-        let s = v.as_str()?;
-        let only_plain = plain.contains(&s) && !optional.contains(&s);
-        only_plain.then(|| Hit::new(p, format!("'{s}' is part of a pattern option and must be declared in a oneOf or anyOf block of properties.nodes.")))
-    })
-    .collect()
+    decision_elements_not_in_choice(doc, "nodes")
 }

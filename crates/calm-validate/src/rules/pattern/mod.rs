@@ -250,3 +250,61 @@ mod tests {
         );
     }
 }
+
+/// Ids of `kind` (`nodes` or `relationships`) chosen by an options decision that are declared only
+/// as plain entries of `properties.<kind>.prefixItems`, never inside a oneOf/anyOf alternative
+/// (shared by the two `...-referenced-in-pattern-decision-must-be-in-oneof-or-anyof-block` rules).
+pub(crate) fn decision_elements_not_in_choice(doc: &Value, kind: &'static str) -> Vec<Hit> {
+    let ids_at = |segs: &[Seg]| -> Vec<&str> {
+        select(doc, segs)
+            .into_iter()
+            .filter_map(|(_, n)| {
+                n.pointer("/properties/unique-id/const")
+                    .and_then(Value::as_str)
+            })
+            .collect()
+    };
+    let base = [
+        Seg::Key("properties"),
+        Seg::Key(kind),
+        Seg::Key("prefixItems"),
+        Seg::Any,
+    ];
+    let plain = ids_at(&base);
+    let mut optional: Vec<&str> = Vec::new();
+    for choice in ["oneOf", "anyOf"] {
+        optional.extend(ids_at(&[
+            base[0],
+            base[1],
+            base[2],
+            base[3],
+            Seg::Key(choice),
+            Seg::Any,
+        ]));
+    }
+    select(
+        doc,
+        &[
+            Seg::Deep("relationship-type"),
+            Seg::Key("properties"),
+            Seg::Key("options"),
+            Seg::Key("prefixItems"),
+            Seg::Any,
+            Seg::Deep(kind),
+            Seg::Key("const"),
+            Seg::Any,
+        ],
+    )
+    .into_iter()
+    .filter_map(|(p, v)| {
+        let s = v.as_str()?;
+        let only_plain = plain.contains(&s) && !optional.contains(&s);
+        only_plain.then(|| {
+            Hit::new(
+                p,
+                format!("'{s}' is part of a pattern option and must be declared in a oneOf or anyOf block of properties.{kind}."),
+            )
+        })
+    })
+    .collect()
+}
