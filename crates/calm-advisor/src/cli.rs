@@ -195,7 +195,12 @@ pub struct SimulateArgs {
     /// Architecture file.
     pub file: PathBuf,
     /// Nodes that fail together (comma-separated unique-ids).
-    #[arg(long, value_delimiter = ',', value_name = "NODE", required_unless_present = "each")]
+    #[arg(
+        long,
+        value_delimiter = ',',
+        value_name = "NODE",
+        required_unless_present = "each"
+    )]
     pub fail: Vec<String>,
     /// Fail every node in turn and rank them by blast radius.
     #[arg(long, conflicts_with = "fail")]

@@ -14,10 +14,16 @@ pub struct CliError {
 
 impl CliError {
     pub fn input(message: impl Into<String>) -> Self {
-        CliError { code: exit::INPUT, message: message.into() }
+        CliError {
+            code: exit::INPUT,
+            message: message.into(),
+        }
     }
     pub fn refused(message: impl Into<String>) -> Self {
-        CliError { code: exit::REFUSED, message: message.into() }
+        CliError {
+            code: exit::REFUSED,
+            message: message.into(),
+        }
     }
 }
 
@@ -46,10 +52,16 @@ pub fn write_output(path: Option<&Path>, content: &[u8]) -> Result<(), CliError>
     match path {
         None => {
             let mut out = std::io::stdout().lock();
-            out.write_all(content).and_then(|_| out.flush()).or_else(|e| {
-                // A closed pipe (e.g. `| head`) is not an error worth reporting.
-                if e.kind() == std::io::ErrorKind::BrokenPipe { Ok(()) } else { Err(e) }
-            })?;
+            out.write_all(content)
+                .and_then(|_| out.flush())
+                .or_else(|e| {
+                    // A closed pipe (e.g. `| head`) is not an error worth reporting.
+                    if e.kind() == std::io::ErrorKind::BrokenPipe {
+                        Ok(())
+                    } else {
+                        Err(e)
+                    }
+                })?;
             Ok(())
         }
         Some(p) => write_atomic(p, content),
@@ -82,6 +94,7 @@ pub fn write_atomic(path: &Path, content: &[u8]) -> Result<(), CliError> {
         #[cfg(not(unix))]
         Err(_) => {}
     }
-    tmp.persist(path).map_err(|e| CliError::input(format!("cannot write {}: {}", path.display(), e.error)))?;
+    tmp.persist(path)
+        .map_err(|e| CliError::input(format!("cannot write {}: {}", path.display(), e.error)))?;
     Ok(())
 }

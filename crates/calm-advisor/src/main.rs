@@ -14,7 +14,11 @@ fn main() -> ExitCode {
         Ok(c) => c,
         Err(e) => {
             // Help and version go to stdout with exit 0; usage errors exit 2 (documented).
-            let code = if e.use_stderr() { cli::exit::INPUT } else { cli::exit::OK };
+            let code = if e.use_stderr() {
+                cli::exit::INPUT
+            } else {
+                cli::exit::OK
+            };
             let _ = e.print();
             return ExitCode::from(code);
         }

@@ -172,7 +172,11 @@ fn custom_node_types_get_their_roles() {
     assert_eq!(role("device-shadow-cache"), "cache");
     assert_eq!(role("timeseries-db"), "database");
     assert_eq!(role("edge-cluster"), "cluster");
-    assert_eq!(role("telemetry-gateway"), "gateway", "a gateway modelled as `network`");
+    assert_eq!(
+        role("telemetry-gateway"),
+        "gateway",
+        "a gateway modelled as `network`"
+    );
 
     let r = review_file("custom-types-iot-telemetry.json");
     insta::assert_snapshot!("custom_types_iot_telemetry", summary(&r));

@@ -44,8 +44,10 @@ impl Document {
     /// Read and parse a file. Errors name the file and, for bad JSON, the line and column.
     pub fn load_path(path: &Path) -> Result<Document, LoadError> {
         let name = path.display().to_string();
-        let bytes = std::fs::read(path)
-            .map_err(|e| LoadError::Io { file: name.clone(), message: e.to_string() })?;
+        let bytes = std::fs::read(path).map_err(|e| LoadError::Io {
+            file: name.clone(),
+            message: e.to_string(),
+        })?;
         let text = json::decode(&name, bytes)?;
         Document::parse(Source::new(name, Some(path.to_path_buf()), text))
     }
@@ -59,7 +61,13 @@ impl Document {
     pub fn parse(source: Source) -> Result<Document, LoadError> {
         let parsed = json::parse(&source)?;
         let index = build_index(&parsed.value);
-        Ok(Document { source, value: parsed.value, spans: parsed.spans, warnings: parsed.warnings, index })
+        Ok(Document {
+            source,
+            value: parsed.value,
+            spans: parsed.spans,
+            warnings: parsed.warnings,
+            index,
+        })
     }
 
     /// A document from a value (e.g. after an edit); spans come from pretty-printing it.
@@ -85,7 +93,11 @@ impl Document {
     /// Location of the value at `pointer` (or its nearest existing ancestor).
     pub fn locate(&self, pointer: &str) -> Location {
         let text = self.source.text();
-        let (start, end) = self.spans.span(text, pointer).map(|(s, _)| s).unwrap_or((0, 0));
+        let (start, end) = self
+            .spans
+            .span(text, pointer)
+            .map(|(s, _)| s)
+            .unwrap_or((0, 0));
         self.location_of_span(pointer, start, end)
     }
 
@@ -151,11 +163,18 @@ impl Document {
     // ---- typed view -------------------------------------------------------------------
 
     fn array(&self, key: &str) -> &[Value] {
-        self.value.get(key).and_then(Value::as_array).map(Vec::as_slice).unwrap_or(&[])
+        self.value
+            .get(key)
+            .and_then(Value::as_array)
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
     }
 
     pub fn nodes(&self) -> impl Iterator<Item = NodeRef<'_>> {
-        self.array("nodes").iter().enumerate().map(|(index, value)| NodeRef { index, value })
+        self.array("nodes")
+            .iter()
+            .enumerate()
+            .map(|(index, value)| NodeRef { index, value })
     }
 
     pub fn relationships(&self) -> impl Iterator<Item = RelationshipRef<'_>> {
@@ -166,7 +185,10 @@ impl Document {
     }
 
     pub fn flows(&self) -> impl Iterator<Item = FlowRef<'_>> {
-        self.array("flows").iter().enumerate().map(|(index, value)| FlowRef { index, value })
+        self.array("flows")
+            .iter()
+            .enumerate()
+            .map(|(index, value)| FlowRef { index, value })
     }
 
     pub fn adrs(&self) -> impl Iterator<Item = &str> {
@@ -188,7 +210,10 @@ impl Document {
         if r.kind != ElementKind::Node {
             return None;
         }
-        Some(NodeRef { index: r.index, value: &self.array("nodes")[r.index] })
+        Some(NodeRef {
+            index: r.index,
+            value: &self.array("nodes")[r.index],
+        })
     }
 
     pub fn relationship(&self, unique_id: &str) -> Option<RelationshipRef<'_>> {
@@ -196,7 +221,10 @@ impl Document {
         if r.kind != ElementKind::Relationship {
             return None;
         }
-        Some(RelationshipRef { index: r.index, value: &self.array("relationships")[r.index] })
+        Some(RelationshipRef {
+            index: r.index,
+            value: &self.array("relationships")[r.index],
+        })
     }
 
     pub fn flow(&self, unique_id: &str) -> Option<FlowRef<'_>> {
@@ -204,7 +232,10 @@ impl Document {
         if r.kind != ElementKind::Flow {
             return None;
         }
-        Some(FlowRef { index: r.index, value: &self.array("flows")[r.index] })
+        Some(FlowRef {
+            index: r.index,
+            value: &self.array("flows")[r.index],
+        })
     }
 
     /// What a `unique-id` names (first occurrence in nodes, relationships, interfaces, flows).
@@ -227,11 +258,22 @@ fn build_index(value: &Value) -> HashMap<String, ElementRef> {
             index.entry(id.to_string()).or_insert(r);
         }
     };
-    let arr = |k: &str| value.get(k).and_then(Value::as_array).map(Vec::as_slice).unwrap_or(&[]);
+    let arr = |k: &str| {
+        value
+            .get(k)
+            .and_then(Value::as_array)
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+    };
     for (i, n) in arr("nodes").iter().enumerate() {
         add(
             n.get("unique-id").and_then(Value::as_str),
-            ElementRef { kind: ElementKind::Node, index: i, sub_index: None, pointer: Pointer::root().key("nodes").index(i) },
+            ElementRef {
+                kind: ElementKind::Node,
+                index: i,
+                sub_index: None,
+                pointer: Pointer::root().key("nodes").index(i),
+            },
         );
     }
     for (i, r) in arr("relationships").iter().enumerate() {
@@ -254,7 +296,11 @@ fn build_index(value: &Value) -> HashMap<String, ElementRef> {
                         kind: ElementKind::Interface,
                         index: i,
                         sub_index: Some(j),
-                        pointer: Pointer::root().key("nodes").index(i).key("interfaces").index(j),
+                        pointer: Pointer::root()
+                            .key("nodes")
+                            .index(i)
+                            .key("interfaces")
+                            .index(j),
                     },
                 );
             }
@@ -263,14 +309,22 @@ fn build_index(value: &Value) -> HashMap<String, ElementRef> {
     for (i, f) in arr("flows").iter().enumerate() {
         add(
             f.get("unique-id").and_then(Value::as_str),
-            ElementRef { kind: ElementKind::Flow, index: i, sub_index: None, pointer: Pointer::root().key("flows").index(i) },
+            ElementRef {
+                kind: ElementKind::Flow,
+                index: i,
+                sub_index: None,
+                pointer: Pointer::root().key("flows").index(i),
+            },
         );
     }
     index
 }
 
 fn controls_of(v: &Value) -> impl Iterator<Item = (&str, &Value)> {
-    v.get("controls").and_then(Value::as_object).into_iter().flat_map(|m| m.iter().map(|(k, v)| (k.as_str(), v)))
+    v.get("controls")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flat_map(|m| m.iter().map(|(k, v)| (k.as_str(), v)))
 }
 
 fn str_field<'a>(v: &'a Value, key: &str) -> Option<&'a str> {
@@ -325,7 +379,12 @@ impl<'a> Metadata<'a> {
 
     /// Case-insensitive lookup of the first of several keys.
     pub fn get_any(&self, keys: &[&str]) -> Option<(&'a str, &'a Value)> {
-        keys.iter().find_map(|k| self.entries.iter().find(|e| e.0.eq_ignore_ascii_case(k)).map(|e| (e.0, e.1)))
+        keys.iter().find_map(|k| {
+            self.entries
+                .iter()
+                .find(|e| e.0.eq_ignore_ascii_case(k))
+                .map(|e| (e.0, e.1))
+        })
     }
 
     pub fn pointer_of(&self, key: &str) -> Option<&Pointer> {
@@ -342,7 +401,10 @@ impl<'a> Metadata<'a> {
 
     /// As one JSON object.
     pub fn to_map(&self) -> Map<String, Value> {
-        self.entries.iter().map(|e| (e.0.to_string(), e.1.clone())).collect()
+        self.entries
+            .iter()
+            .map(|e| (e.0.to_string(), e.1.clone()))
+            .collect()
     }
 }
 
@@ -370,10 +432,16 @@ impl<'a> NodeRef<'a> {
         Pointer::root().key("nodes").index(self.index)
     }
     pub fn interfaces(&self) -> &'a [Value] {
-        self.value.get("interfaces").and_then(Value::as_array).map(Vec::as_slice).unwrap_or(&[])
+        self.value
+            .get("interfaces")
+            .and_then(Value::as_array)
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
     }
     pub fn interface_ids(&self) -> impl Iterator<Item = &'a str> {
-        self.interfaces().iter().filter_map(|i| str_field(i, "unique-id"))
+        self.interfaces()
+            .iter()
+            .filter_map(|i| str_field(i, "unique-id"))
     }
     pub fn metadata(&self) -> Metadata<'a> {
         Metadata::of(self.value, self.pointer())
@@ -383,7 +451,9 @@ impl<'a> NodeRef<'a> {
     }
     /// `details.detailed-architecture`, if any.
     pub fn detailed_architecture(&self) -> Option<&'a str> {
-        self.value.get("details").and_then(|d| str_field(d, "detailed-architecture"))
+        self.value
+            .get("details")
+            .and_then(|d| str_field(d, "detailed-architecture"))
     }
 }
 
@@ -406,17 +476,32 @@ impl<'a> Endpoint<'a> {
         if let Some(i) = str_field(v, "interface") {
             interfaces.push(i);
         }
-        Endpoint { node: str_field(v, "node").unwrap_or(""), interfaces }
+        Endpoint {
+            node: str_field(v, "node").unwrap_or(""),
+            interfaces,
+        }
     }
 }
 
 /// The kind of a relationship, with its payload.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RelKind<'a> {
-    Interacts { actor: &'a str, nodes: Vec<&'a str> },
-    Connects { source: Endpoint<'a>, destination: Endpoint<'a> },
-    DeployedIn { container: &'a str, nodes: Vec<&'a str> },
-    ComposedOf { container: &'a str, nodes: Vec<&'a str> },
+    Interacts {
+        actor: &'a str,
+        nodes: Vec<&'a str>,
+    },
+    Connects {
+        source: Endpoint<'a>,
+        destination: Endpoint<'a>,
+    },
+    DeployedIn {
+        container: &'a str,
+        nodes: Vec<&'a str>,
+    },
+    ComposedOf {
+        container: &'a str,
+        nodes: Vec<&'a str>,
+    },
     Options(&'a Value),
     /// Missing, or not one of the CALM kinds (e.g. a string `relationship-type`).
     Other,
@@ -430,7 +515,9 @@ pub struct RelationshipRef<'a> {
 }
 
 fn str_list(v: Option<&Value>) -> Vec<&str> {
-    v.and_then(Value::as_array).map(|a| a.iter().filter_map(Value::as_str).collect()).unwrap_or_default()
+    v.and_then(Value::as_array)
+        .map(|a| a.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default()
 }
 
 impl<'a> RelationshipRef<'a> {
@@ -463,7 +550,10 @@ impl<'a> RelationshipRef<'a> {
             };
         }
         if let Some(v) = rt.get("interacts") {
-            return RelKind::Interacts { actor: str_field(v, "actor").unwrap_or(""), nodes: str_list(v.get("nodes")) };
+            return RelKind::Interacts {
+                actor: str_field(v, "actor").unwrap_or(""),
+                nodes: str_list(v.get("nodes")),
+            };
         }
         if let Some(v) = rt.get("deployed-in") {
             return RelKind::DeployedIn {
@@ -485,7 +575,10 @@ impl<'a> RelationshipRef<'a> {
     /// Every node id this relationship mentions, in order (source/actor/container first).
     pub fn node_ids(&self) -> Vec<&'a str> {
         match self.kind() {
-            RelKind::Connects { source, destination } => vec![source.node, destination.node],
+            RelKind::Connects {
+                source,
+                destination,
+            } => vec![source.node, destination.node],
             RelKind::Interacts { actor, nodes } => std::iter::once(actor).chain(nodes).collect(),
             RelKind::DeployedIn { container, nodes } | RelKind::ComposedOf { container, nodes } => {
                 std::iter::once(container).chain(nodes).collect()
@@ -590,15 +683,24 @@ mod tests {
         let svc = d.node("svc").unwrap();
         assert_eq!(svc.metadata().get("tier"), Some(&Value::from("0")));
         assert!(svc.metadata().was_array);
-        assert_eq!(svc.metadata().pointer_of("owner").unwrap().as_str(), "/nodes/1/metadata/1/owner");
+        assert_eq!(
+            svc.metadata().pointer_of("owner").unwrap().as_str(),
+            "/nodes/1/metadata/1/owner"
+        );
         let r2 = d.relationship("r2").unwrap();
         match r2.kind() {
-            RelKind::Connects { destination, .. } => assert_eq!(destination.interfaces, vec!["svc-http"]),
+            RelKind::Connects { destination, .. } => {
+                assert_eq!(destination.interfaces, vec!["svc-http"])
+            }
             k => panic!("{k:?}"),
         }
         assert_eq!(d.element("svc-http").unwrap().kind, ElementKind::Interface);
         let f = d.flow("f").unwrap();
-        let ids: Vec<_> = f.ordered_transitions().iter().map(|t| t.relationship_id()).collect();
+        let ids: Vec<_> = f
+            .ordered_transitions()
+            .iter()
+            .map(|t| t.relationship_id())
+            .collect();
         assert_eq!(ids, vec!["r1", "r2"]);
     }
 
@@ -608,7 +710,10 @@ mod tests {
         let loc = d.locate("/nodes/1/interfaces/0/port");
         assert_eq!((loc.line_start, loc.character_start), (5, 54));
         assert_eq!(&DOC[loc.start..loc.end], "8080");
-        assert_eq!(d.pointer_with_ids("/nodes/1/interfaces/0/port"), "/nodes/svc/interfaces/svc-http/port");
+        assert_eq!(
+            d.pointer_with_ids("/nodes/1/interfaces/0/port"),
+            "/nodes/svc/interfaces/svc-http/port"
+        );
         assert_eq!(d.pointer_with_ids(""), "/");
         let k = d.locate_key("/nodes/1/interfaces");
         assert_eq!(&DOC[k.start..k.end], "\"interfaces\"");

@@ -13,8 +13,8 @@ pub use document::{
     Document, ElementKind, ElementRef, Endpoint, FlowRef, Metadata, NodeRef, RelKind,
     RelationshipRef, TransitionRef,
 };
-pub use json::{LoadError, LoadWarning, SpanIndex, MAX_DEPTH, MAX_FILE_BYTES};
+pub use json::{LoadError, LoadWarning, MAX_DEPTH, MAX_FILE_BYTES, SpanIndex};
 pub use location::Location;
-pub use pointer::{escape_token, pointer_tokens, Pointer};
+pub use pointer::{Pointer, escape_token, pointer_tokens};
 pub use source::Source;
 pub use version::CalmVersion;

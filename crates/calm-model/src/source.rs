@@ -23,7 +23,12 @@ impl Source {
                 starts.push((i + 1) as u32);
             }
         }
-        Source { path, name: name.into(), text, line_starts: starts.into() }
+        Source {
+            path,
+            name: name.into(),
+            text,
+            line_starts: starts.into(),
+        }
     }
 
     pub fn from_path(path: &Path, text: impl Into<Arc<str>>) -> Self {
@@ -42,7 +47,11 @@ impl Source {
             Err(i) => i - 1,
         };
         let start = self.line_starts[line_idx] as usize;
-        let col = self.text.get(start..offset).map(|s| s.chars().count()).unwrap_or(offset - start);
+        let col = self
+            .text
+            .get(start..offset)
+            .map(|s| s.chars().count())
+            .unwrap_or(offset - start);
         (line_idx + 1, col)
     }
 
@@ -52,7 +61,11 @@ impl Source {
             return "";
         }
         let start = self.line_starts[line - 1] as usize;
-        let end = self.line_starts.get(line).map(|e| *e as usize).unwrap_or(self.text.len());
+        let end = self
+            .line_starts
+            .get(line)
+            .map(|e| *e as usize)
+            .unwrap_or(self.text.len());
         self.text[start..end].trim_end_matches(['\n', '\r'])
     }
 
@@ -67,7 +80,12 @@ impl Source {
         }
         let start = self.line_starts[line - 1] as usize;
         let rest = &self.text[start..];
-        start + rest.char_indices().nth(col).map(|(i, _)| i).unwrap_or(rest.len())
+        start
+            + rest
+                .char_indices()
+                .nth(col)
+                .map(|(i, _)| i)
+                .unwrap_or(rest.len())
     }
 }
 

@@ -65,7 +65,13 @@ mod tests {
             CalmVersion::from_schema_url("https://calm.finos.org/release/1.2/meta/calm.json"),
             Some(CalmVersion::V1_2)
         );
-        assert_eq!(CalmVersion::from_schema_url("https://example.com/x.json"), None);
-        assert_eq!(CalmVersion::V1_1.meta_url("core.json"), "https://calm.finos.org/release/1.1/meta/core.json");
+        assert_eq!(
+            CalmVersion::from_schema_url("https://example.com/x.json"),
+            None
+        );
+        assert_eq!(
+            CalmVersion::V1_1.meta_url("core.json"),
+            "https://calm.finos.org/release/1.1/meta/core.json"
+        );
     }
 }

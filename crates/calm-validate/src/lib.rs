@@ -41,8 +41,8 @@ pub mod json_schema;
 pub mod options;
 pub mod output;
 pub mod resolve;
-pub mod schemas;
 pub mod rules;
+pub mod schemas;
 
 pub use diagnostic::{Bucket, Diagnostic, Origin, Report, Severity};
 pub use engine::{Config, Engine, FatalError, Mode, Outcome};
