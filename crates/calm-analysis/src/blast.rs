@@ -74,43 +74,43 @@ fn blast_with(ctx: &Context, failed: &[usize], transitive: bool) -> Blast {
     let mut weight = 0;
     let single = sup_down.len() <= 1;
     let exact_walk = ctx.flows.len().saturating_mul(ctx.graph.edges.len()) <= REACH_WALK_BUDGET;
-    // One supernode down: the dominator-based required sets answer exactly (inverted index).
-    let single_hit: Vec<usize> = if single {
-        sup_down
-            .iter()
-            .flat_map(|s| ctx.super_flows[*s].iter().copied())
-            .collect()
+    if single {
+        // One supernode down: the dominator-based required sets answer exactly, and the inverted
+        // indices keep the work proportional to the flows that touch it (not to all flows).
+        if let Some(s) = sup_down.iter().next() {
+            broken = ctx.super_flows[*s].clone();
+            for fi in &broken {
+                weight += ctx.flows[*fi].criticality as u32;
+            }
+            for m in &ctx.redundancy.supernodes[*s] {
+                degraded.extend(ctx.async_flows[*m].iter().copied());
+            }
+            degraded.sort_unstable();
+            degraded.dedup();
+            degraded.retain(|fi| broken.binary_search(fi).is_err());
+        }
     } else {
-        Vec::new()
-    };
-    for (fi, f) in ctx.flows.iter().enumerate() {
-        // Several supernodes down: walk the graph.
-        let is_broken = if sup_down.is_empty() {
-            false
-        } else if single {
-            single_hit.binary_search(&fi).is_ok()
-        } else {
-            // The exact walk costs O(edges) per flow; on very large models (flows × edges above
-            // REACH_WALK_BUDGET) the dominator-based sets alone answer (they miss only breaks
-            // that need two unrelated failures on parallel paths).
-            hits(&f.required_closure, &sup_down)
-                || (exact_walk && reach_broken(ctx, &f.actors, &f.closure, &node_dead))
-        };
-        if is_broken {
-            broken.push(fi);
-            weight += f.criticality as u32;
-        } else if f.async_nodes.iter().any(|x| node_dead(*x)) {
-            degraded.push(fi);
+        for (fi, f) in ctx.flows.iter().enumerate() {
+            // Several supernodes down: walk the graph. The exact walk costs O(edges) per flow;
+            // on very large models (flows × edges above REACH_WALK_BUDGET) the dominator-based
+            // sets alone answer (they miss only breaks that need two unrelated failures on
+            // parallel paths).
+            let is_broken = hits(&f.required_closure, &sup_down)
+                || (exact_walk && reach_broken(ctx, &f.actors, &f.closure, &node_dead));
+            if is_broken {
+                broken.push(fi);
+                weight += f.criticality as u32;
+            } else if f.async_nodes.iter().any(|x| node_dead(*x)) {
+                degraded.push(fi);
+            }
         }
     }
     let mut actors: BTreeSet<usize> = BTreeSet::new();
     for fi in &broken {
         actors.extend(ctx.flows[*fi].actors.iter().copied());
     }
-    for (a, req) in &ctx.spof.journeys {
-        if hits(req, &sup_down) {
-            actors.insert(*a);
-        }
+    for s in &sup_down {
+        actors.extend(ctx.super_actors[*s].iter().copied());
     }
     // Reverse reachability over hard edges from dead nodes: who loses a dependency.
     let dead_nodes: Vec<usize> = sup_down

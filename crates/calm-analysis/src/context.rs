@@ -84,6 +84,11 @@ pub struct Context<'a> {
     pub super_flows: Vec<Vec<usize>>,
     /// Per relationship: indices of the explicit flows that use it (sorted).
     pub rel_flows: Vec<Vec<usize>>,
+    /// Per node: indices of the flows whose `async_nodes` contain it (sorted); lets a blast find
+    /// degraded flows without scanning every flow.
+    pub async_flows: Vec<Vec<usize>>,
+    /// Per supernode: actors whose journey requires it (sorted); same purpose for actors.
+    pub super_actors: Vec<Vec<usize>>,
     pub config: ReviewConfig,
     /// Notes about analysis limits (caps hit, implicit flows), printed as assumptions.
     pub notes: Vec<String>,
@@ -106,6 +111,8 @@ impl<'a> Context<'a> {
             node_flows: Vec::new(),
             super_flows: Vec::new(),
             rel_flows: Vec::new(),
+            async_flows: Vec::new(),
+            super_actors: Vec::new(),
             config,
             notes: Vec::new(),
         };
@@ -140,6 +147,26 @@ impl<'a> Context<'a> {
             }
         }
         ctx.super_flows = super_flows;
+        let mut async_flows = vec![Vec::new(); ctx.model.nodes.len()];
+        for (fi, f) in ctx.flows.iter().enumerate() {
+            for n in &f.async_nodes {
+                if async_flows[*n].last() != Some(&fi) {
+                    async_flows[*n].push(fi);
+                }
+            }
+        }
+        ctx.async_flows = async_flows;
+        let mut super_actors = vec![Vec::new(); ctx.redundancy.supernodes.len()];
+        for (a, req) in &ctx.spof.journeys {
+            for s in req {
+                super_actors[*s].push(*a);
+            }
+        }
+        for v in &mut super_actors {
+            v.sort_unstable();
+            v.dedup();
+        }
+        ctx.super_actors = super_actors;
         for fi in 0..ctx.flows.len() {
             ctx.flows[fi].availability =
                 availability::estimate_flow(&ctx, fi, &availability::Overrides::default());
