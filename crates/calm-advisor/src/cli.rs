@@ -137,6 +137,19 @@ pub enum SeverityArg {
     Critical,
 }
 
+impl From<SeverityArg> for calm_analysis::Severity {
+    fn from(s: SeverityArg) -> Self {
+        use calm_analysis::Severity;
+        match s {
+            SeverityArg::Info => Severity::Info,
+            SeverityArg::Low => Severity::Low,
+            SeverityArg::Medium => Severity::Medium,
+            SeverityArg::High => Severity::High,
+            SeverityArg::Critical => Severity::Critical,
+        }
+    }
+}
+
 #[derive(Debug, Args)]
 pub struct ReviewArgs {
     /// Architecture file to review (omit with --example).

@@ -15,6 +15,15 @@ pub enum Severity {
 }
 
 impl Severity {
+    /// Every severity, most severe first (the order of summaries and tables).
+    pub const DESCENDING: [Severity; 5] = [
+        Severity::Critical,
+        Severity::High,
+        Severity::Medium,
+        Severity::Low,
+        Severity::Info,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Severity::Info => "info",
@@ -143,4 +152,27 @@ pub struct Finding {
     pub references: Vec<String>,
     pub fix: Option<FixSuggestion>,
     pub suppression: Option<Suppression>,
+}
+
+/// Counts by severity as a phrase, most severe first and zero counts left out
+/// (`"1 critical, 3 high"`), or `"none"`.
+pub fn severity_summary<'a>(findings: impl IntoIterator<Item = &'a Finding>) -> String {
+    let mut counts = [0usize; 5];
+    for f in findings {
+        counts[Severity::DESCENDING
+            .iter()
+            .position(|s| *s == f.severity)
+            .unwrap_or(4)] += 1;
+    }
+    let parts: Vec<String> = Severity::DESCENDING
+        .iter()
+        .zip(counts)
+        .filter(|(_, n)| *n > 0)
+        .map(|(s, n)| format!("{n} {}", s.as_str()))
+        .collect();
+    if parts.is_empty() {
+        "none".to_string()
+    } else {
+        parts.join(", ")
+    }
 }

@@ -65,14 +65,7 @@ impl Review {
     }
     pub fn by_severity(&self) -> [(Severity, usize); 5] {
         let c = |s| self.findings.iter().filter(|f| f.severity == s).count();
-        [
-            Severity::Critical,
-            Severity::High,
-            Severity::Medium,
-            Severity::Low,
-            Severity::Info,
-        ]
-        .map(|s| (s, c(s)))
+        Severity::DESCENDING.map(|s| (s, c(s)))
     }
     pub fn finding(&self, id: &str) -> Option<&Finding> {
         self.findings

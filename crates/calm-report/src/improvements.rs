@@ -406,24 +406,7 @@ fn count_transitions(doc: &Document) -> usize {
 }
 
 fn severity_counts(findings: &[&Finding]) -> String {
-    let mut parts = Vec::new();
-    for s in [
-        Severity::Critical,
-        Severity::High,
-        Severity::Medium,
-        Severity::Low,
-        Severity::Info,
-    ] {
-        let n = findings.iter().filter(|f| f.severity == s).count();
-        if n > 0 {
-            parts.push(format!("{n} {}", s.as_str()));
-        }
-    }
-    if parts.is_empty() {
-        "none".into()
-    } else {
-        parts.join(", ")
-    }
+    calm_analysis::finding::severity_summary(findings.iter().copied())
 }
 
 /// The Markdown report. `reviews` are (OLD, NEW) reviews.

@@ -7,7 +7,6 @@ use crate::diff_output::{md_cell, md_code};
 use crate::input::LoadedArchitecture;
 use crate::requirement_text::control_requirements;
 use crate::review::{Review, percent};
-use calm_analysis::Severity;
 use calm_model::Document;
 use serde_json::Value;
 use std::fmt::Write;
@@ -105,27 +104,10 @@ pub fn review_report(
         review.single_points_of_failure().len()
     );
     let active: Vec<_> = review.active().collect();
-    let mut counts = Vec::new();
-    for s in [
-        Severity::Critical,
-        Severity::High,
-        Severity::Medium,
-        Severity::Low,
-        Severity::Info,
-    ] {
-        let n = active.iter().filter(|f| f.severity == s).count();
-        if n > 0 {
-            counts.push(format!("{n} {}", s.as_str()));
-        }
-    }
     let _ = writeln!(
         out,
         "Findings: {}.\n",
-        if counts.is_empty() {
-            "none".to_string()
-        } else {
-            counts.join(", ")
-        }
+        calm_analysis::finding::severity_summary(active.iter().copied())
     );
 
     out.push_str("## Findings\n\n");

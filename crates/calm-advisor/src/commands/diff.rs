@@ -2,21 +2,11 @@
 //! transitions, controls, metadata, ADR links), plus findings introduced/resolved and per-flow
 //! availability, as text, JSON or Markdown. CI gates: `--exit-code`, `--fail-on-new`.
 
-use crate::cli::{DiffArgs, DiffFormat, SeverityArg, exit};
+use crate::cli::{DiffArgs, DiffFormat, exit};
 use crate::common::{CliError, CmdResult, write_output};
 use calm_analysis::Severity;
 use calm_report::review::{compare_reviews, review_document};
 use calm_report::{ArchitectureDiff, load_architecture, structural_diff};
-
-pub fn severity_of(s: SeverityArg) -> Severity {
-    match s {
-        SeverityArg::Info => Severity::Info,
-        SeverityArg::Low => Severity::Low,
-        SeverityArg::Medium => Severity::Medium,
-        SeverityArg::High => Severity::High,
-        SeverityArg::Critical => Severity::Critical,
-    }
-}
 
 pub fn run(args: &DiffArgs) -> CmdResult {
     let old = load_architecture(&args.old).map_err(CliError::input)?;
@@ -39,7 +29,7 @@ pub fn run(args: &DiffArgs) -> CmdResult {
     if args.exit_code && !diff.identical {
         code = exit::FAILED;
     }
-    if let Some(threshold) = args.fail_on_new.map(severity_of) {
+    if let Some(threshold) = args.fail_on_new.map(Severity::from) {
         // New findings, and findings whose severity rose to the threshold, both fail the gate.
         let introduced: Vec<_> = diff
             .review

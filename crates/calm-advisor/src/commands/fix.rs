@@ -2,7 +2,7 @@
 //! and write it atomically. The summary goes to stderr so that stdout carries only the diff
 //! (`--dry-run`) or the JSON Patch (`--emit-patch`).
 
-use crate::cli::{self, FixArgs, SeverityArg};
+use crate::cli::{self, FixArgs};
 use crate::common::{CliError, CmdResult, load_document, write_atomic};
 use calm_analysis::{Finding, Severity};
 use calm_refactor::{Plan, Recipe, Verification, Verifier};
@@ -61,16 +61,6 @@ pub fn to_recipe(r: &cli::Recipe) -> Recipe {
             old: a.old.clone(),
             new: a.new.clone(),
         }),
-    }
-}
-
-fn severity(s: SeverityArg) -> Severity {
-    match s {
-        SeverityArg::Info => Severity::Info,
-        SeverityArg::Low => Severity::Low,
-        SeverityArg::Medium => Severity::Medium,
-        SeverityArg::High => Severity::High,
-        SeverityArg::Critical => Severity::Critical,
     }
 }
 
@@ -135,7 +125,12 @@ pub fn run(args: &FixArgs) -> CmdResult {
             Some(id),
         )?]
     } else if args.all {
-        apply_all(&verifier, &name, &original, args.min_severity.map(severity))?
+        apply_all(
+            &verifier,
+            &name,
+            &original,
+            args.min_severity.map(Severity::from),
+        )?
     } else {
         return Err(CliError::input(
             "say what to fix: a recipe (e.g. `fix FILE add-load-balancer --target api-gateway`), --finding ID or --all",

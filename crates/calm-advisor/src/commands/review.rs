@@ -1,22 +1,12 @@
 //! `calm-advisor review`: ranked findings with rationale, evidence and fixes.
 
-use crate::cli::{ReviewArgs, ReviewFormat, SeverityArg, exit};
+use crate::cli::{ReviewArgs, ReviewFormat, exit};
 use crate::common::{CliError, CmdResult, load_document, write_output};
 use calm_analysis::output::{self, Format, ViewOptions};
 use calm_analysis::suppress::Baseline;
 use calm_analysis::{Category, ReviewOptions, Severity};
 use calm_model::Document;
 use std::path::Path;
-
-pub fn severity(s: SeverityArg) -> Severity {
-    match s {
-        SeverityArg::Info => Severity::Info,
-        SeverityArg::Low => Severity::Low,
-        SeverityArg::Medium => Severity::Medium,
-        SeverityArg::High => Severity::High,
-        SeverityArg::Critical => Severity::Critical,
-    }
-}
 
 pub fn categories(names: &[String]) -> Result<Vec<Category>, CliError> {
     names
@@ -61,7 +51,7 @@ pub fn run(args: &ReviewArgs) -> CmdResult {
     let doc = input(args.file.as_deref(), args.example)?;
     let opts = ReviewOptions {
         categories: categories(&args.category)?,
-        min_severity: args.min_severity.map(severity),
+        min_severity: args.min_severity.map(Severity::from),
         baseline: match &args.baseline {
             Some(p) => Some(load_baseline(p)?),
             None => None,
@@ -78,7 +68,7 @@ pub fn run(args: &ReviewArgs) -> CmdResult {
     let text = output::render(&review, format, &ViewOptions { top: args.top });
     write_output(args.output.as_deref(), text.as_bytes())?;
     match args.fail_on {
-        Some(s) if review.failing(severity(s)) > 0 => Ok(exit::FAILED),
+        Some(s) if review.failing(s.into()) > 0 => Ok(exit::FAILED),
         _ => Ok(exit::OK),
     }
 }
