@@ -7,6 +7,8 @@ use crate::context::{Context, controls_any, map_any};
 use crate::normalize::{Control, availability as parse_availability};
 use crate::roles::Role;
 use serde_json::Value;
+use std::borrow::Cow;
+use std::cell::OnceCell;
 use std::collections::BTreeSet;
 
 /// Serial composition: every dependency is needed.
@@ -283,8 +285,44 @@ fn supernode_factor(ctx: &Context, s: usize, ov: &Overrides, common: &[usize]) -
     }
 }
 
-/// Serial factors of a set of nodes: one per supernode, one per failure-domain container.
-pub fn factors(ctx: &Context, nodes: &[usize], ov: &Overrides) -> Vec<Factor> {
+/// Per-supernode factors without what-if overrides, computed on first use: flows share most of
+/// their nodes, and RES-17's "after fix" estimates recompute whole flows, so without the cache a
+/// large model formats the same factor thousands of times.
+#[derive(Debug, Default)]
+pub struct FactorCache {
+    /// Failure-domain containers shared by every member of the supernode.
+    common: Vec<OnceCell<Vec<usize>>>,
+    /// The supernode as a serial factor of a flow.
+    own: Vec<OnceCell<Factor>>,
+    /// The supernode as a hosting failure domain of another factor.
+    as_container: Vec<OnceCell<Factor>>,
+}
+
+impl FactorCache {
+    pub fn new(supernodes: usize) -> FactorCache {
+        FactorCache {
+            common: (0..supernodes).map(|_| OnceCell::new()).collect(),
+            own: (0..supernodes).map(|_| OnceCell::new()).collect(),
+            as_container: (0..supernodes).map(|_| OnceCell::new()).collect(),
+        }
+    }
+}
+
+/// Containers shared by every member of supernode `s` (serial for the whole group: shared fate).
+fn common_containers<'c>(ctx: &'c Context, s: usize) -> &'c [usize] {
+    ctx.factor_cache.common[s].get_or_init(|| {
+        let members = &ctx.redundancy.supernodes[s];
+        let mut common = hosting_of(ctx, members[0]);
+        for m in &members[1..] {
+            let h = hosting_of(ctx, *m);
+            common.retain(|c| h.contains(c));
+        }
+        common
+    })
+}
+
+/// Serial factors of a set of nodes, borrowed from the cache where no override applies.
+fn factor_list<'c>(ctx: &'c Context, nodes: &[usize], ov: &Overrides) -> Vec<Cow<'c, Factor>> {
     let mut supers: Vec<usize> = nodes
         .iter()
         .filter(|n| !ctx.roles[**n].role.is_client_side() && !ov.cut.contains(n))
@@ -292,29 +330,52 @@ pub fn factors(ctx: &Context, nodes: &[usize], ov: &Overrides) -> Vec<Factor> {
         .collect();
     supers.sort_unstable();
     supers.dedup();
+    let cache = &ctx.factor_cache;
     let mut containers: BTreeSet<usize> = BTreeSet::new();
-    let mut out = Vec::new();
-    for s in supers {
-        let members = &ctx.redundancy.supernodes[s];
-        // Containers shared by every member: serial for the whole group (shared fate).
-        let mut common = hosting_of(ctx, members[0]);
-        for m in &members[1..] {
-            let h = hosting_of(ctx, *m);
-            common.retain(|c| h.contains(c));
-        }
-        out.push(supernode_factor(ctx, s, ov, &common));
-        containers.extend(common);
+    let mut out = Vec::with_capacity(supers.len());
+    for s in &supers {
+        let common = common_containers(ctx, *s);
+        out.push(if ov.redundant.contains(s) {
+            Cow::Owned(supernode_factor(ctx, *s, ov, common))
+        } else {
+            Cow::Borrowed(
+                cache.own[*s]
+                    .get_or_init(|| supernode_factor(ctx, *s, &Overrides::default(), common)),
+            )
+        });
+        containers.extend(common.iter().copied());
     }
+    // A container that is itself on the path is already a factor; several containers in one
+    // redundancy group count once.
+    let mut added: Vec<usize> = Vec::new();
     for c in containers {
         let cs = ctx.redundancy.super_of[c];
-        if out.iter().any(|f| f.nodes.contains(&c)) {
+        if supers.binary_search(&cs).is_ok() || added.contains(&cs) {
             continue;
         }
-        let mut f = supernode_factor(ctx, cs, ov, &[]);
-        f.how = format!("hosting failure domain ({})", f.how);
-        out.push(f);
+        added.push(cs);
+        let container_factor = |ov: &Overrides| {
+            let mut f = supernode_factor(ctx, cs, ov, &[]);
+            f.how = format!("hosting failure domain ({})", f.how);
+            f
+        };
+        out.push(if ov.redundant.contains(&cs) {
+            Cow::Owned(container_factor(ov))
+        } else {
+            Cow::Borrowed(
+                cache.as_container[cs].get_or_init(|| container_factor(&Overrides::default())),
+            )
+        });
     }
     out
+}
+
+/// Serial factors of a set of nodes: one per supernode, one per failure-domain container.
+pub fn factors(ctx: &Context, nodes: &[usize], ov: &Overrides) -> Vec<Factor> {
+    factor_list(ctx, nodes, ov)
+        .into_iter()
+        .map(Cow::into_owned)
+        .collect()
 }
 
 /// Target of a flow: flow controls/metadata, else architecture controls/metadata.
@@ -395,8 +456,8 @@ fn target_in(
     None
 }
 
-/// Estimate a flow's availability (with what-if overrides for "after fix" figures).
-pub fn estimate_flow(ctx: &Context, fi: usize, ov: &Overrides) -> FlowAvailability {
+/// The flow's request nodes and closure, without the nodes an override decouples.
+fn flow_paths<'c>(ctx: &'c Context, fi: usize, ov: &Overrides) -> (Vec<usize>, Cow<'c, [usize]>) {
     let f = &ctx.flows[fi];
     let modelled: Vec<usize> = f
         .request_nodes
@@ -404,24 +465,39 @@ pub fn estimate_flow(ctx: &Context, fi: usize, ov: &Overrides) -> FlowAvailabili
         .copied()
         .filter(|n| !ov.cut.contains(n))
         .collect();
-    let closure: Vec<usize> = if ov.cut.is_empty() {
-        f.closure.clone()
-    } else {
-        // Recompute the closure without the decoupled nodes.
-        let mut seen: BTreeSet<usize> = modelled.iter().copied().collect();
-        let mut stack = modelled.clone();
-        while let Some(n) = stack.pop() {
-            for d in ctx.hard_successors(n) {
-                if !ov.cut.contains(&d) && seen.insert(d) {
-                    stack.push(d);
-                }
+    if ov.cut.is_empty() {
+        return (modelled, Cow::Borrowed(&f.closure));
+    }
+    // Recompute the closure without the decoupled nodes.
+    let mut seen: BTreeSet<usize> = modelled.iter().copied().collect();
+    let mut stack = modelled.clone();
+    while let Some(n) = stack.pop() {
+        for d in ctx.hard_successors(n) {
+            if !ov.cut.contains(&d) && seen.insert(d) {
+                stack.push(d);
             }
         }
-        seen.into_iter().collect()
-    };
-    let fm = factors(ctx, &modelled, ov);
+    }
+    (modelled, Cow::Owned(seen.into_iter().collect()))
+}
+
+fn product(factors: &[Cow<'_, Factor>]) -> f64 {
+    factors.iter().map(|x| x.availability).product()
+}
+
+/// `estimate_flow(ctx, fi, ov).estimated_with_closure` without building the report parts
+/// (what-if estimates only need the number).
+pub fn estimate_with_closure(ctx: &Context, fi: usize, ov: &Overrides) -> f64 {
+    let (_, closure) = flow_paths(ctx, fi, ov);
+    round6(product(&factor_list(ctx, &closure, ov)))
+}
+
+/// Estimate a flow's availability (with what-if overrides for "after fix" figures).
+pub fn estimate_flow(ctx: &Context, fi: usize, ov: &Overrides) -> FlowAvailability {
+    let f = &ctx.flows[fi];
+    let (modelled, closure) = flow_paths(ctx, fi, ov);
+    let estimated = product(&factor_list(ctx, &modelled, ov));
     let fc = factors(ctx, &closure, ov);
-    let estimated = serial(&fm.iter().map(|x| x.availability).collect::<Vec<_>>());
     let with = serial(&fc.iter().map(|x| x.availability).collect::<Vec<_>>());
     let target = match f.index {
         Some(i) => flow_target(ctx, i).map(|t| t.0),

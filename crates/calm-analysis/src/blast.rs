@@ -57,8 +57,9 @@ fn blast_with(ctx: &Context, failed: &[usize], transitive: bool) -> Blast {
             }
         }
     }
-    // Supernodes entirely down.
-    let sup_down: HashSet<usize> = down
+    // Supernodes entirely down, sorted (binary search answers "is it dead?": a blast is asked
+    // for every node, so nothing here may cost O(model size) per call).
+    let mut sup_down: Vec<usize> = down
         .iter()
         .map(|n| ctx.redundancy.super_of[*n])
         .filter(|s| {
@@ -67,17 +68,16 @@ fn blast_with(ctx: &Context, failed: &[usize], transitive: bool) -> Blast {
                 .all(|m| down.contains(m))
         })
         .collect();
-    let node_dead = |x: usize| sup_down.contains(&ctx.redundancy.super_of[x]);
+    sup_down.sort_unstable();
+    sup_down.dedup();
 
     let mut broken = Vec::new();
     let mut degraded = Vec::new();
     let mut weight = 0;
-    let single = sup_down.len() <= 1;
-    let exact_walk = ctx.flows.len().saturating_mul(ctx.graph.edges.len()) <= REACH_WALK_BUDGET;
-    if single {
+    if sup_down.len() <= 1 {
         // One supernode down: the dominator-based required sets answer exactly, and the inverted
         // indices keep the work proportional to the flows that touch it (not to all flows).
-        if let Some(s) = sup_down.iter().next() {
+        if let Some(s) = sup_down.first() {
             broken = ctx.super_flows[*s].clone();
             for fi in &broken {
                 weight += ctx.flows[*fi].criticality as u32;
@@ -90,17 +90,18 @@ fn blast_with(ctx: &Context, failed: &[usize], transitive: bool) -> Blast {
             degraded.retain(|fi| broken.binary_search(fi).is_err());
         }
     } else {
+        let mut walks = ReachWalks::new(ctx, &sup_down);
         for (fi, f) in ctx.flows.iter().enumerate() {
-            // Several supernodes down: walk the graph. The exact walk costs O(edges) per flow;
-            // on very large models (flows × edges above REACH_WALK_BUDGET) the dominator-based
-            // sets alone answer (they miss only breaks that need two unrelated failures on
-            // parallel paths).
-            let is_broken = hits(&f.required_closure, &sup_down)
-                || (exact_walk && reach_broken(ctx, &f.actors, &f.closure, &node_dead));
+            let is_broken =
+                hits(&f.required_closure, &sup_down) || walks.broken_by_several(ctx, fi);
             if is_broken {
                 broken.push(fi);
                 weight += f.criticality as u32;
-            } else if f.async_nodes.iter().any(|x| node_dead(*x)) {
+            } else if f
+                .async_nodes
+                .iter()
+                .any(|x| sup_down.binary_search(&ctx.redundancy.super_of[*x]).is_ok())
+            {
                 degraded.push(fi);
             }
         }
@@ -149,41 +150,85 @@ fn blast_with(ctx: &Context, failed: &[usize], transitive: bool) -> Blast {
     }
 }
 
-/// Whether a sorted supernode list contains a down supernode (binary search: the lists can be
-/// as long as the model).
-fn hits(sorted: &[usize], down: &HashSet<usize>) -> bool {
-    down.iter().any(|s| sorted.binary_search(s).is_ok())
+/// Several supernodes down: a flow none of whose required supernodes died can still break when
+/// two failures cut parallel paths. That needs a reachability walk from the flow's entries over
+/// hard edges avoiding dead nodes. The walk depends only on the entry set, so flows with the same
+/// actors share one walk (most models have a handful of actors and many flows).
+struct ReachWalks<'d> {
+    sup_down: &'d [usize],
+    /// Dead flags per supernode, built on the first walk.
+    dead: Option<Vec<bool>>,
+    /// Reached flags per node, by entry set (index in `ctx.entry_sets`).
+    reached: Vec<Option<Vec<bool>>>,
+    exact: bool,
 }
 
-/// A flow breaks when one of its nodes is dead or unreachable from its entries over hard edges
-/// that avoid dead nodes.
-fn reach_broken(
-    ctx: &Context,
-    entries: &[usize],
-    nodes: &[usize],
-    dead: &dyn Fn(usize) -> bool,
-) -> bool {
-    if nodes.iter().any(|x| dead(*x)) {
-        return true;
-    }
-    if entries.is_empty() {
-        return false;
-    }
-    let mut seen: HashSet<usize> = entries.iter().copied().collect();
-    let mut q: VecDeque<usize> = entries.iter().copied().collect();
-    while let Some(x) = q.pop_front() {
-        for e in &ctx.graph.out[x] {
-            let e = &ctx.graph.edges[*e];
-            if e.mode.is_hard() && !dead(e.destination) && seen.insert(e.destination) {
-                q.push_back(e.destination);
-            }
+impl<'d> ReachWalks<'d> {
+    fn new(ctx: &Context, sup_down: &'d [usize]) -> ReachWalks<'d> {
+        // On very large models (entry sets × edges above REACH_WALK_BUDGET) the dominator-based
+        // sets alone answer: they miss only breaks that need two unrelated failures on parallel
+        // paths.
+        let exact = ctx.entry_sets.len().saturating_mul(ctx.graph.edges.len()) <= REACH_WALK_BUDGET;
+        ReachWalks {
+            sup_down,
+            dead: None,
+            reached: vec![None; ctx.entry_sets.len()],
+            exact,
         }
     }
-    // Every provider node of the flow must stay reachable (members of a live group count once).
-    !nodes.iter().all(|x| {
-        let s = ctx.redundancy.super_of[*x];
-        ctx.redundancy.supernodes[s]
-            .iter()
-            .any(|m| seen.contains(m))
-    })
+
+    fn broken_by_several(&mut self, ctx: &Context, fi: usize) -> bool {
+        if !self.exact {
+            return false;
+        }
+        let f = &ctx.flows[fi];
+        let es = ctx.flow_entry_set[fi];
+        let entries = &ctx.entry_sets[es];
+        if entries.is_empty() {
+            return false;
+        }
+        let sup_down = self.sup_down;
+        let dead = self.dead.get_or_insert_with(|| {
+            let mut d = vec![false; ctx.redundancy.supernodes.len()];
+            for s in sup_down {
+                d[*s] = true;
+            }
+            d
+        });
+        let node_dead = |x: usize| dead[ctx.redundancy.super_of[x]];
+        if f.closure.iter().any(|x| node_dead(*x)) {
+            return true;
+        }
+        let reached = self.reached[es].get_or_insert_with(|| {
+            let mut seen = vec![false; ctx.model.nodes.len()];
+            let mut q: VecDeque<usize> = VecDeque::new();
+            for e in entries {
+                if !seen[*e] {
+                    seen[*e] = true;
+                    q.push_back(*e);
+                }
+            }
+            while let Some(x) = q.pop_front() {
+                for e in &ctx.graph.out[x] {
+                    let e = &ctx.graph.edges[*e];
+                    if e.mode.is_hard() && !node_dead(e.destination) && !seen[e.destination] {
+                        seen[e.destination] = true;
+                        q.push_back(e.destination);
+                    }
+                }
+            }
+            seen
+        });
+        // Every provider node of the flow must stay reachable (members of a live group count once).
+        !f.closure.iter().all(|x| {
+            let s = ctx.redundancy.super_of[*x];
+            ctx.redundancy.supernodes[s].iter().any(|m| reached[*m])
+        })
+    }
+}
+
+/// Whether a sorted supernode list contains a down supernode (both sorted; the lists can be as
+/// long as the model).
+fn hits(sorted: &[usize], down: &[usize]) -> bool {
+    down.iter().any(|s| sorted.binary_search(s).is_ok())
 }

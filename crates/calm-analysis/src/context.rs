@@ -89,7 +89,13 @@ pub struct Context<'a> {
     pub async_flows: Vec<Vec<usize>>,
     /// Per supernode: actors whose journey requires it (sorted); same purpose for actors.
     pub super_actors: Vec<Vec<usize>>,
+    /// Distinct entry sets (a flow's `actors`), and per flow the index of its entry set: flows
+    /// that start from the same actors share one reachability walk in a multi-node blast.
+    pub entry_sets: Vec<Vec<usize>>,
+    pub flow_entry_set: Vec<usize>,
     pub config: ReviewConfig,
+    /// Availability factors per supernode, filled on first use.
+    pub factor_cache: availability::FactorCache,
     /// Notes about analysis limits (caps hit, implicit flows), printed as assumptions.
     pub notes: Vec<String>,
 }
@@ -113,6 +119,9 @@ impl<'a> Context<'a> {
             rel_flows: Vec::new(),
             async_flows: Vec::new(),
             super_actors: Vec::new(),
+            entry_sets: Vec::new(),
+            flow_entry_set: Vec::new(),
+            factor_cache: availability::FactorCache::default(),
             config,
             notes: Vec::new(),
         };
@@ -135,6 +144,17 @@ impl<'a> Context<'a> {
             }
         }
         ctx.rel_flows = rel_flows;
+        let mut set_index: std::collections::BTreeMap<Vec<usize>, usize> = Default::default();
+        for f in &ctx.flows {
+            let mut key = f.actors.clone();
+            key.sort_unstable();
+            let next = set_index.len();
+            let i = *set_index.entry(key.clone()).or_insert(next);
+            if i == ctx.entry_sets.len() {
+                ctx.entry_sets.push(key);
+            }
+            ctx.flow_entry_set.push(i);
+        }
         ctx.spof = spof::analyse(&ctx);
         for (fi, req) in ctx.spof.required.clone().into_iter().enumerate() {
             ctx.flows[fi].required = req.0;
@@ -167,6 +187,7 @@ impl<'a> Context<'a> {
             v.dedup();
         }
         ctx.super_actors = super_actors;
+        ctx.factor_cache = availability::FactorCache::new(ctx.redundancy.supernodes.len());
         for fi in 0..ctx.flows.len() {
             ctx.flows[fi].availability =
                 availability::estimate_flow(&ctx, fi, &availability::Overrides::default());

@@ -2,7 +2,7 @@
 
 use super::and_list;
 use crate::availability::{
-    self, Overrides, downtime_hours, estimate_flow, pct, required_per_component, round6,
+    self, Overrides, downtime_hours, estimate_with_closure, pct, required_per_component, round6,
 };
 use crate::context::Context;
 use crate::finding::{Category, Confidence, Finding, Severity};
@@ -94,7 +94,7 @@ impl Rule for FlowAvailabilityBelowTarget {
                         let s = ctx.redundancy.super_of[w.nodes[0]];
                         let mut ov = Overrides::default();
                         ov.redundant.insert(s);
-                        let e = estimate_flow(ctx, fi, &ov).estimated_with_closure;
+                        let e = estimate_with_closure(ctx, fi, &ov);
                         after.push((w.label.clone(), e));
                     }
                     after.sort_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
@@ -102,7 +102,7 @@ impl Rule for FlowAvailabilityBelowTarget {
                     for w in a.factors.iter().filter(|x| x.nodes.len() == 1) {
                         all.redundant.insert(ctx.redundancy.super_of[w.nodes[0]]);
                     }
-                    let all_est = estimate_flow(ctx, fi, &all).estimated_with_closure;
+                    let all_est = estimate_with_closure(ctx, fi, &all);
                     let req = required_per_component(target, n);
                     let assumed: Vec<String> = a
                         .factors

@@ -66,7 +66,11 @@ impl Rule for SingleIngressPath {
             }
             common = Some(match common {
                 None => req.clone(),
-                Some(c) => c.into_iter().filter(|s| req.contains(s)).collect(),
+                // Journey requirement lists are sorted and can be as long as the model.
+                Some(c) => c
+                    .into_iter()
+                    .filter(|s| req.binary_search(s).is_ok())
+                    .collect(),
             });
         }
         let mut out = Vec::new();
