@@ -49,37 +49,58 @@ pub fn load_document(path: &Path) -> Result<Document, CliError> {
 /// Write `content` to `path` atomically (temp file in the same folder, then rename), keeping the
 /// permissions of an existing file; or to stdout when `path` is `None`.
 pub fn write_output(path: Option<&Path>, content: &[u8]) -> Result<(), CliError> {
+    write_output_with(path, |w| w.write_all(content))
+}
+
+/// Like [`write_output`], with the content produced by `write` straight into the destination
+/// (large JSON reports are streamed instead of being held in memory twice).
+pub fn write_output_with(
+    path: Option<&Path>,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<(), CliError> {
     match path {
         None => {
-            let mut out = std::io::stdout().lock();
-            out.write_all(content)
-                .and_then(|_| out.flush())
-                .or_else(|e| {
-                    // A closed pipe (e.g. `| head`) is not an error worth reporting.
-                    if e.kind() == std::io::ErrorKind::BrokenPipe {
-                        Ok(())
-                    } else {
-                        Err(e)
-                    }
-                })?;
+            let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+            write(&mut out).and_then(|_| out.flush()).or_else(|e| {
+                // A closed pipe (e.g. `| head`) is not an error worth reporting.
+                if e.kind() == std::io::ErrorKind::BrokenPipe {
+                    Ok(())
+                } else {
+                    Err(e)
+                }
+            })?;
             Ok(())
         }
-        Some(p) => write_atomic(p, content),
+        Some(p) => write_atomic_with(p, write),
     }
 }
 
 /// Atomic file write: never leaves a half-written file behind.
 pub fn write_atomic(path: &Path, content: &[u8]) -> Result<(), CliError> {
+    write_atomic_with(path, |w| w.write_all(content))
+}
+
+fn write_atomic_with(
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<(), CliError> {
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => std::path::PathBuf::from("."),
     };
     std::fs::create_dir_all(&dir)
         .map_err(|e| CliError::input(format!("cannot create {}: {e}", dir.display())))?;
-    let mut tmp = tempfile::NamedTempFile::new_in(&dir)
+    let tmp = tempfile::NamedTempFile::new_in(&dir)
         .map_err(|e| CliError::input(format!("cannot write in {}: {e}", dir.display())))?;
-    tmp.write_all(content)
-        .and_then(|_| tmp.as_file().sync_all())
+    let mut buffered = std::io::BufWriter::with_capacity(1 << 16, tmp);
+    write(&mut buffered)
+        .and_then(|_| buffered.flush())
+        .map_err(|e| CliError::input(format!("cannot write {}: {e}", path.display())))?;
+    let tmp = buffered
+        .into_inner()
+        .map_err(|e| CliError::input(format!("cannot write {}: {}", path.display(), e.error())))?;
+    tmp.as_file()
+        .sync_all()
         .map_err(|e| CliError::input(format!("cannot write {}: {e}", path.display())))?;
     match std::fs::metadata(path) {
         Ok(meta) => {

@@ -249,9 +249,7 @@ impl Engine for LibraryEngine {
         let review = self.review_of(doc, categories)?;
         let view = calm_analysis::output::ViewOptions { top };
         let text = calm_analysis::output::text::render(&review, &view);
-        let json = calm_analysis::output::json::round_floats(
-            calm_analysis::output::json::document(&review, &view),
-        );
+        let json = calm_analysis::output::json::document(&review, &view);
         Ok(ReviewAnswer {
             text,
             findings: json.get("findings").cloned().unwrap_or_default(),

@@ -1,7 +1,7 @@
 //! `calm-advisor review`: ranked findings with rationale, evidence and fixes.
 
 use crate::cli::{ReviewArgs, ReviewFormat, exit};
-use crate::common::{CliError, CmdResult, load_document, write_output};
+use crate::common::{CliError, CmdResult, load_document, write_output_with};
 use calm_analysis::output::{self, Format, ViewOptions};
 use calm_analysis::suppress::Baseline;
 use calm_analysis::{Category, ReviewOptions, Severity};
@@ -65,8 +65,11 @@ pub fn run(args: &ReviewArgs) -> CmdResult {
         ReviewFormat::Markdown => Format::Markdown,
         ReviewFormat::Sarif => Format::Sarif,
     };
-    let text = output::render(&review, format, &ViewOptions { top: args.top });
-    write_output(args.output.as_deref(), text.as_bytes())?;
+    // The findings no longer need the document: free it before writing (large models).
+    drop(doc);
+    write_output_with(args.output.as_deref(), |w| {
+        output::write(&review, format, &ViewOptions { top: args.top }, w)
+    })?;
     match args.fail_on {
         Some(s) if review.failing(s.into()) > 0 => Ok(exit::FAILED),
         _ => Ok(exit::OK),

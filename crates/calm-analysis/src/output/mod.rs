@@ -35,6 +35,21 @@ pub fn render(review: &Review, format: Format, view: &ViewOptions) -> String {
     }
 }
 
+/// Write the review in `format` to `w`; JSON and SARIF are streamed (a 100,000-node model gives
+/// hundreds of megabytes of JSON).
+pub fn write(
+    review: &Review,
+    format: Format,
+    view: &ViewOptions,
+    w: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    match format {
+        Format::Json => json::write_pretty(&json::json_document(review, view), w),
+        Format::Sarif => json::write_pretty(&sarif::document(review), w),
+        Format::Text | Format::Markdown => w.write_all(render(review, format, view).as_bytes()),
+    }
+}
+
 /// Findings grouped by rule, groups in the order of their best-ranked finding.
 pub fn concerns(findings: &[Finding]) -> Vec<Vec<&Finding>> {
     let mut groups: Vec<Vec<&Finding>> = Vec::new();

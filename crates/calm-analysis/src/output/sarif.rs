@@ -160,8 +160,5 @@ pub fn document(review: &Review) -> Value {
 }
 
 pub fn render(review: &Review) -> String {
-    let mut s = serde_json::to_string_pretty(&super::json::round_floats(document(review)))
-        .unwrap_or_default();
-    s.push('\n');
-    s
+    super::json::to_pretty_string(&document(review))
 }
