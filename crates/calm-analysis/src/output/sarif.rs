@@ -49,7 +49,9 @@ fn descriptor(m: &RuleMeta) -> Value {
         "shortDescription": {"text": m.summary},
         "fullDescription": {"text": m.doc.what},
         "help": {"text": format!("{}\n\nHow to fix: {}", m.doc.why, m.doc.how_to_fix), "markdown": format!("**Why it matters.** {}\n\n**How to fix.** {}\n\n**False positives.** {}", m.doc.why, m.doc.how_to_fix, m.doc.false_positives)},
-        "helpUri": m.doc.references.first().copied().unwrap_or("https://calm.finos.org"),
+        // A reference may carry a note after the address ("https://… (rule name)"); helpUri must
+        // be a bare URI.
+        "helpUri": m.doc.references.first().and_then(|r| r.split_whitespace().next()).unwrap_or("https://calm.finos.org"),
         "defaultConfiguration": {"level": level(m.default_severity)},
         "properties": props,
     })
