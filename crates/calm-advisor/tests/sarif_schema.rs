@@ -1,20 +1,43 @@
 //! `review -f sarif` and `validate -f sarif` validate against the official SARIF 2.1.0 JSON
 //! schema. The schema is not copied into this repository: the `serde-sarif` crate (a
-//! dev-dependency) ships it as `src/schema.json`, and `cargo metadata` says where cargo put it.
+//! dev-dependency) ships it as `src/schema.json` in cargo's registry.
 
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-fn sarif_schema() -> Value {
+/// `src/schema.json` of the serde-sarif package: looked up in cargo's registry sources, else
+/// where `cargo metadata` says the package is.
+fn schema_path() -> PathBuf {
+    let cargo_home = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| Path::new(&h).join(".cargo")));
+    if let Some(registry) = cargo_home.map(|h| h.join("registry/src")) {
+        let mut found: Vec<PathBuf> = std::fs::read_dir(&registry)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .flat_map(|index| {
+                std::fs::read_dir(index.path())
+                    .into_iter()
+                    .flatten()
+                    .flatten()
+            })
+            .map(|p| p.path())
+            .filter(|p| {
+                p.file_name()
+                    .is_some_and(|n| n.to_string_lossy().starts_with("serde-sarif-0.8."))
+            })
+            .map(|p| p.join("src/schema.json"))
+            .filter(|p| p.exists())
+            .collect();
+        found.sort();
+        if let Some(p) = found.pop() {
+            return p;
+        }
+    }
     let out = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-        .args([
-            "metadata",
-            "--format-version",
-            "1",
-            "--offline",
-            "--manifest-path",
-        ])
+        .args(["metadata", "--format-version", "1", "--manifest-path"])
         .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../Cargo.toml"))
         .output()
         .expect("cargo metadata runs");
@@ -31,7 +54,11 @@ fn sarif_schema() -> Value {
         .find(|p| p["name"] == "serde-sarif")
         .and_then(|p| p["manifest_path"].as_str())
         .expect("serde-sarif is a dev-dependency");
-    let path = Path::new(manifest).with_file_name("src/schema.json");
+    Path::new(manifest).with_file_name("src/schema.json")
+}
+
+fn sarif_schema() -> Value {
+    let path = schema_path();
     let mut schema: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
     // The official schema's `language` patterns (on `run` and `toolComponent`) have a stray `]`
     // that the regex engine rejects when the schema is compiled; use the intended pattern (our
