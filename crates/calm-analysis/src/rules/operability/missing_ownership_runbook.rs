@@ -86,10 +86,9 @@ impl Rule for MissingOwnershipRunbook {
                     ctx.flows[*f].criticality >= 4
                         && ctx.redundancy.supernodes[ctx.redundancy.super_of[n]]
                             .iter()
-                            .any(|m| {
-                                ctx.flows[*f].request_nodes.contains(m)
-                                    || ctx.flows[*f].closure.contains(m)
-                            })
+                            // On the flow's request path or closure (`node_flows` is sorted;
+                            // scanning the closure itself is quadratic on large models).
+                            .any(|m| ctx.node_flows[*m].binary_search(f).is_ok())
                 })
                 .collect();
             if critical.is_empty() {
