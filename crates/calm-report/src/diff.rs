@@ -818,6 +818,125 @@ fn document_changes(old: &Document, new: &Document, out: &mut Vec<Change>) {
     }
 }
 
+/// What comparing a paired old and new element found.
+#[derive(Default)]
+struct Compared {
+    /// Field-level differences.
+    details: Vec<Detail>,
+    /// Something beside the fields changed (a flow's transitions): report a change even without
+    /// field details.
+    also_changed: bool,
+    /// Summary of a change in place (default: the element's summary).
+    changed_summary: Option<String>,
+    /// Summary of a rename (default: "old → new").
+    renamed_summary: Option<String>,
+}
+
+/// An element of one kind as the diff sees it.
+trait Element {
+    fn id(&self) -> &str;
+    fn summary(&self) -> String;
+}
+
+impl Element for calm_model::NodeRef<'_> {
+    fn id(&self) -> &str {
+        self.unique_id()
+    }
+    fn summary(&self) -> String {
+        node_summary(self.value)
+    }
+}
+
+impl Element for RelationshipRef<'_> {
+    fn id(&self) -> &str {
+        self.unique_id()
+    }
+    fn summary(&self) -> String {
+        relationship_summary(self.value)
+    }
+}
+
+impl Element for calm_model::FlowRef<'_> {
+    fn id(&self) -> &str {
+        self.unique_id()
+    }
+    fn summary(&self) -> String {
+        flow_summary(self.value)
+    }
+}
+
+/// A node's interface.
+struct Interface<'a>(&'a Value);
+
+impl Element for Interface<'_> {
+    fn id(&self) -> &str {
+        str_of(self.0, "unique-id")
+    }
+    fn summary(&self) -> String {
+        let mut parts = vec![self.id().to_string()];
+        for k in ["protocol", "host", "port", "url"] {
+            if let Some(x) = self.0.get(k) {
+                parts.push(format!("{k} {}", compact(x)));
+            }
+        }
+        parts.join(", ")
+    }
+}
+
+/// The changes of one element kind: added, renamed or changed elements in new-document order,
+/// then the removed ones. `compare` looks at each paired (old, new) element.
+fn element_changes<T: Element>(
+    section: Section,
+    scope: Option<String>,
+    (old, new): (&[T], &[T]),
+    pairs: &Pairs,
+    mut compare: impl FnMut(&T, &T) -> Compared,
+    out: &mut Vec<Change>,
+) {
+    let change = |op: Op, e: &T, old_id: Option<String>, summary: String, details| Change {
+        section,
+        op,
+        id: e.id().into(),
+        old_id,
+        scope: scope.clone(),
+        summary,
+        details,
+    };
+    for (j, n) in new.iter().enumerate() {
+        let Some(i) = pairs.old_of(j) else {
+            out.push(change(Op::Added, n, None, n.summary(), Vec::new()));
+            continue;
+        };
+        let o = &old[i];
+        let c = compare(o, n);
+        let renamed = o.id() != n.id();
+        if renamed {
+            let summary = c
+                .renamed_summary
+                .unwrap_or_else(|| renamed_summary(o.id(), n.id()));
+            out.push(change(
+                Op::Renamed,
+                n,
+                Some(o.id().into()),
+                summary,
+                c.details,
+            ));
+        } else if c.also_changed || !c.details.is_empty() {
+            let summary = c.changed_summary.unwrap_or_else(|| n.summary());
+            out.push(change(Op::Changed, n, None, summary, c.details));
+        }
+    }
+    for &i in &pairs.removed {
+        out.push(change(
+            Op::Removed,
+            &old[i],
+            None,
+            old[i].summary(),
+            Vec::new(),
+        ));
+    }
+}
+
 fn node_changes(
     old: &Document,
     new: &Document,
@@ -828,61 +947,30 @@ fn node_changes(
     let on: Vec<_> = old.nodes().collect();
     let nn: Vec<_> = new.nodes().collect();
     let mut iface_changes = Vec::new();
-    for (j, n) in nn.iter().enumerate() {
-        match pairs.old_of(j) {
-            None => out.push(Change {
-                section: Section::Node,
-                op: Op::Added,
-                id: n.unique_id().into(),
-                old_id: None,
-                scope: None,
-                summary: node_summary(n.value),
-                details: Vec::new(),
-            }),
-            Some(i) => {
-                let o = &on[i];
-                let details = details_of(
+    element_changes(
+        Section::Node,
+        None,
+        (&on, &nn),
+        pairs,
+        |o, n| {
+            interface_changes(
+                n.unique_id(),
+                o.interfaces(),
+                n.interfaces(),
+                renames,
+                &mut iface_changes,
+            );
+            Compared {
+                details: details_of(
                     o.value,
                     n.value,
                     &["unique-id", "interfaces", "controls", "metadata"],
-                );
-                let renamed = o.unique_id() != n.unique_id();
-                if renamed || !details.is_empty() {
-                    out.push(Change {
-                        section: Section::Node,
-                        op: if renamed { Op::Renamed } else { Op::Changed },
-                        id: n.unique_id().into(),
-                        old_id: renamed.then(|| o.unique_id().to_string()),
-                        scope: None,
-                        summary: if renamed {
-                            renamed_summary(o.unique_id(), n.unique_id())
-                        } else {
-                            node_summary(n.value)
-                        },
-                        details,
-                    });
-                }
-                interface_changes(
-                    n.unique_id(),
-                    o.interfaces(),
-                    n.interfaces(),
-                    renames,
-                    &mut iface_changes,
-                );
+                ),
+                ..Compared::default()
             }
-        }
-    }
-    for &i in &pairs.removed {
-        out.push(Change {
-            section: Section::Node,
-            op: Op::Removed,
-            id: on[i].unique_id().into(),
-            old_id: None,
-            scope: None,
-            summary: node_summary(on[i].value),
-            details: Vec::new(),
-        });
-    }
+        },
+        out,
+    );
     out.extend(iface_changes);
 }
 
@@ -894,60 +982,19 @@ fn interface_changes(
     out: &mut Vec<Change>,
 ) {
     let (pairs, _) = pair_interfaces(oi, ni);
-    let scope = Some(format!("node:{node}"));
-    let summary = |v: &Value| {
-        let mut parts = vec![str_of(v, "unique-id").to_string()];
-        for k in ["protocol", "host", "port", "url"] {
-            if let Some(x) = v.get(k) {
-                parts.push(format!("{k} {}", compact(x)));
-            }
-        }
-        parts.join(", ")
-    };
-    for (j, n) in ni.iter().enumerate() {
-        match pairs.old_of(j) {
-            None => out.push(Change {
-                section: Section::Interface,
-                op: Op::Added,
-                id: str_of(n, "unique-id").into(),
-                old_id: None,
-                scope: scope.clone(),
-                summary: summary(n),
-                details: Vec::new(),
-            }),
-            Some(i) => {
-                let o = &oi[i];
-                let (oid, nid) = (str_of(o, "unique-id"), str_of(n, "unique-id"));
-                let details = details_of(o, n, &["unique-id"]);
-                if oid != nid || !details.is_empty() {
-                    out.push(Change {
-                        section: Section::Interface,
-                        op: if oid != nid { Op::Renamed } else { Op::Changed },
-                        id: nid.into(),
-                        old_id: (oid != nid).then(|| oid.to_string()),
-                        scope: scope.clone(),
-                        summary: if oid != nid {
-                            renamed_summary(oid, nid)
-                        } else {
-                            summary(n)
-                        },
-                        details,
-                    });
-                }
-            }
-        }
-    }
-    for &i in &pairs.removed {
-        out.push(Change {
-            section: Section::Interface,
-            op: Op::Removed,
-            id: str_of(&oi[i], "unique-id").into(),
-            old_id: None,
-            scope: scope.clone(),
-            summary: summary(&oi[i]),
-            details: Vec::new(),
-        });
-    }
+    let old: Vec<Interface> = oi.iter().map(Interface).collect();
+    let new: Vec<Interface> = ni.iter().map(Interface).collect();
+    element_changes(
+        Section::Interface,
+        Some(format!("node:{node}")),
+        (&old, &new),
+        &pairs,
+        |o, n| Compared {
+            details: details_of(o.0, n.0, &["unique-id"]),
+            ..Compared::default()
+        },
+        out,
+    );
 }
 
 fn relationship_changes(
@@ -959,56 +1006,26 @@ fn relationship_changes(
 ) {
     let or: Vec<_> = old.relationships().collect();
     let nr: Vec<_> = new.relationships().collect();
-    for (j, n) in nr.iter().enumerate() {
-        match pairs.old_of(j) {
-            None => out.push(Change {
-                section: Section::Relationship,
-                op: Op::Added,
-                id: n.unique_id().into(),
-                old_id: None,
-                scope: None,
-                summary: relationship_summary(n.value),
-                details: Vec::new(),
-            }),
-            Some(i) => {
-                let o = &or[i];
-                let mapped = mapped_relationship(o.value, renames);
-                let details = details_of(&mapped, n.value, &["unique-id", "controls", "metadata"]);
-                let renamed = o.unique_id() != n.unique_id();
-                if renamed || !details.is_empty() {
-                    let summary = if renamed {
-                        format!(
-                            "{}: {}",
-                            renamed_summary(o.unique_id(), n.unique_id()),
-                            relationship_shape(n.value)
-                        )
-                    } else {
-                        relationship_summary(n.value)
-                    };
-                    out.push(Change {
-                        section: Section::Relationship,
-                        op: if renamed { Op::Renamed } else { Op::Changed },
-                        id: n.unique_id().into(),
-                        old_id: renamed.then(|| o.unique_id().to_string()),
-                        scope: None,
-                        summary,
-                        details,
-                    });
-                }
+    element_changes(
+        Section::Relationship,
+        None,
+        (&or, &nr),
+        pairs,
+        |o, n| {
+            // Endpoints rewritten through the renames: a renamed endpoint is not a re-pointing.
+            let mapped = mapped_relationship(o.value, renames);
+            Compared {
+                details: details_of(&mapped, n.value, &["unique-id", "controls", "metadata"]),
+                renamed_summary: Some(format!(
+                    "{}: {}",
+                    renamed_summary(o.unique_id(), n.unique_id()),
+                    relationship_shape(n.value)
+                )),
+                ..Compared::default()
             }
-        }
-    }
-    for &i in &pairs.removed {
-        out.push(Change {
-            section: Section::Relationship,
-            op: Op::Removed,
-            id: or[i].unique_id().into(),
-            old_id: None,
-            scope: None,
-            summary: relationship_summary(or[i].value),
-            details: Vec::new(),
-        });
-    }
+        },
+        out,
+    );
 }
 
 fn flow_changes(
@@ -1021,60 +1038,32 @@ fn flow_changes(
     let of: Vec<_> = old.flows().collect();
     let nf: Vec<_> = new.flows().collect();
     let mut transition_out = Vec::new();
-    for (j, n) in nf.iter().enumerate() {
-        match pairs.old_of(j) {
-            None => out.push(Change {
-                section: Section::Flow,
-                op: Op::Added,
-                id: n.unique_id().into(),
-                old_id: None,
-                scope: None,
-                summary: flow_summary(n.value),
-                details: Vec::new(),
-            }),
-            Some(i) => {
-                let o = &of[i];
-                let details = details_of(
+    element_changes(
+        Section::Flow,
+        None,
+        (&of, &nf),
+        pairs,
+        |o, n| {
+            let transitions = transition_changes(n.unique_id(), o, n, renames);
+            let c = Compared {
+                details: details_of(
                     o.value,
                     n.value,
                     &["unique-id", "transitions", "controls", "metadata"],
-                );
-                let renamed = o.unique_id() != n.unique_id();
-                let transitions = transition_changes(n.unique_id(), o, n, renames);
-                if renamed || !details.is_empty() || !transitions.is_empty() {
-                    out.push(Change {
-                        section: Section::Flow,
-                        op: if renamed { Op::Renamed } else { Op::Changed },
-                        id: n.unique_id().into(),
-                        old_id: renamed.then(|| o.unique_id().to_string()),
-                        scope: None,
-                        summary: if renamed {
-                            renamed_summary(o.unique_id(), n.unique_id())
-                        } else {
-                            format!(
-                                "{} ({} transition changes)",
-                                flow_summary(n.value),
-                                transitions.len()
-                            )
-                        },
-                        details,
-                    });
-                }
-                transition_out.extend(transitions);
-            }
-        }
-    }
-    for &i in &pairs.removed {
-        out.push(Change {
-            section: Section::Flow,
-            op: Op::Removed,
-            id: of[i].unique_id().into(),
-            old_id: None,
-            scope: None,
-            summary: flow_summary(of[i].value),
-            details: Vec::new(),
-        });
-    }
+                ),
+                also_changed: !transitions.is_empty(),
+                changed_summary: Some(format!(
+                    "{} ({} transition changes)",
+                    flow_summary(n.value),
+                    transitions.len()
+                )),
+                renamed_summary: None,
+            };
+            transition_out.extend(transitions);
+            c
+        },
+        out,
+    );
     out.extend(transition_out);
 }
 
