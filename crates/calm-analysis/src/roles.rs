@@ -402,8 +402,8 @@ fn infer_one(
                 role,
                 Role::Queue | Role::Storage | Role::Database | Role::Cache
             ),
-            "network" => true,
-            _ => !(container && matches!(role, Role::NetworkZone)) || true,
+            // Any other node-type takes the role its name gives.
+            _ => true,
         };
         if fits {
             return (role, format!("name token {w}"), Confidence::Low);

@@ -839,15 +839,17 @@ mod tests {
 
     const CALM12: &str = "https://calm.finos.org/release/1.2/meta/calm.json";
 
+    /// `validate_against` for an architecture called `a.json`.
+    fn against(
+        target: SchemaTarget,
+        doc: &Value,
+        reg: &SchemaRegistry,
+    ) -> Result<Vec<Diagnostic>, Diagnostic> {
+        validate_against(target, doc, Origin::Architecture, "a.json", reg)
+    }
+
     fn check(url: &str, doc: &Value) -> Vec<Diagnostic> {
-        validate_against(
-            SchemaTarget::Url(url),
-            doc,
-            Origin::Architecture,
-            "a.json",
-            &reg(),
-        )
-        .unwrap()
+        against(SchemaTarget::Url(url), doc, &reg()).unwrap()
     }
 
     #[test]
@@ -1033,11 +1035,9 @@ mod tests {
             &node,
         );
         assert_eq!(errs.len(), 1);
-        let e = validate_against(
+        let e = against(
             SchemaTarget::Url("https://example.com/nope.json"),
             &node,
-            Origin::Architecture,
-            "a.json",
             &reg(),
         )
         .unwrap_err();
@@ -1057,14 +1057,7 @@ mod tests {
                 ]}
             }
         });
-        let errors = validate_against(
-            SchemaTarget::Value(&pattern),
-            &arch(json!({})),
-            Origin::Architecture,
-            "a.json",
-            &reg(),
-        )
-        .unwrap();
+        let errors = against(SchemaTarget::Value(&pattern), &arch(json!({})), &reg()).unwrap();
         assert_eq!(errors.len(), 1, "{errors:?}");
         assert_eq!(errors[0].pointer, "/nodes/0/node-type");
         assert!(
@@ -1088,14 +1081,7 @@ mod tests {
         let mut a = arch(json!({}));
         a["nodes"] =
             json!([{"unique-id": "b", "node-type": "database", "name": "B", "description": "b"}]);
-        let errors = validate_against(
-            SchemaTarget::Value(&pattern),
-            &a,
-            Origin::Architecture,
-            "a.json",
-            &reg(),
-        )
-        .unwrap();
+        let errors = against(SchemaTarget::Value(&pattern), &a, &reg()).unwrap();
         assert_eq!(errors.len(), 1, "{errors:?}");
         assert_eq!(errors[0].pointer, "/nodes/0/node-type");
         assert!(
@@ -1148,11 +1134,9 @@ mod tests {
         .unwrap();
         let pattern = json!({"$schema": DRAFT_2020_12, "properties": {"nodes": {"items": {"$ref": "standards/node.json"}}}});
         let pfile = dir.path().join("p.json");
-        let errors = validate_against(
+        let errors = against(
             SchemaTarget::ValueAt(&pattern, &pfile),
             &arch(json!({})),
-            Origin::Architecture,
-            "a.json",
             &reg(),
         )
         .unwrap();
@@ -1175,14 +1159,7 @@ mod tests {
         let mut r = reg();
         r.map_url("https://example.com/std.json", dir.path().join("std.json"));
         assert!(compile_pattern(&pattern, None, "p.json", &r).is_empty());
-        let errors = validate_against(
-            SchemaTarget::Value(&pattern),
-            &arch(json!({})),
-            Origin::Architecture,
-            "a.json",
-            &r,
-        )
-        .unwrap();
+        let errors = against(SchemaTarget::Value(&pattern), &arch(json!({})), &r).unwrap();
         assert_eq!(errors.len(), 2);
     }
 
@@ -1201,11 +1178,9 @@ mod tests {
         .unwrap();
         let mut r = reg();
         r.add_directory(dir.path()).unwrap();
-        let errors = validate_against(
+        let errors = against(
             SchemaTarget::Url("https://example.com/good.json"),
             &json!({}),
-            Origin::Architecture,
-            "a.json",
             &r,
         )
         .unwrap();
@@ -1213,23 +1188,15 @@ mod tests {
         assert!(errors[0].message.contains("'owner'"));
         // The embedded CALM schemas still work.
         assert!(
-            validate_against(
-                SchemaTarget::Url(CALM12),
-                &arch(json!({})),
-                Origin::Architecture,
-                "a.json",
-                &r
-            )
-            .unwrap()
-            .is_empty()
+            against(SchemaTarget::Url(CALM12), &arch(json!({})), &r)
+                .unwrap()
+                .is_empty()
         );
         // The odd one reports a compile failure instead of panicking.
         assert!(
-            validate_against(
+            against(
                 SchemaTarget::Url("https://example.com/odd.json"),
                 &json!({}),
-                Origin::Architecture,
-                "a.json",
                 &r
             )
             .is_err()
