@@ -177,6 +177,13 @@ pub struct ReviewArgs {
     /// Baseline file of accepted / mitigated / false-positive findings.
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,
+    /// Rule configuration (JSON): `{"rules": {"RULE": "off" | SEVERITY | {"enabled": BOOL,
+    /// "severity": SEVERITY}}}`; rules by id or code. A baseline file may carry it too.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Rules not to run (comma-separated ids or codes), e.g. `--disable unencrypted-transport,OPS-01`.
+    #[arg(long, value_delimiter = ',', value_name = "RULES")]
+    pub disable: Vec<String>,
     /// Write the review to this file instead of stdout.
     #[arg(short = 'o', long, value_name = "FILE")]
     pub output: Option<PathBuf>,

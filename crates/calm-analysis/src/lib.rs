@@ -20,6 +20,7 @@ pub mod output;
 pub mod redundancy;
 pub mod review;
 pub mod roles;
+pub mod rule_settings;
 pub mod rules;
 pub mod simulate;
 pub mod spof;
@@ -30,3 +31,4 @@ pub use finding::{
     Category, Confidence, Evidence, Finding, FindingLocation, FixSuggestion, Severity, Suppression,
 };
 pub use review::{Review, ReviewOptions, review};
+pub use rule_settings::RuleSettings;

@@ -3,6 +3,7 @@
 use crate::availability::{self, FlowAvailability};
 use crate::context::{Context, ReviewConfig};
 use crate::finding::{Category, Finding, Severity};
+use crate::rule_settings::RuleSettings;
 use crate::rules;
 use crate::suppress::{self, Baseline, Expired};
 use calm_model::Document;
@@ -20,6 +21,8 @@ pub struct ReviewOptions {
     /// `YYYY-MM-DD` used for suppression expiry (default: today, UTC).
     pub today: Option<String>,
     pub config: ReviewConfig,
+    /// Rules switched off and severity overrides (config file, `--disable`).
+    pub rules: RuleSettings,
 }
 
 /// Per-flow availability line of the summary.
@@ -77,10 +80,18 @@ impl Review {
 
 /// Run every rule and rank (total, deterministic order).
 pub fn run_rules(ctx: &Context) -> Vec<Finding> {
+    run_enabled_rules(ctx, &RuleSettings::default())
+}
+
+/// Run the rules `settings` leaves on, apply its severity overrides, and rank.
+pub fn run_enabled_rules(ctx: &Context, settings: &RuleSettings) -> Vec<Finding> {
     let mut all: Vec<Finding> = Vec::new();
     // CALM_ADVISOR_PROFILE=1 prints the time each rule takes (stderr) — for benchmarks.
     let profile = std::env::var_os("CALM_ADVISOR_PROFILE").is_some();
-    for r in rules::registry() {
+    for r in rules::registry()
+        .into_iter()
+        .filter(|r| settings.enabled(r.meta().id))
+    {
         let t = std::time::Instant::now();
         all.extend(r.check(ctx));
         if profile {
@@ -91,6 +102,7 @@ pub fn run_rules(ctx: &Context) -> Vec<Finding> {
             );
         }
     }
+    settings.apply(&mut all);
     rank(&mut all);
     all
 }
@@ -136,7 +148,7 @@ pub fn review(doc: &Document, opts: &ReviewOptions) -> Review {
 
 pub fn review_context(ctx: &Context, opts: &ReviewOptions) -> Review {
     let doc = ctx.doc;
-    let mut findings = run_rules(ctx);
+    let mut findings = run_enabled_rules(ctx, &opts.rules);
     let today = opts.today.clone().unwrap_or_else(suppress::today);
     findings.retain(|f| opts.categories.is_empty() || opts.categories.contains(&f.category));
     if let Some(min) = opts.min_severity {
@@ -177,7 +189,14 @@ pub fn review_context(ctx: &Context, opts: &ReviewOptions) -> Review {
         hidden,
         expired,
         flows,
-        assumptions: assumptions(ctx),
+        assumptions: {
+            let mut a = assumptions(ctx);
+            // Only when configured: default outputs stay as they were.
+            if !opts.rules.is_empty() {
+                a["ruleConfiguration"] = opts.rules.describe();
+            }
+            a
+        },
         node_count: ctx.model.nodes.len(),
         relationship_count: ctx.model.relationships.len(),
         dialect_notes: ctx.model.notes.clone(),

@@ -4,7 +4,7 @@ use crate::cli::{ReviewArgs, ReviewFormat, exit};
 use crate::common::{CliError, CmdResult, load_document, write_output_with};
 use calm_analysis::output::{self, Format, ViewOptions};
 use calm_analysis::suppress::Baseline;
-use calm_analysis::{Category, ReviewOptions, Severity};
+use calm_analysis::{Category, ReviewOptions, RuleSettings, Severity};
 use calm_model::Document;
 use std::path::Path;
 
@@ -47,6 +47,35 @@ pub fn input(file: Option<&Path>, example: bool) -> Result<Document, CliError> {
     }
 }
 
+/// Rule settings from `--config` (or the baseline file's `rules`) and `--disable`.
+pub fn rule_settings(args: &ReviewArgs) -> Result<RuleSettings, CliError> {
+    let mut settings = RuleSettings::default();
+    for path in [&args.config, &args.baseline].into_iter().flatten() {
+        let doc = load_document(path)?;
+        let more = RuleSettings::parse(&path.display().to_string(), &doc.value).map_err(|e| {
+            let at = doc.locate(&e.pointer);
+            CliError::input(format!(
+                "{}:{}:{}: {} (at {})",
+                path.display(),
+                at.line_start.max(1),
+                at.character_start + 1,
+                e.message,
+                e.pointer
+            ))
+        })?;
+        settings.disabled.extend(more.disabled);
+        for (k, v) in more.severity {
+            // --config wins over the baseline file (it is read first).
+            settings.severity.entry(k).or_insert(v);
+        }
+        settings.sources.extend(more.sources);
+    }
+    settings
+        .disable(args.disable.iter().map(String::as_str), "--disable")
+        .map_err(CliError::input)?;
+    Ok(settings)
+}
+
 pub fn run(args: &ReviewArgs) -> CmdResult {
     let doc = input(args.file.as_deref(), args.example)?;
     let opts = ReviewOptions {
@@ -56,6 +85,7 @@ pub fn run(args: &ReviewArgs) -> CmdResult {
             Some(p) => Some(load_baseline(p)?),
             None => None,
         },
+        rules: rule_settings(args)?,
         ..ReviewOptions::default()
     };
     let review = calm_analysis::review(&doc, &opts);
