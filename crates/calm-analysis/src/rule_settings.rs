@@ -218,25 +218,24 @@ mod tests {
 
         let e =
             RuleSettings::parse("c.json", &json!({"rules": {"spof-nodes": "off"}})).unwrap_err();
-        assert!(e.contains("c.json: /rules/spof-nodes: unknown rule"), "{e}");
+        assert!(
+            e.to_string().starts_with("/rules/spof-nodes: unknown rule"),
+            "{e}"
+        );
         let e = RuleSettings::parse(
             "c.json",
             &json!({"rules": {"spof-node": {"severity": "huge"}}}),
         )
         .unwrap_err();
-        assert!(
-            e.contains("/rules/spof-node/severity: expected a severity"),
-            "{e}"
-        );
+        assert_eq!(e.pointer, "/rules/spof-node/severity");
+        assert!(e.message.starts_with("expected a severity"), "{e}");
         let e = RuleSettings::parse(
             "c.json",
             &json!({"rules": {"spof-node": {"enable": false}}}),
         )
         .unwrap_err();
-        assert!(
-            e.contains("/rules/spof-node/enable: unknown setting"),
-            "{e}"
-        );
+        assert_eq!(e.pointer, "/rules/spof-node/enable");
+        assert!(e.message.starts_with("unknown setting"), "{e}");
         assert!(RuleSettings::parse("c.json", &json!({"rules": []})).is_err());
         assert!(
             RuleSettings::parse("c.json", &json!({}))
