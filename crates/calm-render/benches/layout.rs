@@ -3,7 +3,8 @@
 //! `cargo run --release -p calm-render --example measure`.
 
 use calm_model::Document;
-use calm_render::{Options, render_svg, synthetic};
+use calm_analysis::generate as synthetic;
+use calm_render::{Options, render_svg};
 use criterion::{Criterion, criterion_group, criterion_main};
 
 fn svg_of_generated(c: &mut Criterion) {

@@ -15,7 +15,6 @@ pub mod png;
 pub mod style;
 pub mod svg;
 #[doc(hidden)]
-pub mod synthetic;
 pub mod text;
 
 use calm_analysis::{Finding, Severity};
