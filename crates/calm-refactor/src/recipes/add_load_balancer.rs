@@ -75,9 +75,15 @@ impl AddLoadBalancer {
                 .and_then(Value::as_array)
                 .map(|a| a.iter().filter_map(Value::as_str).collect())
                 .unwrap_or_default();
+            // Ours when one pool contains the other (a rerun may add instances). Sharing one
+            // member is not enough: after a rename, another load balancer's pool can name our
+            // first instance too (a load balancer put in front of a load-balanced instance).
+            let names_in_pool = names.iter().all(|x| pool.contains(&x.as_str()));
+            let pool_in_names = pool.iter().all(|p| names.iter().any(|x| x == p));
             Some(
                 n.pointer("/metadata/role").and_then(Value::as_str) == Some("load-balancer")
-                    && pool.iter().any(|p| names.iter().any(|x| x == p)),
+                    && !pool.is_empty()
+                    && (names_in_pool || pool_in_names),
             )
         };
         match ours(&self.lb_id) {
