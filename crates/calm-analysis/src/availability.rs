@@ -137,15 +137,15 @@ const TARGET_KEYS: &[&str] = &[
 /// Explicit availability of a node, if declared.
 pub fn explicit(ctx: &Context, n: usize) -> Option<(f64, String)> {
     let nd = &ctx.model.nodes[n];
-    if let Some((k, v)) = map_any(&nd.metadata, AVAILABILITY_KEYS) {
-        if let Some(a) = parse_availability(v) {
-            return Some((a, format!("metadata {k}")));
-        }
+    if let Some((k, v)) = map_any(&nd.metadata, AVAILABILITY_KEYS)
+        && let Some(a) = parse_availability(v)
+    {
+        return Some((a, format!("metadata {k}")));
     }
-    if let Some((c, k, v)) = controls_any(&nd.controls, AVAILABILITY_KEYS) {
-        if let Some(a) = parse_availability(v) {
-            return Some((a, format!("control {c} {k}")));
-        }
+    if let Some((c, k, v)) = controls_any(&nd.controls, AVAILABILITY_KEYS)
+        && let Some(a) = parse_availability(v)
+    {
+        return Some((a, format!("control {c} {k}")));
     }
     None
 }
@@ -157,13 +157,12 @@ pub fn component(ctx: &Context, n: usize) -> (f64, bool, String) {
     }
     let role = ctx.roles[n].role;
     // A queue lives in its broker: the broker is the factor (counted through hosting_of).
-    if role == Role::Queue {
-        if let Some(b) = ctx.graph.parents[n]
+    if role == Role::Queue
+        && let Some(b) = ctx.graph.parents[n]
             .iter()
             .find(|p| ctx.roles[**p].role == Role::Broker)
-        {
-            return (1.0, false, format!("inside broker {}", ctx.node_id(*b)));
-        }
+    {
+        return (1.0, false, format!("inside broker {}", ctx.node_id(*b)));
     }
     let key = if ctx.roles[n].external {
         "external"
@@ -395,17 +394,17 @@ fn target_in(
 ) -> Option<(Target, String)> {
     for c in controls {
         for (k, v) in c.config_entries() {
-            if TARGET_KEYS.iter().any(|t| t.eq_ignore_ascii_case(k)) {
-                if let Some(a) = parse_availability(v) {
-                    let src = format!("{}/requirements config {k}", c.pointer);
-                    return Some((
-                        Target {
-                            value: Some(a),
-                            source: src.clone(),
-                        },
-                        src,
-                    ));
-                }
+            if TARGET_KEYS.iter().any(|t| t.eq_ignore_ascii_case(k))
+                && let Some(a) = parse_availability(v)
+            {
+                let src = format!("{}/requirements config {k}", c.pointer);
+                return Some((
+                    Target {
+                        value: Some(a),
+                        source: src.clone(),
+                    },
+                    src,
+                ));
             }
         }
     }
@@ -418,17 +417,16 @@ fn target_in(
             "slo",
             "uptime-guarantee",
         ],
-    ) {
-        if let Some(a) = parse_availability(v) {
-            let src = format!("{base}/metadata/{k}");
-            return Some((
-                Target {
-                    value: Some(a),
-                    source: src.clone(),
-                },
-                src,
-            ));
-        }
+    ) && let Some(a) = parse_availability(v)
+    {
+        let src = format!("{base}/metadata/{k}");
+        return Some((
+            Target {
+                value: Some(a),
+                source: src.clone(),
+            },
+            src,
+        ));
     }
     // Declared but only via config-url: opaque (never fetched: offline, deterministic).
     for c in controls {
@@ -436,21 +434,19 @@ fn target_in(
         if ["availability", "uptime", "/sla"]
             .iter()
             .any(|w| h.contains(w))
-        {
-            if let Some(r) = c
+            && let Some(r) = c
                 .requirements
                 .iter()
                 .find(|r| r.config.is_none() && r.config_url.is_some())
-            {
-                let src = format!("{} ({} via config-url, not fetched)", c.pointer, r.url);
-                return Some((
-                    Target {
-                        value: None,
-                        source: src.clone(),
-                    },
-                    src,
-                ));
-            }
+        {
+            let src = format!("{} ({} via config-url, not fetched)", c.pointer, r.url);
+            return Some((
+                Target {
+                    value: None,
+                    source: src.clone(),
+                },
+                src,
+            ));
         }
     }
     None

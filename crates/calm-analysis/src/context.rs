@@ -554,24 +554,24 @@ impl<'a> Context<'a> {
             "sla-tier",
             "priority",
         ];
-        if let Some((k, v)) = map_any(&f.metadata, &keys) {
-            if let Some(c) = criticality_of(v) {
-                return (
-                    c,
-                    format!("flow metadata {k}: {}", crate::redundancy::compact(v)),
-                );
-            }
+        if let Some((k, v)) = map_any(&f.metadata, &keys)
+            && let Some(c) = criticality_of(v)
+        {
+            return (
+                c,
+                format!("flow metadata {k}: {}", crate::redundancy::compact(v)),
+            );
         }
-        if let Some((t, src)) = availability::flow_target(self, fi) {
-            if t.value.is_some_and(|v| v >= 0.999) {
-                return (
-                    4,
-                    format!(
-                        "availability target {} ({src})",
-                        availability::pct(t.value.unwrap_or(0.0))
-                    ),
-                );
-            }
+        if let Some((t, src)) = availability::flow_target(self, fi)
+            && t.value.is_some_and(|v| v >= 0.999)
+        {
+            return (
+                4,
+                format!(
+                    "availability target {} ({src})",
+                    availability::pct(t.value.unwrap_or(0.0))
+                ),
+            );
         }
         (2, "default (no criticality declared)".into())
     }

@@ -109,10 +109,10 @@ const SUFFIX_TOKENS: &[&str] = &[
 
 fn count_of(map: &serde_json::Map<String, Value>) -> Option<(u32, String)> {
     for k in COUNT_KEYS {
-        if let Some(v) = map.get(*k) {
-            if let Some(n) = number(v) {
-                return Some((n as u32, format!("{k}: {}", compact(v))));
-            }
+        if let Some(v) = map.get(*k)
+            && let Some(n) = number(v)
+        {
+            return Some((n as u32, format!("{k}: {}", compact(v))));
         }
     }
     for (outer, inner) in [
@@ -145,10 +145,11 @@ fn list_len(v: &Value) -> usize {
 /// Failover evidence in a metadata map or control configs.
 pub fn failover_evidence(node: &Node) -> Option<String> {
     for k in FAILOVER_KEYS {
-        if let Some(v) = node.metadata.get(*k) {
-            if !matches!(v, Value::Bool(false)) && compact(v) != "none" {
-                return Some(format!("metadata {k}: {}", compact(v)));
-            }
+        if let Some(v) = node.metadata.get(*k)
+            && !matches!(v, Value::Bool(false))
+            && compact(v) != "none"
+        {
+            return Some(format!("metadata {k}: {}", compact(v)));
         }
     }
     for c in &node.controls {

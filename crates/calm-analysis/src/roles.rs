@@ -286,10 +286,10 @@ fn infer_one(
     container: bool,
 ) -> (Role, String, Confidence) {
     // 1. explicit metadata.role (only when it names a role: "primary"/"replica" are HA roles).
-    if let Some(r) = n.metadata.get("role").and_then(|v| v.as_str()) {
-        if let Some((role, _)) = role_of_tokens(&tokens(r)) {
-            return (role, format!("metadata.role \"{r}\""), Confidence::High);
-        }
+    if let Some(r) = n.metadata.get("role").and_then(|v| v.as_str())
+        && let Some((role, _)) = role_of_tokens(&tokens(r))
+    {
+        return (role, format!("metadata.role \"{r}\""), Confidence::High);
     }
     // 2. standard CALM node-types that are precise enough on their own.
     match nt {
@@ -315,14 +315,12 @@ fn infer_one(
         "service" | "system" | "network" | "database" | "data-asset" | ""
     );
     // 3. custom / namespaced node-types (`aws:rds`, `message-queue`, `load-balancer`).
-    if !standard {
-        if let Some((role, _)) = role_of_tokens(&tokens(nt)) {
-            return (
-                role,
-                format!("node-type \"{}\"", n.node_type),
-                Confidence::High,
-            );
-        }
+    if !standard && let Some((role, _)) = role_of_tokens(&tokens(nt)) {
+        return (
+            role,
+            format!("node-type \"{}\"", n.node_type),
+            Confidence::High,
+        );
     }
     let name_toks: Vec<String> = tokens(&n.id).into_iter().chain(tokens(&n.name)).collect();
     let by_name = role_of_tokens(&name_toks);

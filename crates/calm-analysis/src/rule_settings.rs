@@ -170,18 +170,18 @@ impl RuleSettings {
     /// Apply the severity overrides (the evidence records the rule's own severity).
     pub fn apply(&self, findings: &mut [Finding]) {
         for f in findings {
-            if let Some(s) = self.severity.get(&f.rule) {
-                if *s != f.severity {
-                    f.evidence.push(Evidence {
-                        kind: "configuration".into(),
-                        detail: format!(
-                            "severity set to {} by the rule configuration (the rule gives {})",
-                            s.as_str(),
-                            f.severity.as_str()
-                        ),
-                    });
-                    f.severity = *s;
-                }
+            if let Some(s) = self.severity.get(&f.rule)
+                && *s != f.severity
+            {
+                f.evidence.push(Evidence {
+                    kind: "configuration".into(),
+                    detail: format!(
+                        "severity set to {} by the rule configuration (the rule gives {})",
+                        s.as_str(),
+                        f.severity.as_str()
+                    ),
+                });
+                f.severity = *s;
             }
         }
     }

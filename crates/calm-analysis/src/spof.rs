@@ -109,10 +109,10 @@ pub fn analyse(ctx: &Context) -> Spof {
     let mut all_roots: Vec<usize> = Vec::new();
     for f in &ctx.flows {
         let mut r: Vec<usize> = f.actors.iter().map(|a| sup[*a]).collect();
-        if r.is_empty() {
-            if let Some(first) = f.request_nodes.first() {
-                r.push(sup[*first]);
-            }
+        if r.is_empty()
+            && let Some(first) = f.request_nodes.first()
+        {
+            r.push(sup[*first]);
         }
         r.sort_unstable();
         r.dedup();

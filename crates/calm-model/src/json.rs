@@ -602,7 +602,7 @@ mod tests {
         let leaf = prop_oneof![
             Just(Value::Null),
             any::<bool>().prop_map(Value::Bool),
-            any::<i64>().prop_map(|n| Value::from(n)),
+            any::<i64>().prop_map(Value::from),
             "[a-z\\\\\"é ]{0,8}".prop_map(Value::String),
         ];
         leaf.prop_recursive(4, 64, 6, |inner| {

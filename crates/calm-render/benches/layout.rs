@@ -2,8 +2,8 @@
 //! `cargo bench -p calm-render`; the 10,000-node time is measured by
 //! `cargo run --release -p calm-render --example measure`.
 
-use calm_model::Document;
 use calm_analysis::generate as synthetic;
+use calm_model::Document;
 use calm_render::{Options, render_svg};
 use criterion::{Criterion, criterion_group, criterion_main};
 

@@ -143,13 +143,13 @@ pub fn check(doc: &Document, opts: &Options) -> Result<(), RenderError> {
             known: g.nodes.iter().map(|n| n.id.clone()).collect(),
         });
     }
-    if let Some(flow) = &opts.flow {
-        if doc.flow(flow).is_none() {
-            return Err(RenderError::UnknownFlow {
-                id: flow.clone(),
-                flows: doc.flows().map(|f| f.unique_id().to_string()).collect(),
-            });
-        }
+    if let Some(flow) = &opts.flow
+        && doc.flow(flow).is_none()
+    {
+        return Err(RenderError::UnknownFlow {
+            id: flow.clone(),
+            flows: doc.flows().map(|f| f.unique_id().to_string()).collect(),
+        });
     }
     Ok(())
 }
@@ -291,14 +291,14 @@ pub fn decorations(doc: &Document, g: &RGraph, opts: &Options) -> Decor {
                 .entry(t.relationship_id().to_string())
                 .or_default()
                 .push((seq, t.is_reverse()));
-            if let Some(r) = doc.relationship(t.relationship_id()) {
-                if matches!(
+            if let Some(r) = doc.relationship(t.relationship_id())
+                && matches!(
                     r.kind(),
                     RelKind::Connects { .. } | RelKind::Interacts { .. }
-                ) {
-                    d.flow_nodes
-                        .extend(r.node_ids().into_iter().map(String::from));
-                }
+                )
+            {
+                d.flow_nodes
+                    .extend(r.node_ids().into_iter().map(String::from));
             }
         }
         let name = if flow.name().is_empty() {
@@ -318,10 +318,10 @@ pub fn decorations(doc: &Document, g: &RGraph, opts: &Options) -> Decor {
 /// The name shown above a drawing: metadata `name`/`title`, else the file name.
 pub fn document_title(doc: &Document) -> String {
     let meta = doc.metadata();
-    if let Some((_, v)) = meta.get_any(&["name", "title"]) {
-        if let Some(s) = v.as_str().filter(|s| !s.trim().is_empty()) {
-            return s.to_string();
-        }
+    if let Some((_, v)) = meta.get_any(&["name", "title"])
+        && let Some(s) = v.as_str().filter(|s| !s.trim().is_empty())
+    {
+        return s.to_string();
     }
     let name = doc.name();
     std::path::Path::new(name)

@@ -172,18 +172,18 @@ pub fn flowchart(doc: &Document, opts: &Options) -> String {
         if let Some(f) = opts.flow.as_deref().and_then(|f| doc.flow(f)) {
             let mut nodes = BTreeSet::new();
             for t in f.transitions() {
-                if let Some(r) = doc.relationship(t.relationship_id()) {
-                    if matches!(
+                if let Some(r) = doc.relationship(t.relationship_id())
+                    && matches!(
                         r.kind(),
                         RelKind::Connects { .. } | RelKind::Interacts { .. }
-                    ) {
-                        nodes.extend(
-                            r.node_ids()
-                                .into_iter()
-                                .filter(|n| g.index.contains_key(*n))
-                                .map(|n| ids.get(n).to_string()),
-                        );
-                    }
+                    )
+                {
+                    nodes.extend(
+                        r.node_ids()
+                            .into_iter()
+                            .filter(|n| g.index.contains_key(*n))
+                            .map(|n| ids.get(n).to_string()),
+                    );
                 }
             }
             if !nodes.is_empty() {

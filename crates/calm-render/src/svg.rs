@@ -86,9 +86,9 @@ pub fn document(g: &RGraph, l: &Layout, decor: &Decor, theme: Theme) -> String {
     let height = l.height + legend_h;
     let p = style::palette(theme);
     let mut s = String::with_capacity(4096 + g.nodes.len() * 700);
-    let _ = write!(
+    let _ = writeln!(
         s,
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{w}\" height=\"{h}\" viewBox=\"0 0 {w} {h}\" font-family=\"{font}, sans-serif\" class=\"calm-diagram\">\n",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{w}\" height=\"{h}\" viewBox=\"0 0 {w} {h}\" font-family=\"{font}, sans-serif\" class=\"calm-diagram\">",
         w = num(width),
         h = num(height),
         font = text::FONT_FAMILY

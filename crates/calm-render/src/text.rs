@@ -103,10 +103,8 @@ pub fn wrap(text: &str, size: f64, is_bold: bool, max: f64, max_lines: usize) ->
             lines.push(current);
         }
     }
-    if truncated {
-        if let Some(last) = lines.last_mut() {
-            *last = ellipsize(&format!("{last}…"), size, is_bold, max);
-        }
+    if truncated && let Some(last) = lines.last_mut() {
+        *last = ellipsize(&format!("{last}…"), size, is_bold, max);
     }
     if lines.is_empty() {
         lines.push(String::new());

@@ -65,7 +65,7 @@ fn group_of<'a>(svg: &'a str, id: &str) -> &'a str {
 fn badge_of<'a>(svg: &'a str, id: &str) -> &'a str {
     svg.lines()
         .find(|l| {
-            l.contains(&format!("class=\"badge")) && l.contains(&format!("data-for=\"{id}\""))
+            l.contains(&"class=\"badge".to_string()) && l.contains(&format!("data-for=\"{id}\""))
         })
         .unwrap_or("")
 }

@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 /// A deterministic architecture of `n` services in a random-looking tree, with 50 flows.
 fn synthetic(n: usize, renamed: bool) -> Document {
     let id = |i: usize| {
-        if renamed && i % 10 == 0 {
+        if renamed && i.is_multiple_of(10) {
             format!("service-{i}-v2")
         } else {
             format!("svc-{i}")

@@ -1016,22 +1016,20 @@ fn benefit_text(new: &Document, g: &Improvement, delta: &crate::review::ReviewDe
             new.relationship(t.relationship_id())
                 .is_some_and(|r| r.node_ids().iter().any(|n| g.nodes.iter().any(|x| x == n)))
         });
-        if through {
-            if let (Some(b), Some(a)) = (f.before, f.after) {
-                if percent(a) == percent(b) {
-                    continue;
-                }
-                let name = if f.name.is_empty() {
-                    f.flow.as_str()
-                } else {
-                    f.name.as_str()
-                };
-                parts.push(format!(
-                    "{name} estimated availability {} → {}",
-                    percent(b),
-                    percent(a)
-                ));
+        if through && let (Some(b), Some(a)) = (f.before, f.after) {
+            if percent(a) == percent(b) {
+                continue;
             }
+            let name = if f.name.is_empty() {
+                f.flow.as_str()
+            } else {
+                f.name.as_str()
+            };
+            parts.push(format!(
+                "{name} estimated availability {} → {}",
+                percent(b),
+                percent(a)
+            ));
         }
     }
     if !g.adrs.is_empty() {

@@ -71,10 +71,10 @@ fn load_any(spec: &str) -> Result<LoadedArchitecture, String> {
                 // ADR paths in `adrs` are usually relative to the repository root; also try the
                 // folder of the architecture inside the repository.
                 base_dirs.push(top.clone());
-                if let Some(parent) = Path::new(&path).parent() {
-                    if !parent.as_os_str().is_empty() {
-                        base_dirs.push(top.join(parent));
-                    }
+                if let Some(parent) = Path::new(&path).parent()
+                    && !parent.as_os_str().is_empty()
+                {
+                    base_dirs.push(top.join(parent));
                 }
             }
             Ok(LoadedArchitecture {

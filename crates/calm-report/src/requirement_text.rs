@@ -42,23 +42,23 @@ fn num(v: &Value) -> Option<String> {
 fn with_unit(key: &str, v: &Value) -> Option<(String, String)> {
     let k = key.to_ascii_lowercase();
     for (suffix, unit) in UNITS {
-        if let Some(stem) = k.strip_suffix(suffix) {
-            if let Some(n) = num(v) {
-                return Some((stem.to_string(), format!("{n}{unit}")));
-            }
+        if let Some(stem) = k.strip_suffix(suffix)
+            && let Some(n) = num(v)
+        {
+            return Some((stem.to_string(), format!("{n}{unit}")));
         }
     }
     // `-per-month` style keys: `max-downtime-minutes-per-month` → `43.8 min per month`.
     for (suffix, unit) in UNITS {
         let marker = format!("{suffix}-per-");
-        if let Some(pos) = k.find(&marker) {
-            if let Some(n) = num(v) {
-                let period = &k[pos + marker.len()..];
-                return Some((
-                    k[..pos].to_string(),
-                    format!("{n}{unit} per {}", words(period)),
-                ));
-            }
+        if let Some(pos) = k.find(&marker)
+            && let Some(n) = num(v)
+        {
+            let period = &k[pos + marker.len()..];
+            return Some((
+                k[..pos].to_string(),
+                format!("{n}{unit} per {}", words(period)),
+            ));
         }
     }
     None
@@ -114,10 +114,7 @@ fn structured_value(v: &Value) -> Option<String> {
     Some(format!("{value}{unit}"))
 }
 
-fn find_key<'a>(
-    m: &'a Map<String, Value>,
-    pred: impl Fn(&str) -> bool,
-) -> Option<(&'a str, &'a Value)> {
+fn find_key(m: &Map<String, Value>, pred: impl Fn(&str) -> bool) -> Option<(&str, &Value)> {
     m.iter()
         .find(|(k, _)| pred(&k.to_ascii_lowercase()))
         .map(|(k, v)| (k.as_str(), v))
@@ -135,24 +132,22 @@ pub fn config_phrase(config: &Value) -> String {
     if let Some((k, v)) = find_key(m, |k| {
         (k.contains("availability") || k.contains("uptime"))
             && (k.ends_with("percent") || k.ends_with("percentage") || k.ends_with("pct"))
-    }) {
-        if let Some(n) = num(v) {
-            let what = if k.to_ascii_lowercase().contains("uptime") {
-                "uptime"
-            } else {
-                "availability"
-            };
-            let mut p = format!("{n}% {what}");
-            if let Some((wk, wv)) = find_key(m, |k| k.contains("window") && !k.contains("failure"))
-            {
-                if let Value::String(w) = wv {
-                    p.push_str(&format!(" ({w})"));
-                    used.push(wk);
-                }
-            }
-            phrases.push(p);
-            used.push(k);
+    }) && let Some(n) = num(v)
+    {
+        let what = if k.to_ascii_lowercase().contains("uptime") {
+            "uptime"
+        } else {
+            "availability"
+        };
+        let mut p = format!("{n}% {what}");
+        if let Some((wk, wv)) = find_key(m, |k| k.contains("window") && !k.contains("failure"))
+            && let Value::String(w) = wv
+        {
+            p.push_str(&format!(" ({w})"));
+            used.push(wk);
         }
+        phrases.push(p);
+        used.push(k);
     }
 
     // Recovery objectives: `RTO 5 min / RPO 1 min`.
@@ -177,19 +172,19 @@ pub fn config_phrase(config: &Value) -> String {
     }
 
     // Circuit breaker: `opens after 5 failures in 30 s`.
-    if let Some((tk, tv)) = find_key(m, |k| k.contains("failure") && k.contains("threshold")) {
-        if let Some(n) = num(tv) {
-            let mut p = format!("opens after {n} failures");
-            if let Some((wk, wv)) = find_key(m, |k| k.contains("failure") && k.contains("window")) {
-                let w = with_unit(wk, wv)
-                    .map(|(_, t)| t)
-                    .unwrap_or_else(|| value_text(wv));
-                p.push_str(&format!(" in {w}"));
-                used.push(wk);
-            }
-            phrases.push(p);
-            used.push(tk);
+    if let Some((tk, tv)) = find_key(m, |k| k.contains("failure") && k.contains("threshold"))
+        && let Some(n) = num(tv)
+    {
+        let mut p = format!("opens after {n} failures");
+        if let Some((wk, wv)) = find_key(m, |k| k.contains("failure") && k.contains("window")) {
+            let w = with_unit(wk, wv)
+                .map(|(_, t)| t)
+                .unwrap_or_else(|| value_text(wv));
+            p.push_str(&format!(" in {w}"));
+            used.push(wk);
         }
+        phrases.push(p);
+        used.push(tk);
     }
 
     for (k, v) in m {

@@ -176,13 +176,13 @@ pub fn compare_reviews(renames: &Renames, old: &Review, new: &Review) -> ReviewD
     let mut escalated = Vec::new();
     for nf in new.active() {
         let key = finding_key(nf, None);
-        if let Some(of) = old.active().find(|o| finding_key(o, Some(renames)) == key) {
-            if nf.severity > of.severity {
-                escalated.push(Escalation {
-                    finding: FindingSummary::from(nf),
-                    from: of.severity,
-                });
-            }
+        if let Some(of) = old.active().find(|o| finding_key(o, Some(renames)) == key)
+            && nf.severity > of.severity
+        {
+            escalated.push(Escalation {
+                finding: FindingSummary::from(nf),
+                from: of.severity,
+            });
         }
     }
     let mut flows = Vec::new();

@@ -93,10 +93,10 @@ fn mutate(doc: &mut Value, selector: u32, op: u8, payload: u8) {
                         m.shift_remove(&last);
                     }
                     Value::Array(a) => {
-                        if let Ok(i) = last.parse::<usize>() {
-                            if i < a.len() {
-                                a.remove(i);
-                            }
+                        if let Ok(i) = last.parse::<usize>()
+                            && i < a.len()
+                        {
+                            a.remove(i);
                         }
                     }
                     _ => {}

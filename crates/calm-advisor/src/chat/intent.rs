@@ -474,7 +474,7 @@ pub fn parse(text: &str, vocab: &Vocabulary) -> Parsed {
     }
 
     // "What happens if X fails?" -> simulate.
-    if has_any(
+    if (has_any(
         &t,
         &[
             "what happens",
@@ -500,9 +500,8 @@ pub fn parse(text: &str, vocab: &Vocabulary) -> Parsed {
             "unavailable",
         ],
     ) && has_any(&t, &["what", "which", "who", "if", "when"])
-        && !has_change_verb(&t))
-    {
-        if has_any(
+        && !has_change_verb(&t)))
+        && has_any(
             &t,
             &[
                 "what happens",
@@ -522,20 +521,20 @@ pub fn parse(text: &str, vocab: &Vocabulary) -> Parsed {
                 "outage",
                 "unavailable",
             ],
-        ) {
-            let fail: Vec<String> = vocab
-                .mentioned_ids(text)
-                .into_iter()
-                .filter(|id| !vocab.is_type(id, "actor"))
-                .collect();
-            if fail.is_empty() {
-                return Parsed::Clarify(format!(
-                    "Which node should fail? For example: {}.",
-                    examples(vocab, |n| n.node_type != "actor", 4)
-                ));
-            }
-            return Parsed::Understood(Intent::Simulate { fail });
+        )
+    {
+        let fail: Vec<String> = vocab
+            .mentioned_ids(text)
+            .into_iter()
+            .filter(|id| !vocab.is_type(id, "actor"))
+            .collect();
+        if fail.is_empty() {
+            return Parsed::Clarify(format!(
+                "Which node should fail? For example: {}.",
+                examples(vocab, |n| n.node_type != "actor", 4)
+            ));
         }
+        return Parsed::Understood(Intent::Simulate { fail });
     }
 
     // "Why ...?" -> explain.
@@ -638,10 +637,10 @@ pub fn parse(text: &str, vocab: &Vocabulary) -> Parsed {
                 "message queue",
             ],
         );
-    if has_change_verb(&t) || bare_pattern {
-        if let Some(p) = parse_change(text, &t, vocab) {
-            return p;
-        }
+    if (has_change_verb(&t) || bare_pattern)
+        && let Some(p) = parse_change(text, &t, vocab)
+    {
+        return p;
     }
 
     if has_any(
@@ -1492,11 +1491,11 @@ fn parse_decouple(text: &str, t: &str, vocab: &Vocabulary) -> Parsed {
     ]);
 
     // "order-to-payment": prefixes of two node ids.
-    if from.is_none() || to.is_none() {
-        if let Some((a, b)) = x_to_y(t, vocab) {
-            from.get_or_insert(a);
-            to.get_or_insert(b);
-        }
+    if (from.is_none() || to.is_none())
+        && let Some((a, b)) = x_to_y(t, vocab)
+    {
+        from.get_or_insert(a);
+        to.get_or_insert(b);
     }
     if from.is_none() || to.is_none() {
         // Among the mentioned services, the pairs that have a synchronous call between them.
@@ -1601,10 +1600,10 @@ fn x_to_y(t: &str, vocab: &Vocabulary) -> Option<(String, String)> {
                 .collect();
             (hits.len() == 1).then(|| hits[0].id.clone())
         };
-        if let (Some(a), Some(b)) = (find(&c[1]), find(&c[2])) {
-            if a != b {
-                return Some((a, b));
-            }
+        if let (Some(a), Some(b)) = (find(&c[1]), find(&c[2]))
+            && a != b
+        {
+            return Some((a, b));
         }
     }
     None

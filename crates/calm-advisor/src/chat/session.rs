@@ -101,21 +101,21 @@ impl<'e> Session<'e> {
 
         // An answer to a clarifying question ("bookings-db") completes the earlier request; a
         // request that makes sense on its own replaces it.
-        if let Some(original) = self.clarifying.take() {
-            if parsed == Parsed::NotUnderstood {
-                let combined = format!("{request}\n{original}");
-                let before = intent::parse(&original, &vocab);
-                match intent::parse(&combined, &vocab) {
-                    Parsed::Understood(i) => parsed = Parsed::Understood(i),
-                    // Still the same question: the answer did not help; treat it on its own.
-                    q @ Parsed::Clarify(_) if q != before => {
-                        self.clarifying = Some(combined);
-                        if let Parsed::Clarify(text) = q {
-                            return Reply::say(text);
-                        }
+        if let Some(original) = self.clarifying.take()
+            && parsed == Parsed::NotUnderstood
+        {
+            let combined = format!("{request}\n{original}");
+            let before = intent::parse(&original, &vocab);
+            match intent::parse(&combined, &vocab) {
+                Parsed::Understood(i) => parsed = Parsed::Understood(i),
+                // Still the same question: the answer did not help; treat it on its own.
+                q @ Parsed::Clarify(_) if q != before => {
+                    self.clarifying = Some(combined);
+                    if let Parsed::Clarify(text) = q {
+                        return Reply::say(text);
                     }
-                    _ => {}
                 }
+                _ => {}
             }
         }
 
@@ -243,10 +243,11 @@ impl<'e> Session<'e> {
             Intent::Change(mut changes) => {
                 // "concern #2" means #2 of the last assessment, with its category filter.
                 for c in &mut changes {
-                    if let Change::ApplyFinding { selector } = c {
-                        if selector.starts_with("concern:") && !self.last_categories.is_empty() {
-                            *selector = format!("{selector}:{}", self.last_categories.join(","));
-                        }
+                    if let Change::ApplyFinding { selector } = c
+                        && selector.starts_with("concern:")
+                        && !self.last_categories.is_empty()
+                    {
+                        *selector = format!("{selector}:{}", self.last_categories.join(","));
                     }
                 }
                 self.propose(&changes, doc)

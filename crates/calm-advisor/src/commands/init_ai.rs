@@ -269,9 +269,7 @@ fn instructions(path: &Path, preamble: &str) -> Result<(PathBuf, Outcome), CliEr
                     format!("{}{block}{}", &text[..b], &text[end..])
                 }
                 (None, None) => {
-                    let sep = if text.is_empty() {
-                        ""
-                    } else if text.ends_with("\n\n") {
+                    let sep = if text.is_empty() || text.ends_with("\n\n") {
                         ""
                     } else if text.ends_with('\n') {
                         "\n"

@@ -140,11 +140,7 @@ pub fn is_placeholder(s: &str, prefix: &str) -> bool {
         return false;
     };
     let ok = |c: char| c.is_ascii_uppercase() || c == '_';
-    if prefix.is_empty() {
-        !rest.is_empty() && rest.chars().all(ok)
-    } else {
-        !rest.is_empty() && rest.chars().all(ok)
-    }
+    !rest.is_empty() && rest.chars().all(ok)
 }
 
 /// Every string anywhere below `root` (JSONPath `root..*@string()`).
@@ -230,6 +226,25 @@ fn edit_distance(a: &str, b: &str) -> usize {
     prev[b.len()]
 }
 
+/// Every value, at any depth, that JavaScript treats as false ("", 0, false, null), as hits whose
+/// message ends with `requirement` (shared by the pattern and timeline "no empty properties" rules).
+pub fn falsy_values(doc: &Value, requirement: &str) -> Vec<crate::rules::Hit> {
+    let mut hits = Vec::new();
+    walk(doc, &mut |path, v| {
+        if !truthy(v) {
+            let what = path
+                .last_key()
+                .map(|k| format!("`{k}`"))
+                .unwrap_or_else(|| "An array item".into());
+            hits.push(crate::rules::Hit::new(
+                path.pointer(),
+                format!("{what} is {v}; {requirement}"),
+            ));
+        }
+    });
+    hits
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -250,23 +265,4 @@ mod tests {
         assert!(!truthy(&serde_json::json!(0)));
         assert!(truthy(&serde_json::json!([])));
     }
-}
-
-/// Every value, at any depth, that JavaScript treats as false ("", 0, false, null), as hits whose
-/// message ends with `requirement` (shared by the pattern and timeline "no empty properties" rules).
-pub fn falsy_values(doc: &Value, requirement: &str) -> Vec<crate::rules::Hit> {
-    let mut hits = Vec::new();
-    walk(doc, &mut |path, v| {
-        if !truthy(v) {
-            let what = path
-                .last_key()
-                .map(|k| format!("`{k}`"))
-                .unwrap_or_else(|| "An array item".into());
-            hits.push(crate::rules::Hit::new(
-                path.pointer(),
-                format!("{what} is {v}; {requirement}"),
-            ));
-        }
-    });
-    hits
 }

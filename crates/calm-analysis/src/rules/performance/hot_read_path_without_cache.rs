@@ -47,11 +47,11 @@ pub const HOT_RATE_PER_SEC: f64 = 1000.0;
 
 fn write_only(ctx: &Context, r: usize) -> bool {
     let rel = &ctx.model.relationships[r];
-    if let Some((_, v)) = map_any(&rel.metadata, &["access", "access-mode", "operation"]) {
-        if let Some(s) = v.as_str() {
-            let s = s.to_ascii_lowercase();
-            return s.contains("write") && !s.contains("read");
-        }
+    if let Some((_, v)) = map_any(&rel.metadata, &["access", "access-mode", "operation"])
+        && let Some(s) = v.as_str()
+    {
+        let s = s.to_ascii_lowercase();
+        return s.contains("write") && !s.contains("read");
     }
     if map_any(&rel.metadata, &["write-only"]).is_some_and(|(_, v)| v.as_bool() == Some(true)) {
         return true;

@@ -172,13 +172,13 @@ pub(crate) fn flow_rate(ctx: &Context, f: usize) -> Option<(f64, String)> {
     let fl = &ctx.flows[f];
     let mf = &ctx.model.flows[fl.index?];
     for k in RATE_KEYS {
-        if let Some((mk, v)) = crate::context::map_any(&mf.metadata, &[k]) {
-            if let Some(r) = rate_per_sec(v) {
-                return Some((
-                    r,
-                    format!("flow metadata `{mk}: {}`", crate::rules::security::show(v)),
-                ));
-            }
+        if let Some((mk, v)) = crate::context::map_any(&mf.metadata, &[k])
+            && let Some(r) = rate_per_sec(v)
+        {
+            return Some((
+                r,
+                format!("flow metadata `{mk}: {}`", crate::rules::security::show(v)),
+            ));
         }
     }
     config_value(&mf.controls, RATE_KEYS).and_then(|(c, k, v)| {
@@ -210,17 +210,17 @@ pub(crate) const LATENCY_KEYS: &[&str] = &[
 /// A latency figure of an element (metadata, then its controls), in ms.
 pub(crate) fn latency_of(meta: &Map<String, Value>, controls: &[Control]) -> Option<(f64, String)> {
     for k in LATENCY_KEYS {
-        if let Some((mk, v)) = crate::context::map_any(meta, &[k]) {
-            if let Some(ms) = duration_ms(v, mk.ends_with("-ms") || v.is_number()) {
-                return Some((ms, format!("`{mk}: {}`", crate::rules::security::show(v))));
-            }
+        if let Some((mk, v)) = crate::context::map_any(meta, &[k])
+            && let Some(ms) = duration_ms(v, mk.ends_with("-ms") || v.is_number())
+        {
+            return Some((ms, format!("`{mk}: {}`", crate::rules::security::show(v))));
         }
     }
     for k in LATENCY_KEYS {
-        if let Some((c, ck, v)) = config_value(controls, &[k]) {
-            if let Some(ms) = duration_ms(v, ck.ends_with("-ms") || v.is_number()) {
-                return Some((ms, format!("control `{c}` `{ck}`")));
-            }
+        if let Some((c, ck, v)) = config_value(controls, &[k])
+            && let Some(ms) = duration_ms(v, ck.ends_with("-ms") || v.is_number())
+        {
+            return Some((ms, format!("control `{c}` `{ck}`")));
         }
     }
     None

@@ -109,7 +109,7 @@ impl Rule for SyncFanOut {
             }
             let node = &m.nodes[n];
             let aggregator = map_any(&node.metadata, &["role", "pattern"])
-                .and_then(|(_, v)| v.as_str().map(|s| tokens(s)))
+                .and_then(|(_, v)| v.as_str().map(tokens))
                 .unwrap_or_default()
                 .iter()
                 .chain(tokens(&format!("{} {}", node.id, node.name)).iter())

@@ -155,10 +155,11 @@ impl Rule for MissingRecoveryObjectives {
                         x
                     })
                 };
-                if let (Some(r), Some(l)) = (to_secs(k, rv), to_secs("replication-lag", lv)) {
-                    if r < l {
-                        let id = nd.id.clone();
-                        out.push(
+                if let (Some(r), Some(l)) = (to_secs(k, rv), to_secs("replication-lag", lv))
+                    && r < l
+                {
+                    let id = nd.id.clone();
+                    out.push(
                             ctx.finding(&META, &[&id])
                                 .variant("rpo-below-lag")
                                 .title(format!("{id}: RPO ({r}s) is shorter than the replication lag ({l}s)"))
@@ -169,7 +170,6 @@ impl Rule for MissingRecoveryObjectives {
                                 .recommendation("Use synchronous replication, reduce the lag, or state the real RPO.")
                                 .build(),
                         );
-                    }
                 }
             }
         }

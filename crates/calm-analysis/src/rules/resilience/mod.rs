@@ -201,10 +201,10 @@ pub(crate) fn evidence_in(
             if key_match(k) {
                 return Some(format!("control {} {k}", c.id));
             }
-            if let Value::Object(inner) = v {
-                if let Some(k2) = inner.keys().find(|k2| key_match(k2)) {
-                    return Some(format!("control {} {k}.{k2}", c.id));
-                }
+            if let Value::Object(inner) = v
+                && let Some(k2) = inner.keys().find(|k2| key_match(k2))
+            {
+                return Some(format!("control {} {k}.{k2}", c.id));
             }
         }
         let h = c.haystack();

@@ -78,9 +78,8 @@ fn ms(v: &Value) -> Option<f64> {
         x * 1000.0
     } else if unit.starts_with("min") {
         x * 60_000.0
-    } else if unit.is_empty() && v.is_object() {
-        x
     } else {
+        // Milliseconds: the default unit.
         x
     })
 }

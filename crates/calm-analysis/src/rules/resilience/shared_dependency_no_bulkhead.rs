@@ -109,7 +109,7 @@ impl Rule for SharedDependencyNoBulkhead {
                     .flows(super::flow_ids(ctx, &ctx.flows_with(d)))
                     .evidence("fan-in", format!("callers: {}", and_list(&names)))
                     .evidence("no-bulkhead", format!("no bulkhead/pool/quota on {}", and_list(&rels)))
-                    .rationale(format!("{} share {} with no per-caller limits: one misbehaving caller can exhaust it for all of them{}.", and_list(&names), ctx.label(d), if spof { &", and it is also a single point of failure"[..] } else { "" }))
+                    .rationale(format!("{} share {} with no per-caller limits: one misbehaving caller can exhaust it for all of them{}.", and_list(&names), ctx.label(d), if spof { ", and it is also a single point of failure" } else { "" }))
                     .recommendation(format!("Isolate the callers of {id} with per-caller pools or quotas, give critical callers a dedicated instance{}.", if role == Role::Database { ", and move towards a database per service" } else { "" }))
                     .weight(callers.len() as u32)
                     .build(),

@@ -230,17 +230,17 @@ pub(crate) fn transport_of(model: &Model, edge: &Edge) -> Option<Transport> {
         if encrypted_url(url) {
             return Some(Transport::Encrypted);
         }
-        if let Some(s) = scheme_of(&url.to_ascii_lowercase()) {
-            if let Some((name, enc)) = canonical(s) {
-                return Some(if enc {
-                    Transport::Encrypted
-                } else {
-                    Transport::Plain {
-                        protocol: name.to_string(),
-                        evidence: format!("interface `{}` URL `{url}`", iface.id),
-                    }
-                });
-            }
+        if let Some(s) = scheme_of(&url.to_ascii_lowercase())
+            && let Some((name, enc)) = canonical(s)
+        {
+            return Some(if enc {
+                Transport::Encrypted
+            } else {
+                Transport::Plain {
+                    protocol: name.to_string(),
+                    evidence: format!("interface `{}` URL `{url}`", iface.id),
+                }
+            });
         }
     }
     let name = match iface.port? {
@@ -302,10 +302,10 @@ const TLS_WORDS: &[&str] = &[
 pub(crate) fn encryption_in_transit_evidence(ctx: &Context, edge: &Edge) -> Option<String> {
     let model = &ctx.model;
     let rel = &model.relationships[edge.relationship];
-    if let Some(i) = destination_interface(model, edge) {
-        if i.url.as_deref().is_some_and(encrypted_url) {
-            return Some(format!("interface `{}` URL is encrypted", i.id));
-        }
+    if let Some(i) = destination_interface(model, edge)
+        && i.url.as_deref().is_some_and(encrypted_url)
+    {
+        return Some(format!("interface `{}` URL is encrypted", i.id));
     }
     if let Some((k, v)) = meta_get(
         &rel.metadata,
@@ -318,10 +318,9 @@ pub(crate) fn encryption_in_transit_evidence(ctx: &Context, edge: &Edge) -> Opti
             "encryption-in-transit",
             "mtls",
         ],
-    ) {
-        if truthy(v) || v.is_string() {
-            return Some(format!("relationship metadata `{k}`"));
-        }
+    ) && (truthy(v) || v.is_string())
+    {
+        return Some(format!("relationship metadata `{k}`"));
     }
     let scopes: [(&str, &[Control]); 4] = [
         ("relationship", &rel.controls),
@@ -372,10 +371,10 @@ pub(crate) fn is_container(ctx: &Context, n: usize) -> bool {
 
 /// Declared internal-only (not reachable from the internet).
 pub(crate) fn is_internal_only(meta: &Map<String, Value>) -> Option<String> {
-    if let Some((k, v)) = meta_get(meta, &["internal", "internal-only", "private", "vpn-only"]) {
-        if truthy(v) {
-            return Some(format!("metadata `{k}: {}`", show(v)));
-        }
+    if let Some((k, v)) = meta_get(meta, &["internal", "internal-only", "private", "vpn-only"])
+        && truthy(v)
+    {
+        return Some(format!("metadata `{k}: {}`", show(v)));
     }
     meta_get(
         meta,

@@ -40,20 +40,19 @@ fn check(doc: &Value) -> Vec<Hit> {
                 .get("node")
                 .and_then(Value::as_str)
                 .filter(|s| !s.is_empty())
+                && !ids.contains(id)
             {
-                if !ids.contains(id) {
-                    let side = match step {
-                        Step::Key(k) => k.to_string(),
-                        Step::Index(i) => i.to_string(),
-                    };
-                    hits.push(Hit::new(
+                let side = match step {
+                    Step::Key(k) => k.to_string(),
+                    Step::Index(i) => i.to_string(),
+                };
+                hits.push(Hit::new(
                         ptr(&format!("/relationships/{i}/relationship-type/connects"), &[step, Step::Key("node")]),
                         format!(
                             "Relationship '{rel_id}': {side} node '{id}' is not the unique-id of any node.{}",
                             did_you_mean(id, ids.iter().copied())
                         ),
                     ));
-                }
             }
         }
     }

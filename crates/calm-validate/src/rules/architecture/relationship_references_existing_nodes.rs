@@ -37,20 +37,19 @@ fn check(doc: &Value) -> Vec<Hit> {
                     .get(field)
                     .and_then(Value::as_str)
                     .filter(|s| !s.is_empty())
+                    && !ids.contains(id)
                 {
-                    if !ids.contains(id) {
-                        let kind_name = match step {
-                            Step::Key(k) => k.to_string(),
-                            Step::Index(i) => i.to_string(),
-                        };
-                        hits.push(Hit::new(
+                    let kind_name = match step {
+                        Step::Key(k) => k.to_string(),
+                        Step::Index(i) => i.to_string(),
+                    };
+                    hits.push(Hit::new(
                             ptr(&format!("/relationships/{i}/relationship-type"), &[step, Step::Key(field)]),
                             format!(
                                 "Relationship '{rel_id}' ({kind_name}): {field} '{id}' is not the unique-id of any node.{}",
                                 did_you_mean(id, ids.iter().copied())
                             ),
                         ));
-                    }
                 }
             }
         }

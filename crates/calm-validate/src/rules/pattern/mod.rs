@@ -228,29 +228,6 @@ pub(crate) fn check_node_refs(
         .collect()
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use serde_json::json;
-
-    #[test]
-    fn selector() {
-        let v = json!({"a": {"relationship-type": {"x": {"nodes": ["n1", "n2"]}}}});
-        let r = select(
-            &v,
-            &[Seg::Deep("relationship-type"), Seg::Deep("nodes"), Seg::Any],
-        );
-        let ptrs: Vec<_> = r.iter().map(|x| x.0.as_str()).collect();
-        assert_eq!(
-            ptrs,
-            vec![
-                "/a/relationship-type/x/nodes/0",
-                "/a/relationship-type/x/nodes/1"
-            ]
-        );
-    }
-}
-
 /// Ids of `kind` (`nodes` or `relationships`) chosen by an options decision that are declared only
 /// as plain entries of `properties.<kind>.prefixItems`, never inside a oneOf/anyOf alternative
 /// (shared by the two `...-referenced-in-pattern-decision-must-be-in-oneof-or-anyof-block` rules).
@@ -307,4 +284,27 @@ pub(crate) fn decision_elements_not_in_choice(doc: &Value, kind: &'static str) -
         })
     })
     .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn selector() {
+        let v = json!({"a": {"relationship-type": {"x": {"nodes": ["n1", "n2"]}}}});
+        let r = select(
+            &v,
+            &[Seg::Deep("relationship-type"), Seg::Deep("nodes"), Seg::Any],
+        );
+        let ptrs: Vec<_> = r.iter().map(|x| x.0.as_str()).collect();
+        assert_eq!(
+            ptrs,
+            vec![
+                "/a/relationship-type/x/nodes/0",
+                "/a/relationship-type/x/nodes/1"
+            ]
+        );
+    }
 }
