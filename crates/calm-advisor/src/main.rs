@@ -9,6 +9,12 @@ mod mcp;
 use clap::Parser;
 use std::process::ExitCode;
 
+// A review allocates and frees hundreds of thousands of small strings and vectors (findings,
+// evidence, JSON values); mimalloc handles that pattern markedly faster than the system
+// allocator (see the README benchmarks).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = match cli::Cli::try_parse() {
         Ok(c) => c,
