@@ -183,3 +183,61 @@ fn bad_rule_configuration_is_a_clear_input_error() {
         "{err}"
     );
 }
+
+#[test]
+fn baseline_file_carries_suppressions_and_rules_and_config_wins() {
+    let dir = tempfile::tempdir().unwrap();
+    let baseline = dir.path().join(".calm-advisor.json");
+    std::fs::write(
+        &baseline,
+        r#"{"suppressions": [{"rule": "spof-node", "status": "accepted", "owner": "platform-team", "justification": "restarted by the orchestrator"}],
+            "rules": {"missing-ownership-runbook": "off", "single-ingress-path": "medium"}}"#,
+    )
+    .unwrap();
+    let config = dir.path().join("config.json");
+    std::fs::write(&config, r#"{"rules": {"single-ingress-path": "low"}}"#).unwrap();
+    let b = baseline.to_str().unwrap();
+    let out = review(&["--example", "-f", "json", "--baseline", b]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v = json_of(&out);
+    let findings = v["findings"].as_array().unwrap();
+    assert!(
+        !findings
+            .iter()
+            .any(|f| f["rule"] == "missing-ownership-runbook")
+    );
+    let spof: Vec<_> = findings
+        .iter()
+        .filter(|f| f["rule"] == "spof-node")
+        .collect();
+    assert!(!spof.is_empty());
+    assert!(
+        spof.iter()
+            .all(|f| f["suppression"]["status"] == "accepted")
+    );
+    let ingress = |v: &Value| {
+        v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["rule"] == "single-ingress-path")
+            .unwrap()["severity"]
+            .clone()
+    };
+    assert_eq!(ingress(&v), "medium");
+    let both = json_of(&review(&[
+        "--example",
+        "-f",
+        "json",
+        "--baseline",
+        b,
+        "--config",
+        config.to_str().unwrap(),
+    ]));
+    assert_eq!(ingress(&both), "low");
+}

@@ -24,9 +24,8 @@ pub fn categories(names: &[String]) -> Result<Vec<Category>, CliError> {
         .collect()
 }
 
-/// Load a baseline file (`{"suppressions": [...]}`), with file/line errors for bad JSON.
-pub fn load_baseline(path: &Path) -> Result<Baseline, CliError> {
-    let doc = load_document(path)?;
+/// A baseline file's suppressions (`{"suppressions": [...]}`).
+fn parse_baseline(path: &Path, doc: &Document) -> Result<Baseline, CliError> {
     Baseline::parse(&path.display().to_string(), &doc.value).map_err(CliError::input)
 }
 
@@ -47,11 +46,19 @@ pub fn input(file: Option<&Path>, example: bool) -> Result<Document, CliError> {
     }
 }
 
-/// Rule settings from `--config` (or the baseline file's `rules`) and `--disable`.
-pub fn rule_settings(args: &ReviewArgs) -> Result<RuleSettings, CliError> {
+/// Rule settings from `--config`, the baseline file's `rules` (already loaded) and `--disable`.
+fn rule_settings(args: &ReviewArgs, baseline: Option<&Document>) -> Result<RuleSettings, CliError> {
+    let config = args.config.as_deref().map(load_document).transpose()?;
     let mut settings = RuleSettings::default();
-    for path in [&args.config, &args.baseline].into_iter().flatten() {
-        let doc = load_document(path)?;
+    // --config first: its severities win over the baseline file's.
+    let files = [
+        (args.config.as_deref(), config.as_ref()),
+        (args.baseline.as_deref(), baseline),
+    ];
+    for (path, doc) in files {
+        let (Some(path), Some(doc)) = (path, doc) else {
+            continue;
+        };
         let more = RuleSettings::parse(&path.display().to_string(), &doc.value).map_err(|e| {
             let at = doc.locate(&e.pointer);
             CliError::input(format!(
@@ -65,7 +72,6 @@ pub fn rule_settings(args: &ReviewArgs) -> Result<RuleSettings, CliError> {
         })?;
         settings.disabled.extend(more.disabled);
         for (k, v) in more.severity {
-            // --config wins over the baseline file (it is read first).
             settings.severity.entry(k).or_insert(v);
         }
         settings.sources.extend(more.sources);
@@ -78,14 +84,16 @@ pub fn rule_settings(args: &ReviewArgs) -> Result<RuleSettings, CliError> {
 
 pub fn run(args: &ReviewArgs) -> CmdResult {
     let doc = input(args.file.as_deref(), args.example)?;
+    // Read once: it carries suppressions and may carry rule settings.
+    let baseline_doc = args.baseline.as_deref().map(load_document).transpose()?;
     let opts = ReviewOptions {
         categories: categories(&args.category)?,
         min_severity: args.min_severity.map(Severity::from),
-        baseline: match &args.baseline {
-            Some(p) => Some(load_baseline(p)?),
-            None => None,
+        baseline: match (&args.baseline, &baseline_doc) {
+            (Some(p), Some(d)) => Some(parse_baseline(p, d)?),
+            _ => None,
         },
-        rules: rule_settings(args)?,
+        rules: rule_settings(args, baseline_doc.as_ref())?,
         ..ReviewOptions::default()
     };
     let review = calm_analysis::review(&doc, &opts);
