@@ -27,7 +27,8 @@ pub struct Blast {
 
 /// At most this many dependents are collected per blast.
 pub const DEPENDENTS_CAP: usize = 500;
-/// Above this flows × edges product, multi-node failures use the dominator sets only.
+/// Above this product of entry sets (distinct actor sets of flows) × edges, multi-node failures
+/// use the dominator sets only.
 pub const REACH_WALK_BUDGET: usize = 2_000_000;
 
 /// Blast radius with `dependents` limited to the direct callers of what is down (cheap: rules
