@@ -180,6 +180,33 @@ impl LibraryEngine {
         self.verifier.get_or_init(calm_refactor::Verifier::new)
     }
 
+    /// Verify one planned step (refused when a check blocks it), record its changes and the
+    /// findings it resolves or introduces, and return the new text.
+    fn accept(
+        &self,
+        p: calm_refactor::Plan,
+        target: Option<&str>,
+        summary: &mut Vec<String>,
+        resolved: &mut Vec<String>,
+        introduced: &mut Vec<String>,
+    ) -> EngineResult<String> {
+        let v = self.verifier().verify(&p, target);
+        let blocking = v.blocking();
+        if !blocking.is_empty() {
+            return Err(EngineError::Refused {
+                reasons: blocking,
+                diff: p.unified_diff(),
+            });
+        }
+        let line = |f: &calm_refactor::verify::FindingChange| {
+            format!("[{}] {} ({})", f.severity.as_str(), f.title, f.id)
+        };
+        summary.extend(p.changes.iter().cloned());
+        resolved.extend(v.resolved.iter().map(line));
+        introduced.extend(v.introduced.iter().map(line));
+        Ok(p.after_text)
+    }
+
     fn validator(&self) -> Result<&calm_validate::Engine, EngineError> {
         self.validator
             .get_or_init(|| {
@@ -384,14 +411,6 @@ impl Engine for LibraryEngine {
                     if p.is_noop() {
                         continue;
                     }
-                    let v = self.verifier().verify(&p, Some(&f.id));
-                    let blocking = v.blocking();
-                    if !blocking.is_empty() {
-                        return Err(EngineError::Refused {
-                            reasons: blocking,
-                            diff: p.unified_diff(),
-                        });
-                    }
                     let cmd = f
                         .fix
                         .as_ref()
@@ -403,18 +422,8 @@ impl Engine for LibraryEngine {
                         f.severity.as_str(),
                         f.title
                     ));
-                    summary.extend(p.changes.iter().cloned());
-                    resolved.extend(
-                        v.resolved
-                            .iter()
-                            .map(|f| format!("[{}] {} ({})", f.severity.as_str(), f.title, f.id)),
-                    );
-                    introduced.extend(
-                        v.introduced
-                            .iter()
-                            .map(|f| format!("[{}] {} ({})", f.severity.as_str(), f.title, f.id)),
-                    );
-                    text = p.after_text;
+                    text =
+                        self.accept(p, Some(&f.id), &mut summary, &mut resolved, &mut introduced)?;
                 }
                 continue;
             }
@@ -449,26 +458,7 @@ impl Engine for LibraryEngine {
                     summary.push(format!("{}: already in place, nothing to change", step[0]));
                     continue;
                 }
-                let v = self.verifier().verify(&p, None);
-                let blocking = v.blocking();
-                if !blocking.is_empty() {
-                    return Err(EngineError::Refused {
-                        reasons: blocking,
-                        diff: p.unified_diff(),
-                    });
-                }
-                summary.extend(p.changes.iter().cloned());
-                resolved.extend(
-                    v.resolved
-                        .iter()
-                        .map(|f| format!("[{}] {} ({})", f.severity.as_str(), f.title, f.id)),
-                );
-                introduced.extend(
-                    v.introduced
-                        .iter()
-                        .map(|f| format!("[{}] {} ({})", f.severity.as_str(), f.title, f.id)),
-                );
-                text = p.after_text;
+                text = self.accept(p, None, &mut summary, &mut resolved, &mut introduced)?;
             }
         }
         if text == original {
