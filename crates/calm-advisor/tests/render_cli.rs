@@ -88,27 +88,22 @@ fn mermaid_with_flow_prints_its_sequence() {
 
 #[test]
 fn errors_name_the_problem_and_exit_2() {
-    let out = cmd()
-        .args(["render", "--focus", "nope"])
-        .arg(own_fixture())
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("`nope`"));
-    let out = cmd()
-        .args(["render", "--flow", "nope"])
-        .arg(own_fixture())
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("place-order"));
-    let out = cmd()
-        .args(["render", "-f", "png"])
-        .arg(own_fixture())
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("-o"));
+    // (render arguments before the file, what stderr must mention)
+    for (args, says) in [
+        (&["--focus", "nope"][..], "`nope`"),
+        (&["--flow", "nope"][..], "place-order"),
+        (&["-f", "png"][..], "-o"),
+    ] {
+        let out = cmd()
+            .arg("render")
+            .args(args)
+            .arg(own_fixture())
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(says), "{args:?}: {err}");
+    }
     let out = cmd()
         .args(["render", "missing-file.json"])
         .output()

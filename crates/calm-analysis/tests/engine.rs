@@ -389,28 +389,20 @@ fn fingerprints_do_not_depend_on_lines() {
         &serde_json::to_string(&diamond()).unwrap(),
     )
     .unwrap();
-    let a: Vec<(String, String, usize)> = review(&d, &opts())
-        .findings
-        .iter()
-        .map(|f| {
-            (
-                f.id.clone(),
-                f.fingerprint.clone(),
-                f.locations[0].start_line,
-            )
-        })
-        .collect();
-    let b: Vec<(String, String, usize)> = review(&compact, &opts())
-        .findings
-        .iter()
-        .map(|f| {
-            (
-                f.id.clone(),
-                f.fingerprint.clone(),
-                f.locations[0].start_line,
-            )
-        })
-        .collect();
+    let keys = |d: &Document| -> Vec<(String, String, usize)> {
+        review(d, &opts())
+            .findings
+            .iter()
+            .map(|f| {
+                (
+                    f.id.clone(),
+                    f.fingerprint.clone(),
+                    f.locations[0].start_line,
+                )
+            })
+            .collect()
+    };
+    let (a, b) = (keys(&d), keys(&compact));
     assert_eq!(
         a.iter().map(|x| (&x.0, &x.1)).collect::<Vec<_>>(),
         b.iter().map(|x| (&x.0, &x.1)).collect::<Vec<_>>()
