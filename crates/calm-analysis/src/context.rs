@@ -410,9 +410,63 @@ impl<'a> Context<'a> {
         out
     }
 
-    /// No flows: one implicit journey per actor (or per entry node when there are no actors).
+    /// Where journeys start: actors that use something, and client software (a CLI, an IDE
+    /// extension, an app) that nothing calls and no actor reaches. Sorted.
+    pub fn journey_roots(&self) -> Vec<usize> {
+        let mut roots: Vec<usize> = self
+            .graph
+            .actors
+            .iter()
+            .copied()
+            .filter(|a| !self.graph.out[*a].is_empty())
+            .collect();
+        let reached = self.request_closure(&roots);
+        let mut seen = vec![false; self.model.nodes.len()];
+        for n in reached {
+            seen[n] = true;
+        }
+        for n in 0..self.model.nodes.len() {
+            if self.roles[n].role == Role::Client
+                && !seen[n]
+                && self.graph.inc[n].is_empty()
+                && !self.graph.out[n].is_empty()
+            {
+                roots.push(n);
+            }
+        }
+        // Server-side entry nodes that nothing calls and no journey reaches: their callers are
+        // not modelled (a backend-for-frontend whose apps are not wired to it, a worker that
+        // polls). Their requests are journeys too. Only when the model has some journey root
+        // already; without any, `implicit_journeys` starts from every such node anyway.
+        if !roots.is_empty() {
+            let reached = self.request_closure(&roots);
+            for n in reached {
+                seen[n] = true;
+            }
+            for n in 0..self.model.nodes.len() {
+                if !seen[n]
+                    && self.graph.inc[n].is_empty()
+                    && self.graph.out[n]
+                        .iter()
+                        .any(|e| self.graph.edges[*e].mode.is_hard())
+                    && self.graph.children[n].is_empty()
+                    && self.graph.hosted[n].is_empty()
+                    && !self.roles[n].role.is_client_side()
+                    && self.roles[n].role != Role::Actor
+                    && !self.roles[n].side_effect
+                {
+                    roots.push(n);
+                }
+            }
+        }
+        roots.sort_unstable();
+        roots
+    }
+
+    /// No flows: one implicit journey per journey root (actor or client software), or per entry
+    /// node when there are neither.
     fn implicit_journeys(&mut self) -> Vec<FlowInfo> {
-        let mut roots: Vec<usize> = self.graph.actors.clone();
+        let mut roots: Vec<usize> = self.journey_roots();
         let no_actors = roots.is_empty();
         if no_actors {
             roots = (0..self.model.nodes.len())
@@ -434,16 +488,18 @@ impl<'a> Context<'a> {
         }
         let mut out = Vec::new();
         for r in roots {
-            let reach = self.sync_closure(&[r]);
+            let reach = self.request_closure(&[r]);
             let request: Vec<usize> = reach
                 .iter()
                 .copied()
                 .filter(|n| *n != r && !self.roles[*n].role.is_client_side())
                 .collect();
+            let server_root = !self.roles[r].role.is_client_side();
             if request.is_empty() && !no_actors {
                 continue;
             }
-            let request = if no_actors {
+            // A server-side root (an entry node nothing calls) is itself on its request path.
+            let request = if no_actors || server_root {
                 std::iter::once(r).chain(request).collect()
             } else {
                 request
@@ -456,7 +512,11 @@ impl<'a> Context<'a> {
                 v.dedup();
                 v
             };
-            let actors = if no_actors { Vec::new() } else { vec![r] };
+            let actors = if no_actors || server_root {
+                Vec::new()
+            } else {
+                vec![r]
+            };
             let (criticality, source) = (2, "default (implicit journey)".to_string());
             out.push(FlowInfo {
                 index: None,
@@ -516,6 +576,43 @@ impl<'a> Context<'a> {
             }
         }
         out
+    }
+
+    /// The request path an inferred journey follows from `start`: hard (entry, sync, publish)
+    /// edges, without entering side-effect sinks (telemetry, audit, notification) and without
+    /// going past a broker or queue (delivery is asynchronous). In BFS order.
+    pub fn request_closure(&self, start: &[usize]) -> Vec<usize> {
+        let mut seen = vec![false; self.model.nodes.len()];
+        let mut out = Vec::new();
+        let mut queue = std::collections::VecDeque::new();
+        for s in start {
+            if !seen[*s] {
+                seen[*s] = true;
+                out.push(*s);
+                queue.push_back(*s);
+            }
+        }
+        while let Some(n) = queue.pop_front() {
+            if !start.contains(&n) && self.roles[n].role.is_messaging() {
+                continue;
+            }
+            for e in &self.graph.out[n] {
+                let e = &self.graph.edges[*e];
+                let d = e.destination;
+                if e.mode.is_hard() && !seen[d] && !self.roles[d].side_effect {
+                    seen[d] = true;
+                    out.push(d);
+                    queue.push_back(d);
+                }
+            }
+        }
+        out
+    }
+
+    /// The edge brings traffic in from the client side: an actor's `interacts`, or a call from
+    /// client software (browser app, CLI, IDE extension).
+    pub fn is_entry_edge(&self, e: &crate::graph::Edge) -> bool {
+        e.mode == EdgeMode::Entry || self.roles[e.source].role.is_client_side()
     }
 
     /// `start` plus everything reachable over hard (sync/publish) edges, in BFS order.
@@ -710,6 +807,14 @@ impl FindingBuilder<'_, '_> {
             detail: detail.into(),
         });
         self
+    }
+    /// Add evidence only when `cond` holds (keeps builder chains flat).
+    pub fn evidence_if(self, cond: bool, kind: &str, detail: impl Into<String>) -> Self {
+        if cond {
+            self.evidence(kind, detail)
+        } else {
+            self
+        }
     }
     pub fn metric(mut self, key: &str, v: Value) -> Self {
         self.metrics.insert(key.to_string(), v);

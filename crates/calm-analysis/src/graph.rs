@@ -128,15 +128,26 @@ impl Graph {
                     });
                 }
                 Kind::Interacts { actor, nodes } => {
+                    // Traffic enters where an actor interacts. An `interacts` whose "actor" is a
+                    // component (a service, an agent, a client app) is a call between
+                    // components, judged like a `connects`.
+                    let is_actor = roles[*actor].role == Role::Actor;
                     for d in nodes {
+                        let (mode, ev, conf) = if is_actor {
+                            (EdgeMode::Entry, "interacts".to_string(), Confidence::High)
+                        } else {
+                            let (m, e, c) =
+                                edge_mode(model, roles, ri, *actor, *d, r.protocol.as_deref());
+                            (m, format!("interacts between components; {e}"), c)
+                        };
                         g.push(Edge {
                             source: *actor,
                             destination: *d,
                             relationship: ri,
-                            mode: EdgeMode::Entry,
-                            mode_evidence: "interacts".into(),
-                            mode_confidence: Confidence::High,
-                            protocol: None,
+                            mode,
+                            mode_evidence: ev,
+                            mode_confidence: conf,
+                            protocol: if is_actor { None } else { r.protocol.clone() },
                         });
                     }
                 }
@@ -275,10 +286,18 @@ fn edge_mode(
         };
         return (mode, why, Confidence::High);
     }
+    // The description says the caller hands work over and does not wait: published events,
+    // dispatched external tasks (workers fetch and complete them later), queued jobs.
     let desc = tokens(&r.description);
-    if desc
-        .iter()
-        .any(|t| t == "asynchronously" || t == "publishes" || t == "emits")
+    let says = |a: &str, b: &str| desc.windows(2).any(|w| w[0] == a && w[1] == b);
+    if desc.iter().any(|t| {
+        matches!(
+            t.as_str(),
+            "asynchronously" | "async" | "publishes" | "emits" | "enqueues" | "dispatches"
+        )
+    }) || says("external", "task")
+        || says("external", "tasks")
+        || says("fire", "and")
     {
         return (
             deliver_or_publish(roles, d),

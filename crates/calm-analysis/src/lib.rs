@@ -11,12 +11,14 @@
 pub mod availability;
 pub mod blast;
 pub mod context;
+pub mod evidence;
 pub mod example;
 pub mod finding;
 pub mod generate;
 pub mod graph;
 pub mod normalize;
 pub mod output;
+pub mod platform;
 pub mod redundancy;
 pub mod review;
 pub mod roles;

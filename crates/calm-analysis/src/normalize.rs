@@ -253,9 +253,18 @@ impl Model {
                     a.iter()
                         .map(|it| Interface {
                             id: s(it, "unique-id"),
+                            // Some models name the protocol in `type` (`"type": "http"`); a
+                            // `type` that is a protocol name counts as the protocol.
                             protocol: it
                                 .get("protocol")
                                 .and_then(Value::as_str)
+                                .or_else(|| {
+                                    it.get("type").and_then(Value::as_str).filter(|t| {
+                                        INTERFACE_TYPE_PROTOCOLS
+                                            .iter()
+                                            .any(|p| p.eq_ignore_ascii_case(t))
+                                    })
+                                })
                                 .map(str::to_string),
                             port: it
                                 .get("port")
@@ -276,7 +285,18 @@ impl Model {
                 node_type: s(n, "node-type"),
                 description: s(n, "description"),
                 pointer: p.as_str().to_string(),
-                metadata: Metadata::of(n, p.clone()).to_map(),
+                metadata: {
+                    let mut md = Metadata::of(n, p.clone()).to_map();
+                    // CALM nodes may state `data-classification` as a field of their own (1.0
+                    // core); rules read it from the metadata map, where the field wins only
+                    // when the metadata does not say otherwise.
+                    if let Some(c) = n.get("data-classification").filter(|v| v.is_string())
+                        && !md.contains_key("data-classification")
+                    {
+                        md.insert("data-classification".into(), c.clone());
+                    }
+                    md
+                },
                 controls: controls_at(n, &p),
                 interfaces,
             });
@@ -524,6 +544,31 @@ pub fn availability(v: &Value) -> Option<f64> {
 }
 
 /// Lower-case word tokens of a string (`api-gateway_2` → `api`, `gateway`, `2`).
+/// Interface `type` values that are protocol names (a dialect of the `protocol` field).
+const INTERFACE_TYPE_PROTOCOLS: &[&str] = &[
+    "http",
+    "https",
+    "grpc",
+    "grpcs",
+    "amqp",
+    "amqps",
+    "jdbc",
+    "tcp",
+    "tls",
+    "mqtt",
+    "mqtts",
+    "ldap",
+    "ldaps",
+    "smtp",
+    "smtps",
+    "ftp",
+    "sftp",
+    "websocket",
+    "ws",
+    "wss",
+    "kafka",
+];
+
 pub fn tokens(s: &str) -> Vec<String> {
     s.split(|c: char| !c.is_ascii_alphanumeric())
         .filter(|t| !t.is_empty())

@@ -298,7 +298,20 @@ impl Redundancy {
             .nodes
             .iter()
             .enumerate()
-            .map(|(i, nd)| node_redundancy(nd, roles[i].role))
+            .map(|(i, nd)| {
+                let mut r = node_redundancy(nd, roles[i].role);
+                // The platform catalogue: a managed regional service is redundant by design.
+                if r.instances < 2
+                    && let Some(p) = &roles[i].platform
+                    && p.kind == crate::platform::PlatformKind::Managed
+                {
+                    r.instances = 2;
+                    r.managed = true;
+                    r.evidence = Some(p.evidence.clone());
+                    r.confidence = Confidence::Medium;
+                }
+                r
+            })
             .collect();
         let mut raw: Vec<Group> = Vec::new();
         let mk = |members: Vec<usize>,

@@ -102,9 +102,44 @@ pub fn run_enabled_rules(ctx: &Context, settings: &RuleSettings) -> Vec<Finding>
             );
         }
     }
+    if !ctx.has_explicit_flows() {
+        for f in &mut all {
+            cap_inferred(f);
+        }
+    }
     settings.apply(&mut all);
     rank(&mut all);
     all
+}
+
+/// Severity cap of a finding whose premise is a journey when the model declares no flows.
+pub const INFERRED_JOURNEY_CAP: Severity = Severity::Medium;
+
+/// A finding whose premise is a journey (tag `premise:journey`) rests, in a model without flows,
+/// on journeys the engine inferred from the graph (the synchronous request path from each actor
+/// or client). Those are a good guess, not the modeller's statement: the finding is capped at
+/// [`INFERRED_JOURNEY_CAP`], its confidence is low, and its evidence says so.
+fn cap_inferred(f: &mut Finding) {
+    if !f.tags.iter().any(|t| t == "premise:journey") {
+        return;
+    }
+    if f.severity > INFERRED_JOURNEY_CAP {
+        f.evidence.push(crate::finding::Evidence {
+            kind: "inferred-journey".into(),
+            detail: format!(
+                "the model declares no flows: the journeys were inferred from the synchronous request path, so the severity is capped at {} (declare flows to confirm it; it was {})",
+                INFERRED_JOURNEY_CAP.as_str(),
+                f.severity.as_str()
+            ),
+        });
+        f.severity = INFERRED_JOURNEY_CAP;
+    } else {
+        f.evidence.push(crate::finding::Evidence {
+            kind: "inferred-journey".into(),
+            detail: "the model declares no flows: the journeys were inferred from the synchronous request path".into(),
+        });
+    }
+    f.confidence = crate::finding::Confidence::Low;
 }
 
 /// Severity ↓, impact weight ↓, confidence ↓, rule priority ↑, id ↑ (advisor-design.md §3.7).

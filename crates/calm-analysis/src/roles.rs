@@ -85,7 +85,72 @@ pub struct RoleInfo {
     pub confidence: Confidence,
     /// Outside every ecosystem of the architecture, or declared third-party.
     pub external: bool,
+    /// A side-effect sink (telemetry, logging, audit, notification, reporting): a request does
+    /// not wait for it, so its loss does not cut a journey off (see [`side_effect_word`]).
+    pub side_effect: bool,
+    /// What the node's platform guarantees (managed by a cloud provider, or someone else's
+    /// system), from the catalogue in `platform.rs`.
+    pub platform: Option<crate::platform::Platform>,
 }
+
+/// Words that make a node a side-effect sink: observability, audit and outbound notification.
+/// A request hands such a node a copy of what happened and goes on; an outage loses telemetry
+/// or delays a message, it does not stop the user's journey.
+const SIDE_EFFECT_WORDS: &[&str] = &[
+    "telemetry",
+    "observability",
+    "monitoring",
+    "monitor",
+    "logging",
+    "logs",
+    "metrics",
+    "tracing",
+    "audit",
+    "notification",
+    "notifications",
+    "notifier",
+    "email",
+    "mail",
+    "smtp",
+    "sms",
+    "alerting",
+    "alerts",
+    "analytics",
+    "reporting",
+    "datadog",
+    "prometheus",
+    "grafana",
+    "splunk",
+    "sentry",
+    "eval",
+    "evaluation",
+];
+
+/// The side-effect word among `toks`, if any.
+pub fn side_effect_word(toks: &[String]) -> Option<&'static str> {
+    SIDE_EFFECT_WORDS
+        .iter()
+        .find(|w| toks.iter().any(|t| t == *w))
+        .copied()
+}
+
+/// Words that make a node client-side software when nothing calls it: it runs on the user's
+/// machine (browser, IDE, terminal, phone) and sends requests; it is not the server's front door.
+const CLIENT_WORDS: &[&str] = &[
+    "cli",
+    "ide",
+    "vscode",
+    "extension",
+    "plugin",
+    "desktop",
+    "mobile",
+    "browser",
+    "webclient",
+];
+
+/// Weaker client words: a `system` or custom-typed node called a UI or an app that nothing calls
+/// is the user's front end; a `service` with such a name is a server (a "Frontend Service").
+const CLIENT_UI_WORDS: &[&str] = &["spa", "ui", "frontend", "webapp", "app", "portal"];
 
 /// Role of a word (from metadata.role, a custom node-type, an id or a name).
 fn role_of_tokens(toks: &[String]) -> Option<(Role, String)> {
@@ -258,11 +323,41 @@ pub fn infer(model: &Model) -> Vec<RoleInfo> {
             let declared_external = ["external", "third-party", "thirdparty"]
                 .iter()
                 .any(|k| n.metadata.get(*k).is_some_and(crate::normalize::truthy));
-            let (role, evidence, confidence) = infer_one(n, &nt, &inbound[i], is_container[i]);
+            let (mut role, mut evidence, mut confidence) =
+                infer_one(n, &nt, &inbound[i], is_container[i]);
+            let toks: Vec<String> = tokens(&n.node_type)
+                .into_iter()
+                .chain(tokens(&n.id))
+                .chain(tokens(&n.name))
+                .collect();
+            // Client software (a CLI, an IDE extension, a desktop or mobile app, a browser UI)
+            // that nothing calls sends requests; it is the client side of the system, never the
+            // server's ingress or a server-side single point of failure.
+            if inbound[i].is_empty()
+                && !is_container[i]
+                && matches!(role, Role::Service | Role::System | Role::Gateway)
+                && !declared_role(n)
+                && let Some(w) = CLIENT_WORDS
+                    .iter()
+                    .chain(CLIENT_UI_WORDS.iter().filter(|_| nt != "service"))
+                    .find(|w| toks.iter().any(|t| t == *w))
+            {
+                role = Role::Client;
+                evidence = format!("client software (\"{w}\") that nothing calls");
+                confidence = Confidence::Medium;
+            }
+            let side_effect = !role.is_client_side()
+                && !is_container[i]
+                && !matches!(role, Role::Database | Role::Broker | Role::Queue)
+                && side_effect_word(&toks).is_some();
             // External: a system/actor outside every ecosystem when the architecture has ecosystems,
             // or declared third-party, or a third-party provider by role.
+            let platform = crate::platform::classify(n);
             let external = declared_external
                 || role == Role::ExternalSystem
+                || platform
+                    .as_ref()
+                    .is_some_and(|p| p.kind == crate::platform::PlatformKind::External)
                 || (nt == "system" && any_ecosystem && !has_parent[i] && !is_container[i]);
             let role = if external && matches!(role, Role::System | Role::Service) {
                 Role::ExternalSystem
@@ -274,9 +369,19 @@ pub fn infer(model: &Model) -> Vec<RoleInfo> {
                 evidence,
                 confidence,
                 external,
+                side_effect,
+                platform,
             }
         })
         .collect()
+}
+
+/// The node states its role in metadata.
+fn declared_role(n: &crate::normalize::Node) -> bool {
+    n.metadata
+        .get("role")
+        .and_then(|v| v.as_str())
+        .is_some_and(|r| role_of_tokens(&tokens(r)).is_some())
 }
 
 fn infer_one(
@@ -339,10 +444,15 @@ fn infer_one(
             Confidence::High,
         );
     }
-    // 4. protocol / port evidence on the node's interfaces or inbound relationships.
+    // 4. protocol / port evidence on the node's interfaces or inbound relationships — only for
+    // nodes whose type says nothing precise. A `service` or `system` with an AMQP or JDBC
+    // interface is a service that speaks AMQP or JDBC: the protocol describes the edges that
+    // use the interface, not what the node is.
+    let typed_runtime = matches!(nt, "service" | "system");
     let proto = n
         .interfaces
         .iter()
+        .filter(|_| !typed_runtime)
         .filter_map(|i| {
             role_of_protocol(i.protocol.as_deref().unwrap_or(""), i.port).map(|r| {
                 (
@@ -353,21 +463,26 @@ fn infer_one(
                 )
             })
         })
-        .chain(inbound.iter().filter_map(|(p, port)| {
-            // Consumers receive AMQP/Kafka too: inbound messaging protocols say nothing about the node.
-            role_of_protocol(p, *port)
-                .filter(|r| *r != Role::Broker)
-                .map(|r| {
-                    (
-                        r,
-                        if p.is_empty() {
-                            format!("port {}", port.unwrap_or(0))
-                        } else {
-                            p.clone()
-                        },
-                    )
-                })
-        }))
+        .chain(
+            inbound
+                .iter()
+                .filter(|_| !typed_runtime)
+                .filter_map(|(p, port)| {
+                    // Consumers receive AMQP/Kafka too: inbound messaging protocols say nothing about the node.
+                    role_of_protocol(p, *port)
+                        .filter(|r| *r != Role::Broker)
+                        .map(|r| {
+                            (
+                                r,
+                                if p.is_empty() {
+                                    format!("port {}", port.unwrap_or(0))
+                                } else {
+                                    p.clone()
+                                },
+                            )
+                        })
+                }),
+        )
         .next();
     // A well-known port alone is weaker than a name: "Telemetry gateway" on port 1883 is a
     // gateway that speaks MQTT, not a broker.
@@ -458,10 +573,61 @@ mod tests {
         assert_eq!(r[0].role, Role::Gateway);
         assert_eq!(r[1].role, Role::Queue);
         assert_eq!(r[2].role, Role::Cache);
+        // Named a bus: a broker by its name; its AMQP interface alone would not make it one.
         assert_eq!(r[3].role, Role::Broker);
-        assert_eq!(r[3].confidence, Confidence::Medium);
+        assert_eq!(r[3].confidence, Confidence::Low);
         assert_eq!(r[4].role, Role::Database);
         assert_eq!(r[4].confidence, Confidence::High);
         assert_eq!(r[5].role, Role::Service);
+    }
+
+    /// Node-type first: a service's AMQP or JDBC interface describes the edges that use it.
+    #[test]
+    fn interface_protocol_does_not_retype_a_service() {
+        let doc = Document::from_str(
+            "r.json",
+            r#"{"nodes":[
+              {"unique-id":"orders","node-type":"service","name":"Orders","interfaces":[{"unique-id":"o-amqp","protocol":"AMQP"}]},
+              {"unique-id":"reports","node-type":"service","name":"Reports","interfaces":[{"unique-id":"r-jdbc","protocol":"JDBC"}]},
+              {"unique-id":"x","node-type":"","name":"X","interfaces":[{"unique-id":"x-amqp","protocol":"AMQP"}]}
+            ]}"#,
+        )
+        .unwrap();
+        let r = infer(&Model::build(&doc));
+        assert_eq!(r[0].role, Role::Service);
+        assert_eq!(r[1].role, Role::Service);
+        assert_eq!(
+            r[2].role,
+            Role::Broker,
+            "an untyped node still takes its role from the protocol"
+        );
+    }
+
+    /// Client software that nothing calls is the client side; a service called "frontend" is not.
+    #[test]
+    fn client_tier_from_words_when_nothing_calls_it() {
+        let doc = Document::from_str(
+            "r.json",
+            r#"{"nodes":[
+              {"unique-id":"cli","node-type":"service","name":"CALM CLI"},
+              {"unique-id":"ext","node-type":"service","name":"VS Code Extension"},
+              {"unique-id":"hub-ui","node-type":"system","name":"Hub UI"},
+              {"unique-id":"fe","node-type":"service","name":"Frontend Service"},
+              {"unique-id":"api","node-type":"service","name":"API"}
+            ],
+            "relationships":[
+              {"unique-id":"r1","relationship-type":{"connects":{"source":{"node":"cli"},"destination":{"node":"api"}}}},
+              {"unique-id":"r2","relationship-type":{"connects":{"source":{"node":"ext"},"destination":{"node":"api"}}}},
+              {"unique-id":"r3","relationship-type":{"connects":{"source":{"node":"hub-ui"},"destination":{"node":"api"}}}},
+              {"unique-id":"r4","relationship-type":{"connects":{"source":{"node":"fe"},"destination":{"node":"api"}}}}
+            ]}"#,
+        )
+        .unwrap();
+        let r = infer(&Model::build(&doc));
+        assert_eq!(r[0].role, Role::Client);
+        assert_eq!(r[1].role, Role::Client);
+        assert_eq!(r[2].role, Role::Client);
+        assert_eq!(r[3].role, Role::Service);
+        assert_eq!(r[4].role, Role::Service);
     }
 }

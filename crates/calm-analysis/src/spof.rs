@@ -120,7 +120,7 @@ pub fn analyse(ctx: &Context) -> Spof {
         roots_of_flow.push(r);
     }
     let actor_supers: Vec<(usize, usize)> =
-        ctx.graph.actors.iter().map(|a| (*a, sup[*a])).collect();
+        ctx.journey_roots().iter().map(|a| (*a, sup[*a])).collect();
     all_roots.extend(actor_supers.iter().map(|x| x.1));
     all_roots.sort_unstable();
     all_roots.dedup();
@@ -200,7 +200,7 @@ pub fn analyse(ctx: &Context) -> Spof {
         let tr = root_of(s);
         let dom = &trees[&tr];
         let reach: Vec<usize> = dedup(
-            ctx.sync_closure(&[a])
+            ctx.request_closure(&[a])
                 .iter()
                 .map(|n| sup[*n])
                 .filter(|x| *x != s),

@@ -87,9 +87,10 @@ fn score(label: &Label, findings: &[Finding]) -> Score {
             .high_ok
             .iter()
             .any(|e| matches(f, &e.rules, &e.targets))
-            || label.must_find.iter().any(|m| {
-                m.min_severity >= Severity::High && matches(f, &m.rules, &m.targets)
-            });
+            || label
+                .must_find
+                .iter()
+                .any(|m| m.min_severity >= Severity::High && matches(f, &m.rules, &m.targets));
         if right {
             s.right += 1;
         } else {
@@ -124,7 +125,10 @@ fn precision_and_recall_on_labelled_corpus() {
     let here = Path::new(env!("CARGO_MANIFEST_DIR"));
     let corpus = here.join("../../../shared/calm-corpus");
     if !corpus.exists() {
-        eprintln!("SKIPPED: {} is absent; the benchmark ran on nothing", corpus.display());
+        eprintln!(
+            "SKIPPED: {} is absent; the benchmark ran on nothing",
+            corpus.display()
+        );
         return;
     }
     let mut labels: Vec<PathBuf> = std::fs::read_dir(here.join("tests/benchmark/labels"))
@@ -133,7 +137,11 @@ fn precision_and_recall_on_labelled_corpus() {
         .filter(|p| p.to_string_lossy().ends_with(".label.json"))
         .collect();
     labels.sort();
-    assert!(labels.len() >= 50, "expected the whole labelled set, found {}", labels.len());
+    assert!(
+        labels.len() >= 50,
+        "expected the whole labelled set, found {}",
+        labels.len()
+    );
 
     let opts = ReviewOptions {
         today: Some("2026-12-01".into()),
@@ -142,8 +150,8 @@ fn precision_and_recall_on_labelled_corpus() {
     let mut scores = Vec::new();
     for lp in &labels {
         let text = std::fs::read_to_string(lp).unwrap();
-        let label: Label = serde_json::from_str(&text)
-            .unwrap_or_else(|e| panic!("{}: {e}", lp.display()));
+        let label: Label =
+            serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", lp.display()));
         let doc = Document::load_path(&corpus.join(&label.file))
             .unwrap_or_else(|e| panic!("{}: {e:?}", label.file));
         let r = review(&doc, &opts);
@@ -208,7 +216,10 @@ fn scoring_counts_right_wrong_found_and_missed() {
     .unwrap();
     let s = score(&label, &r.findings);
     assert_eq!(s.must, 2);
-    assert_eq!(s.found, 1, "the unreplicated database is found, the absent secret is not");
+    assert_eq!(
+        s.found, 1,
+        "the unreplicated database is found, the absent secret is not"
+    );
     assert_eq!(s.missed.len(), 1);
     assert!(s.missed[0].starts_with("m2"));
     // Nothing is listed as defensible, so every alarm counts as wrong.

@@ -184,7 +184,8 @@ fn sec01_plain_http_from_browser_to_confidential_service_is_critical() {
         ]
     );
     assert_eq!(f[0].severity, Severity::Critical);
-    assert_eq!(f[1].severity, Severity::High);
+    // Inside the network clear text is still a finding, one step lower.
+    assert_eq!(f[1].severity, Severity::Medium);
     assert!(
         f[0].fix.is_none(),
         "HTTP is fixed by switching to HTTPS, not by a control"
@@ -451,42 +452,79 @@ fn sec04_auth_evidence_clears() {
 }
 
 #[test]
-fn sec04_unclassified_only_at_the_front_door_of_a_critical_flow() {
+fn sec04_unclassified_internet_facing_entry_fires_the_store_behind_it_does_not() {
     let (n, r) = shop(Value::Null, "HTTPS", "JDBC", Value::Null);
-    let flows = vec![flow(
-        "buy",
-        &["web-to-svc", "svc-to-db"],
-        json!({"business-criticality": "critical"}),
-    )];
-    let f = run(
-        "missing-authn-authz",
-        &arch(n.clone(), r.clone(), flows, Value::Null),
-    );
-    assert_eq!(
-        ids(&f),
-        vec!["missing-authn-authz@svc"],
-        "the database behind the service is not the front door"
-    );
-    // Not critical: nothing.
-    let flows = vec![flow(
-        "buy",
-        &["web-to-svc", "svc-to-db"],
-        json!({"business-criticality": "low"}),
-    )];
-    assert!(run("missing-authn-authz", &arch(n, r, flows, Value::Null)).is_empty());
+    for criticality in ["critical", "low"] {
+        let flows = vec![flow(
+            "buy",
+            &["web-to-svc", "svc-to-db"],
+            json!({"business-criticality": criticality}),
+        )];
+        let f = run(
+            "missing-authn-authz",
+            &arch(n.clone(), r.clone(), flows, Value::Null),
+        );
+        assert_eq!(
+            ids(&f),
+            vec!["missing-authn-authz@svc"],
+            "the entry the browser reaches, whatever the flow; not the database behind the service"
+        );
+        assert_eq!(f[0].severity, Severity::Medium);
+    }
+}
+
+#[test]
+fn sec04_write_and_admin_edges_between_internal_components() {
+    let n = vec![
+        node("worker", "service", Value::Null),
+        node("engine-api", "service", Value::Null),
+        node("reports", "service", Value::Null),
+        node("admin-console", "service", Value::Null),
+        node("engine-db", "database", Value::Null),
+    ];
+    let mut r = vec![
+        conn("worker-to-api", "worker", "engine-api", "HTTPS"),
+        conn("api-to-reports", "engine-api", "reports", "HTTPS"),
+        conn("admin-to-api", "admin-console", "engine-api", "HTTPS"),
+        conn("api-to-db", "engine-api", "engine-db", "JDBC"),
+    ];
+    r[0]["description"] = json!("Worker completes payment tasks");
+    r[1]["description"] = json!("Reads the daily report");
+    r[2]["description"] = json!("Admin manages user roles");
+    r[3]["description"] = json!("Engine persists process state");
+    let f = run("missing-authn-authz", &arch(n, r, vec![], Value::Null));
+    // Writes and administration into the API are in scope; a read between services is not;
+    // the engine's own database is not (its credentials are the secret rules' business).
+    assert_eq!(ids(&f), vec!["missing-authn-authz@engine-api"]);
+    assert_eq!(f[0].severity, Severity::Medium);
+    assert_eq!(f[0].relationships, vec!["admin-to-api", "worker-to-api"]);
+    // Authentication stated only in prose keeps the finding, at low.
+    let n = vec![
+        node("worker", "service", Value::Null),
+        with(
+            node("engine-api", "service", Value::Null),
+            "description",
+            json!("REST API; validates JWT bearer tokens on every call"),
+        ),
+    ];
+    let mut r = vec![conn("worker-to-api", "worker", "engine-api", "HTTPS")];
+    r[0]["description"] = json!("Worker completes payment tasks");
+    let f = run("missing-authn-authz", &arch(n, r, vec![], Value::Null));
+    assert_eq!(f[0].severity, Severity::Low);
+    assert!(f[0].evidence.iter().any(|e| e.kind == "prose-only"));
 }
 
 // ---- SEC-05 public-entry-without-rate-limit ----------------------------------------------
 
 #[test]
-fn sec05_single_unredundant_entry_is_high_redundant_is_medium() {
+fn sec05_entry_without_rate_limit_is_medium_redundant_or_not() {
     let (n, r) = shop(Value::Null, "HTTPS", "JDBC", Value::Null);
     let f = run(
         "public-entry-without-rate-limit",
         &arch(n, r, vec![], Value::Null),
     );
     assert_eq!(ids(&f), vec!["public-entry-without-rate-limit@svc"]);
-    assert_eq!(f[0].severity, Severity::High);
+    assert_eq!(f[0].severity, Severity::Medium);
     let (n, r) = shop(json!({"instances": 3}), "HTTPS", "JDBC", Value::Null);
     let f = run(
         "public-entry-without-rate-limit",
@@ -1162,6 +1200,7 @@ fn doc01_reports_each_kind_of_gap() {
         got,
         vec![
             "incomplete-model@connects-without-protocol",
+            "incomplete-model@edge#unwired",
             "incomplete-model@entry-points-without-interfaces",
             "incomplete-model@roles-from-names-only",
             "incomplete-model@unknown-node-types",
@@ -1285,5 +1324,372 @@ fn doc03_dialect_reported_standard_not() {
             &arch(n, r, vec![], Value::Null)
         )
         .is_empty()
+    );
+}
+
+// ---- unwired nodes / dead letters ----
+
+/// Full review (every rule) of an in-memory document.
+fn unwired_dlq_review(text: &str) -> Vec<Finding> {
+    let doc = Document::from_str("t.json", text).unwrap();
+    calm_analysis::review(&doc, &calm_analysis::ReviewOptions::default()).findings
+}
+
+fn unwired_of(f: &[Finding]) -> Vec<&str> {
+    f.iter()
+        .filter(|f| f.id.ends_with("#unwired"))
+        .map(|f| f.id.as_str())
+        .collect()
+}
+
+#[test]
+fn doc01_unwired_node_is_reported_low_on_that_node() {
+    let (mut n, r) = shop(Value::Null, "HTTPS", "JDBC", Value::Null);
+    n.push(node("legacy-batch", "service", Value::Null));
+    n.push(node("auditor", "actor", Value::Null));
+    let text = arch(n, r, vec![], Value::Null);
+    let f = run("incomplete-model", &text);
+    assert_eq!(
+        unwired_of(&f),
+        vec![
+            "incomplete-model@legacy-batch#unwired",
+            "incomplete-model@auditor#unwired"
+        ]
+    );
+    let u = f
+        .iter()
+        .find(|f| f.id == "incomplete-model@legacy-batch#unwired")
+        .unwrap();
+    assert_eq!(u.severity, Severity::Low);
+    assert_eq!(u.nodes, vec!["legacy-batch"]);
+    assert_eq!(u.locations[0].kind, "node");
+    assert_eq!(u.locations[0].unique_id.as_deref(), Some("legacy-batch"));
+    assert!(u.title.contains("wired to nothing"), "{}", u.title);
+    // The full review reports it too, with its own fingerprint.
+    let all = unwired_dlq_review(&text);
+    let got: Vec<&Finding> = all
+        .iter()
+        .filter(|f| f.id == "incomplete-model@legacy-batch#unwired")
+        .collect();
+    assert_eq!(got.len(), 1);
+    assert_eq!(got[0].severity, Severity::Low);
+}
+
+#[test]
+fn doc01_unwired_must_not_fire() {
+    // A one-node document is a stub, not a wiring gap.
+    let one = arch(
+        vec![node("svc", "service", Value::Null)],
+        vec![],
+        vec![],
+        Value::Null,
+    );
+    assert!(unwired_of(&run("incomplete-model", &one)).is_empty());
+    assert!(unwired_of(&unwired_dlq_review(&one)).is_empty());
+    // Containers (composed-of, deployed-in), a node only in an interacts, an options choice.
+    let (mut n, mut r) = shop(Value::Null, "HTTPS", "JDBC", Value::Null);
+    n.push(node("platform", "system", Value::Null));
+    n.push(node("k8s", "network", Value::Null));
+    n.push(node("portal", "webclient", Value::Null));
+    n.push(node("alt-cache", "service", json!({"role": "cache"})));
+    r.push(composed("platform-parts", "platform", &["svc", "db"]));
+    r.push(deployed("on-k8s", "k8s", &["svc"]));
+    r.push(interacts("user-portal", "user", &["portal"]));
+    r.push(
+        json!({"unique-id": "cache-choice", "relationship-type": {"options": [
+            {"description": "with cache", "nodes": ["alt-cache"], "relationships": []},
+            {"description": "without cache", "nodes": [], "relationships": []}
+        ]}}),
+    );
+    let text = arch(n, r, vec![], Value::Null);
+    assert!(
+        unwired_of(&run("incomplete-model", &text)).is_empty(),
+        "{:?}",
+        ids(&run("incomplete-model", &text))
+    );
+    assert!(unwired_of(&unwired_dlq_review(&text)).is_empty());
+}
+
+/// producer → orders-queue → consumer (AMQP), with metadata on the consume relationship and the
+/// queue.
+fn dlq_doc(rel_meta: Value, queue_meta: Value) -> String {
+    let mut qm = json!({"role": "queue"});
+    if let Value::Object(extra) = queue_meta {
+        for (k, v) in extra {
+            qm[k] = v;
+        }
+    }
+    let mut consume = conn("queue-to-consumer", "orders-queue", "consumer", "AMQP");
+    if !rel_meta.is_null() {
+        consume["metadata"] = rel_meta;
+    }
+    arch(
+        vec![
+            node("producer", "service", Value::Null),
+            node("orders-queue", "service", qm),
+            node("consumer", "service", Value::Null),
+        ],
+        vec![
+            conn("producer-to-queue", "producer", "orders-queue", "AMQP"),
+            consume,
+        ],
+        vec![],
+        Value::Null,
+    )
+}
+
+#[test]
+fn res12_dead_letter_evidence_under_usual_names() {
+    const RULE: &str = "consumer-without-dead-letter";
+    let fired = vec!["consumer-without-dead-letter@queue-to-consumer"];
+    // No evidence: fires (sanity).
+    assert_eq!(ids(&run(RULE, &dlq_doc(Value::Null, Value::Null))), fired);
+    // dead-letter-topic on the relationship.
+    let text = dlq_doc(json!({"dead-letter-topic": "orders.DLT"}), Value::Null);
+    assert!(run(RULE, &text).is_empty());
+    assert!(
+        !unwired_dlq_review(&text).iter().any(|f| f.rule == RULE),
+        "full review agrees"
+    );
+    // Declared absent is not evidence, and is quoted.
+    let f = run(RULE, &dlq_doc(json!({"dlq": false}), Value::Null));
+    assert_eq!(ids(&f), fired);
+    assert!(
+        f[0].evidence.iter().any(|e| e.detail.contains("dlq")),
+        "{:?}",
+        f[0].evidence
+    );
+    for absent in [json!("none"), json!("disabled"), json!({"enabled": false})] {
+        let text = dlq_doc(json!({"Dead-Letter-Queue": absent}), Value::Null);
+        assert_eq!(ids(&run(RULE, &text)), fired, "{absent}");
+    }
+    // redrive-policy on the queue (SQS).
+    let text = dlq_doc(
+        Value::Null,
+        json!({"redrive-policy": {"deadLetterTargetArn": "arn:aws:sqs:eu-west-1:1:orders-dlq", "maxReceiveCount": 5}}),
+    );
+    assert!(run(RULE, &text).is_empty());
+    // Other names: nested one level, case-insensitive, RabbitMQ argument, on the consumer.
+    for meta in [
+        json!({"messaging": {"DLX": "orders.dlx"}}),
+        json!({"x-dead-letter-exchange": "orders.dlx"}),
+        json!({"max-receive-count": 5}),
+        json!({"parking-lot": "orders-parking"}),
+    ] {
+        assert!(
+            run(RULE, &dlq_doc(Value::Null, meta.clone())).is_empty(),
+            "{meta}"
+        );
+    }
+}
+
+#[test]
+fn res12_connected_dead_letter_node_is_evidence() {
+    const RULE: &str = "consumer-without-dead-letter";
+    let mut v: Value = serde_json::from_str(&dlq_doc(Value::Null, Value::Null)).unwrap();
+    v["nodes"].as_array_mut().unwrap().push(node(
+        "orders-dlq",
+        "service",
+        json!({"role": "queue"}),
+    ));
+    v["relationships"].as_array_mut().unwrap().push(conn(
+        "consumer-parks-poison",
+        "consumer",
+        "orders-dlq",
+        "AMQP",
+    ));
+    let text = serde_json::to_string(&v).unwrap();
+    assert!(
+        !ids(&run(RULE, &text)).contains(&"consumer-without-dead-letter@queue-to-consumer"),
+        "{:?}",
+        ids(&run(RULE, &text))
+    );
+}
+
+// ---- SEC-07 keyword detection through the full review --------------------------------------
+
+/// The `secret-in-metadata` findings of a full review of `text`.
+fn sec07_review(text: &str) -> Vec<Finding> {
+    let doc = Document::from_str("t.json", text).unwrap();
+    let opts = calm_analysis::ReviewOptions {
+        today: Some("2026-06-01".into()),
+        ..Default::default()
+    };
+    let r = calm_analysis::review(&doc, &opts);
+    r.findings
+        .into_iter()
+        .filter(|f| f.rule == "secret-in-metadata")
+        .collect()
+}
+
+fn sec07_by_id<'f>(f: &'f [Finding], id: &str) -> &'f Finding {
+    f.iter()
+        .find(|f| f.id == id)
+        .unwrap_or_else(|| panic!("{id} in {:?}", ids(f)))
+}
+
+#[test]
+fn sec07_short_literals_under_credential_keys_fire_whatever_their_length() {
+    let mut svc = node(
+        "svc",
+        "service",
+        json!({"owner": "payments", "db-password": "admin123", "api-key": "abc123",
+               "runtime": {"auth": {"token": "t0k3n"}}, "api-keys": ["k1x9", "k2y8"],
+               "signing-secret": "Zx9!kQ2#mP7rLw4"}),
+    );
+    svc["controls"] = control(
+        "secrets",
+        "https://policy.example.com/secrets",
+        json!({"client-secret": "changeit"}),
+    );
+    let n = vec![svc, node("db", "database", Value::Null)];
+    let r = vec![with(
+        conn("svc-db", "svc", "db", "JDBC"),
+        "metadata",
+        json!({"credentials": {"username": "app", "password": "changeme"}}),
+    )];
+    let top = json!({"metadata": {"smtpPassword": "hunter2"}});
+    let f = sec07_review(&arch(n, r, vec![], top));
+    let mut got = ids(&f);
+    got.sort();
+    assert_eq!(
+        got,
+        vec![
+            "secret-in-metadata@architecture#smtpPassword",
+            "secret-in-metadata@svc#api-key",
+            "secret-in-metadata@svc#api-keys",
+            "secret-in-metadata@svc#controls.secrets.client-secret",
+            "secret-in-metadata@svc#db-password",
+            "secret-in-metadata@svc#runtime.auth.token",
+            "secret-in-metadata@svc#signing-secret",
+            "secret-in-metadata@svc-db#credentials.password",
+        ],
+        "one finding per element and key"
+    );
+    // Short or well-known literals are high; a random-looking one is critical.
+    assert!(
+        f.iter().all(|f| f.severity >= Severity::High),
+        "every literal credential is at least high"
+    );
+    assert_eq!(
+        sec07_by_id(&f, "secret-in-metadata@svc#signing-secret").severity,
+        Severity::Critical
+    );
+    for id in [
+        "secret-in-metadata@svc#db-password",
+        "secret-in-metadata@svc#api-key",
+        "secret-in-metadata@svc-db#credentials.password",
+    ] {
+        assert_eq!(sec07_by_id(&f, id).severity, Severity::High, "{id}");
+    }
+    let pw = sec07_by_id(&f, "secret-in-metadata@svc#db-password");
+    let ev: Vec<String> = pw
+        .evidence
+        .iter()
+        .map(|e| format!("{}: {}", e.kind, e.detail))
+        .collect();
+    assert!(
+        ev.iter()
+            .any(|e| e.starts_with("credential-key") && e.contains("db-password")),
+        "{ev:?}"
+    );
+    assert!(
+        ev.iter()
+            .any(|e| e.starts_with("literal-value") && e.contains("literal") && e.contains("ad…")),
+        "{ev:?}"
+    );
+    assert!(
+        sec07_by_id(&f, "secret-in-metadata@svc#api-keys")
+            .evidence
+            .iter()
+            .any(|e| e.kind == "values" && e.detail.starts_with('2')),
+        "an array of literals under one key is one finding"
+    );
+    // The secrets themselves are never printed.
+    let text = serde_json::to_string(&f).unwrap();
+    for secret in [
+        "admin123",
+        "abc123",
+        "t0k3n",
+        "k1x9",
+        "changeit",
+        "changeme",
+        "hunter2",
+        "Zx9!kQ2#mP7rLw4",
+    ] {
+        assert!(!text.contains(secret), "`{secret}` is masked");
+    }
+}
+
+#[test]
+fn sec07_references_placeholders_settings_and_prose_do_not_fire() {
+    let mut svc = node(
+        "svc",
+        "service",
+        json!({"password": "${DB_PASSWORD}", "api-key-ref": "vault:secret/x", "password-min-length": 12,
+               "token-ttl": "1h", "secret-store": "aws-secrets-manager",
+               "secret": "stored in AWS Secrets Manager, rotated every 90 days",
+               "db-password": "secretsmanager/arn:aws:secretsmanager:eu-west-1:123456789012:secret:orders-db",
+               "client-secret": "{{ secret }}", "admin-pwd": "$ADMIN_PWD", "auth-token": "env:AUTH_TOKEN",
+               "private-key": "<redacted>", "smtp-password": "***", "ldap-password": "",
+               "password-policy": "strong", "token-expiry": "3600s", "refresh-tokens": true,
+               "secret-id": "orders/db", "api-key-header": "X-Api-Key", "token-type": "JWT",
+               "mq-password": {"valueFrom": {"secretKeyRef": {"name": "orders-mq", "key": "password"}}},
+               "cache-password": "k8s secret orders-cache", "kv-password": "azure keyvault orders-kv",
+               "password-rotation-days": 30, "credentials": "managed-identity",
+               "connection-string": "postgres://orders-db:5432/orders"}),
+    );
+    svc["controls"] = control(
+        "secrets-management",
+        "https://policy.example.com/secrets",
+        json!({"secret-store": "hashicorp-vault", "token": "ssm:/prod/orders/token"}),
+    );
+    let n = vec![svc];
+    assert_eq!(
+        ids(&sec07_review(&arch(n, vec![], vec![], Value::Null))),
+        Vec::<&str>::new()
+    );
+}
+
+#[test]
+fn sec07_neutral_keys_credentials_in_urls_and_random_values() {
+    let n = vec![node(
+        "svc",
+        "service",
+        json!({"db-url": "postgres://app:S3cure!pw@db:5432/app", "legacy": {"dsn": "Server=db;User Id=app;Password=Hunt3r!x;"},
+               "deploy-hook": "q7RwX2mZ9pL4vKt8YbN3hJ5c",
+               "owner": "retail-core", "handler": "OrderServiceV2Handler", "commit": "3f786850e387550fdab836ed7e6dc881de23001b",
+               "instance": "d290f1ee-6c54-4b01-90e6-d701748f0851", "endpoint": "https://api.example.com/v1?version=2",
+               "repo": "ssh://git@github.com/org/repo.git"}),
+    )];
+    let f = sec07_review(&arch(n, vec![], vec![], Value::Null));
+    let mut got = ids(&f);
+    got.sort();
+    assert_eq!(
+        got,
+        vec![
+            "secret-in-metadata@svc#db-url",
+            "secret-in-metadata@svc#deploy-hook",
+            "secret-in-metadata@svc#legacy.dsn",
+        ]
+    );
+    assert_eq!(
+        sec07_by_id(&f, "secret-in-metadata@svc#db-url").severity,
+        Severity::Critical
+    );
+    assert_eq!(
+        sec07_by_id(&f, "secret-in-metadata@svc#legacy.dsn").severity,
+        Severity::Critical
+    );
+    // Random-looking under a neutral key: reported, one step lower.
+    assert_eq!(
+        sec07_by_id(&f, "secret-in-metadata@svc#deploy-hook").severity,
+        Severity::High
+    );
+    let text = serde_json::to_string(&f).unwrap();
+    assert!(
+        !text.contains("S3cure!pw")
+            && !text.contains("Hunt3r!x")
+            && !text.contains("q7RwX2mZ9pL4vKt8YbN3hJ5c")
     );
 }

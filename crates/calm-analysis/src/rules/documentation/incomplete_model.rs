@@ -7,34 +7,46 @@ use crate::normalize::Kind;
 use crate::roles::Role;
 use crate::rules::security::is_untrusted;
 use crate::rules::{Rule, RuleDoc, RuleMeta};
+use serde_json::Value;
 
 pub static META: RuleMeta = RuleMeta {
     id: "incomplete-model",
     code: "DOC-01",
     category: Category::Documentation,
     default_severity: Severity::Low,
-    summary: "connects without protocol, roles known only from names, entry points without interfaces, unknown custom node-types",
+    summary: "connects without protocol, roles known only from names, entry points without interfaces, unknown custom node-types, nodes wired to nothing",
     tags: &["documentation"],
     doc: RuleDoc {
         what: "Gaps that force the advisor to guess. One finding per kind of gap, listing the \
-elements:\n- `connects-without-protocol` (low): a `connects` with no `protocol` and a destination \
-interface that does not name one either — the call is assumed synchronous and its encryption \
-cannot be judged;\n- `entry-points-without-interfaces` (low): a node that actors, web clients or \
-external systems call but that declares no `interfaces` (no port, URL or protocol to review);\n\
-- `roles-from-names-only` (info): nodes whose role (gateway, broker, cache…) was inferred only from \
-words in the id or name;\n- `unknown-node-types` (info): custom `node-type`s the role inference \
-does not recognise (treated as plain services).",
+elements (one per node for unwired nodes):\n- `connects-without-protocol` (low): a `connects` \
+with no `protocol` and a destination interface that does not name one either — the call is \
+assumed synchronous and its encryption cannot be judged;\n- `entry-points-without-interfaces` \
+(low): a node that actors, web clients or external systems call but that declares no \
+`interfaces` (no port, URL or protocol to review);\n- `roles-from-names-only` (info): nodes whose \
+role (gateway, broker, cache…) was inferred only from words in the id or name;\n- \
+`unknown-node-types` (info): custom `node-type`s the role inference does not recognise (treated \
+as plain services);\n- `incomplete-model@NODE#unwired` (low, one finding per node): a node — \
+actors included — that appears in no relationship at all (no `connects`, `interacts`, \
+`deployed-in`, `composed-of` or `options`) in a document that has relationships. Containers of \
+`deployed-in`/`composed-of` count as wired; a document without relationships (a one-node stub) \
+is not reported.",
         why: "Every other rule reads protocols, interfaces and roles. When they are missing the \
 review still runs, but sync/async, encryption and SPOF findings carry low confidence, and real \
-risks can hide behind an assumption (Threagile incomplete-model).",
+risks can hide behind an assumption (Threagile incomplete-model). An unwired node is either dead \
+documentation or a dependency the model forgot, and every analysis that follows edges (SPOF, \
+blast radius, flows, exposure) ignores it.",
         example: "`\"relationship-type\": {\"connects\": {…}}` with no `protocol` on \
 `order-service-to-order-queue`: the advisor cannot tell AMQP from HTTP.",
         how_to_fix: "Add `protocol` to every `connects` (HTTPS, JDBC, AMQP, … — the CALM enum), \
 give entry points `interfaces` with port/URL, and state roles explicitly with `metadata.role` \
 (e.g. `\"role\": \"gateway\"`) or a descriptive custom node-type such as `load-balancer`, \
-`message-broker`, `cache`.",
+`message-broker`, `cache`. Wire each unwired node with the relationship it is missing \
+(`connects`/`interacts`, or `deployed-in`/`composed-of` for its container), or remove it.",
         false_positives: "Intentionally logical models (no protocols yet): suppress at \
-architecture level until the design is detailed.",
+architecture level until the design is detailed. Unwired nodes kept on purpose (a catalogue \
+entry, a `data-asset` documented for classification only, a component not built yet): suppress \
+the finding `incomplete-model@NODE#unwired` (baseline, or `metadata.calm-advisor.suppress` on the \
+node).",
         references: &[
             "https://github.com/Threagile/threagile (incomplete-model rule)",
             "https://calm.finos.org/",
@@ -190,6 +202,106 @@ impl Rule for IncompleteModel {
                     .build(),
             );
         }
+
+        // Nodes declared but wired to nothing (only when the document has relationships: a
+        // document of loose nodes is a stub, not a wiring gap).
+        let raw_rels = ctx
+            .doc
+            .value
+            .get("relationships")
+            .and_then(Value::as_array)
+            .map(Vec::as_slice)
+            .unwrap_or(&[]);
+        if !raw_rels.is_empty() {
+            let wired = wired_nodes(ctx, raw_rels);
+            for (n, nd) in m.nodes.iter().enumerate() {
+                if wired[n] {
+                    continue;
+                }
+                let id = nd.id.as_str();
+                let label = ctx.label(n);
+                out.push(
+                    ctx.finding(&META, &[id])
+                        .variant("unwired")
+                        .title(format!("{label} is declared but wired to nothing"))
+                        .score(2, 1)
+                        .nodes([id])
+                        .evidence(
+                            "unwired-node",
+                            format!(
+                                "{id} ({}) appears in none of the {} relationship(s): no connects, interacts, deployed-in, composed-of or options",
+                                ctx.roles[n].role.as_str(),
+                                raw_rels.len()
+                            ),
+                        )
+                        .rationale(format!("{label} is either dead documentation or a dependency the model forgot; every analysis that follows edges (SPOF, blast radius, flows, exposure) ignores it."))
+                        .recommendation(format!("Connect {id} to what it calls or serves (`connects`/`interacts`), place it in its container (`deployed-in`/`composed-of`), or remove it if it is obsolete."))
+                        .build(),
+                );
+            }
+        }
         out
+    }
+}
+
+/// Per node: whether any relationship mentions it (as source, destination, actor, interacted
+/// node, container, contained node, or in an `options` choice). Read from the raw relationships
+/// so dialects and relationships the normalisation could not resolve still count as wiring.
+fn wired_nodes(ctx: &Context, raw_rels: &[Value]) -> Vec<bool> {
+    let m = &ctx.model;
+    let mut wired = vec![false; m.nodes.len()];
+    for r in &m.relationships {
+        match &r.kind {
+            Kind::Connects {
+                source,
+                destination,
+                ..
+            } => {
+                wired[*source] = true;
+                wired[*destination] = true;
+            }
+            Kind::Interacts { actor: c, nodes }
+            | Kind::DeployedIn {
+                container: c,
+                nodes,
+            }
+            | Kind::ComposedOf {
+                container: c,
+                nodes,
+            } => {
+                wired[*c] = true;
+                for n in nodes {
+                    wired[*n] = true;
+                }
+            }
+            Kind::Options | Kind::Unknown => {}
+        }
+    }
+    for r in raw_rels {
+        if let Value::Object(map) = r {
+            for (k, v) in map {
+                if !matches!(
+                    k.as_str(),
+                    "unique-id" | "description" | "metadata" | "controls" | "protocol"
+                ) {
+                    mark_mentions(m, v, &mut wired);
+                }
+            }
+        }
+    }
+    wired
+}
+
+/// Marks every string of `v` (recursively) that is a node id.
+fn mark_mentions(m: &crate::normalize::Model, v: &Value, wired: &mut [bool]) {
+    match v {
+        Value::String(s) => {
+            if let Some(n) = m.node_idx(s) {
+                wired[n] = true;
+            }
+        }
+        Value::Array(a) => a.iter().for_each(|x| mark_mentions(m, x, wired)),
+        Value::Object(o) => o.values().for_each(|x| mark_mentions(m, x, wired)),
+        _ => {}
     }
 }

@@ -13,7 +13,7 @@ pub static META: RuleMeta = RuleMeta {
     category: Category::Performance,
     default_severity: Severity::High,
     summary: "Σ declared latency on a flow's synchronous path exceeds the flow's latency SLA",
-    tags: &["performance", "seems:excessive-latency"],
+    tags: &["performance", "seems:excessive-latency", "premise:journey"],
     doc: RuleDoc {
         what: "A flow with a latency budget whose synchronous request path already adds up to more \
 than the budget from the latencies the model itself declares.\n\nBudget: flow metadata \

@@ -14,7 +14,7 @@ pub static META: RuleMeta = RuleMeta {
     category: Category::Performance,
     default_severity: Severity::Low,
     summary: "high-throughput flow reads a database synchronously with no cache",
-    tags: &["performance", "seems:excessive-load"],
+    tags: &["performance", "seems:excessive-load", "premise:journey"],
     doc: RuleDoc {
         what: "A flow that declares a load of at least 1,000 requests/messages per second \
 (`peak-throughput`, `throughput`, `expected-message-rate`, `requests-per-second`… in flow \

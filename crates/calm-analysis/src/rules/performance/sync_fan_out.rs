@@ -15,7 +15,12 @@ pub static META: RuleMeta = RuleMeta {
     category: Category::Performance,
     default_severity: Severity::Medium,
     summary: "≥ 4 distinct synchronous callees from one node",
-    tags: &["performance", "resilience", "seems:excessive-latency"],
+    tags: &[
+        "performance",
+        "resilience",
+        "seems:excessive-latency",
+        "premise:journey",
+    ],
     doc: RuleDoc {
         what: "A node that calls four or more distinct nodes synchronously (request/response \
 `connects`; publishes to a broker and async deliveries do not count). Gateways and load \

@@ -12,7 +12,7 @@ pub static META: RuleMeta = RuleMeta {
     category: Category::Resilience,
     default_severity: Severity::High,
     summary: "message broker or queue on a flow without cluster/HA evidence",
-    tags: &["resilience", "seems:spof"],
+    tags: &["resilience", "seems:spof", "premise:journey"],
     doc: RuleDoc {
         what: "A message broker (or a queue that is not inside a broker) used by a flow — producers \
 publish to it on their request path — with no `cluster-size` ≥ 3, `instances` ≥ 2, \
@@ -28,7 +28,9 @@ multi-AZ service, and declare it: `calm-advisor fix FILE add-control --scope nod
 --preset high-availability --config cluster-size=3`.",
         false_positives: "Managed brokers (`aws:sqs`, `aws:msk`, `managed: true` with an `sla`) count \
 as highly available. Brokers used only by low-criticality batch flows: mark the flows \
-`criticality: low`.",
+`criticality: low`. In a model without flows the journeys are inferred from the synchronous request path (not \
+through telemetry, audit or notification sinks, dispatched tasks or past a broker); findings that \
+rest on them are capped at medium with low confidence and say so: declare flows to confirm them.",
         references: &[
             "https://www.rabbitmq.com/docs/quorum-queues",
             "https://learn.microsoft.com/azure/architecture/patterns/queue-based-load-leveling",

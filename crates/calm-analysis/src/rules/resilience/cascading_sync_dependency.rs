@@ -14,7 +14,7 @@ pub static META: RuleMeta = RuleMeta {
     category: Category::Resilience,
     default_severity: Severity::Medium,
     summary: "a flow hard-depends synchronously on a single-instance or external service whose answer it does not need",
-    tags: &["resilience", "seems:shared-fate"],
+    tags: &["resilience", "seems:shared-fate", "premise:journey"],
     doc: RuleDoc {
         what: "A synchronous call s → d on a flow where d is a non-redundant or external service and \
 either (a) the caller does not need the answer — the flow never returns over that relationship \
@@ -34,7 +34,9 @@ needed (external provider), add a circuit breaker with a fallback: `calm-advisor
 add-control --scope relationship:ID --preset circuit-breaker`.",
         false_positives: "The flow does need the answer but the model omits the response: add the \
 `destination-to-source` transition. A fallback exists: declare a `circuit-breaker` control with \
-`fallback-mechanism` on the relationship or the caller, or `degraded-behavior` on the flow.",
+`fallback-mechanism` on the relationship or the caller, or `degraded-behavior` on the flow. The declaration must be positive: `circuit-breaker: false` \
+or `none` is declared absent. Only a flow someone is modelled to start, or one that declares its \
+criticality, raises the impact above \"degrades\".",
         references: &[
             "https://docs.aws.amazon.com/wellarchitected/latest/reliability-pillar/rel_prevent_interaction_failure_loosely_coupled_system.html",
             "https://learn.microsoft.com/azure/architecture/patterns/queue-based-load-leveling",
@@ -43,16 +45,10 @@ add-control --scope relationship:ID --preset circuit-breaker`.",
     },
 };
 
-const SIDE_EFFECT_WORDS: &[&str] = &[
-    "notification",
-    "notifications",
+/// Downstream business steps a caller rarely needs to wait for (besides the side-effect sinks
+/// that role inference marks: notification, audit, telemetry…).
+const DEFERRABLE_WORDS: &[&str] = &[
     "notify",
-    "email",
-    "mail",
-    "sms",
-    "audit",
-    "analytics",
-    "reporting",
     "report",
     "settlement",
     "invoicing",
@@ -143,9 +139,13 @@ pub fn candidates(ctx: &Context) -> Vec<Cascade> {
                 .is_some_and(|t| t.relationship == Some(e.relationship));
             let dn = &ctx.model.nodes[d];
             let toks: Vec<String> = tokens(&dn.id).into_iter().chain(tokens(&dn.name)).collect();
-            let side_effect = toks
-                .iter()
-                .find(|t| SIDE_EFFECT_WORDS.contains(&t.as_str()));
+            let side_effect = crate::roles::side_effect_word(&toks)
+                .map(str::to_string)
+                .or_else(|| {
+                    toks.iter()
+                        .find(|t| DEFERRABLE_WORDS.contains(&t.as_str()))
+                        .cloned()
+                });
             if !returns && (last || side_effect.is_some()) {
                 not_needed = true;
                 why = if last {
@@ -157,7 +157,7 @@ pub fn candidates(ctx: &Context) -> Vec<Cascade> {
                     format!(
                         "{} does side-effect work (\"{}\") and no transition returns from it in {}",
                         dn.id,
-                        side_effect.cloned().unwrap_or_default(),
+                        side_effect.clone().unwrap_or_default(),
                         mf.id
                     )
                 };
@@ -210,8 +210,23 @@ impl Rule for CascadingSyncDependency {
             actors.sort();
             actors.dedup();
             let crit = super::max_criticality(ctx, &c.flows);
+            // Escalate only on confirmed premises: a flow someone is modelled to use, or one
+            // that declares its criticality.
+            let confirmed = c
+                .flows
+                .iter()
+                .any(|f| !ctx.flows[*f].actors.is_empty() || ctx.flows[*f].criticality >= 3);
             let (l, i) = if external || spof {
-                (3, if crit >= 4 { 4 } else { 3 })
+                (
+                    3,
+                    if crit >= 4 {
+                        4
+                    } else if confirmed {
+                        3
+                    } else {
+                        2
+                    },
+                )
             } else {
                 (2, 3)
             };

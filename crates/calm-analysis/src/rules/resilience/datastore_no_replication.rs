@@ -14,7 +14,7 @@ pub static META: RuleMeta = RuleMeta {
     category: Category::Resilience,
     default_severity: Severity::High,
     summary: "database, cache or storage on a flow with no replica/HA evidence",
-    tags: &["resilience", "seems:spof"],
+    tags: &["resilience", "seems:spof", "premise:journey"],
     doc: RuleDoc {
         what: "A stateful store (database, storage, or a cache that is not declared ephemeral) that a \
 flow depends on — directly, or through a service of the flow that calls it synchronously — with \
@@ -32,7 +32,11 @@ order-database` (adds a replica and a cluster node with a failover control, reta
         false_positives: "Managed multi-AZ databases: declare `multi-az: true` or `managed: true` \
 with an `sla`. Caches used cache-aside with a database fallback are reported at low severity; \
 declare `ephemeral: true` or `rebuildable: true` to clear them. Read-only reference data restored \
-from backup: suppress with status `accepted` in `metadata.calm-advisor.suppress`.",
+from backup: suppress with status `accepted` in `metadata.calm-advisor.suppress`. Managed \
+stores that are replicated by design (Aurora, DynamoDB, Cosmos DB, S3…, see the platform \
+catalogue) and external systems are not reported; RDS or ElastiCache without `multi-az` still are. In a model without flows the journeys are inferred from the synchronous request path (not \
+through telemetry, audit or notification sinks, dispatched tasks or past a broker); findings that \
+rest on them are capped at medium with low confidence and say so: declare flows to confirm them.",
         references: &[
             "https://docs.aws.amazon.com/wellarchitected/latest/reliability-pillar/rel_withstand_component_failures_avoid_single_points_of_failure.html",
             "https://learn.microsoft.com/azure/well-architected/reliability/redundancy",

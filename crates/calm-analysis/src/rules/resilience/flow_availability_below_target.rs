@@ -15,7 +15,7 @@ pub static META: RuleMeta = RuleMeta {
     category: Category::Resilience,
     default_severity: Severity::High,
     summary: "estimated composite availability of a flow is below its target (or the target is opaque/undeclared)",
-    tags: &["resilience", "seems:spof"],
+    tags: &["resilience", "seems:spof", "premise:journey"],
     doc: RuleDoc {
         what: "For every flow, the advisor multiplies the availability of the components on its \
 synchronous path (serial), combines redundancy groups in parallel (or k-of-n), counts the broker \

@@ -12,7 +12,7 @@ pub static META: RuleMeta = RuleMeta {
     category: Category::Resilience,
     default_severity: Severity::Medium,
     summary: "critical flow / HA architecture without RTO and RPO, or RPO below the async replication lag",
-    tags: &["resilience"],
+    tags: &["resilience", "premise:journey"],
     doc: RuleDoc {
         what: "(a) A critical flow (criticality high or above, or an availability target ≥ 99.9 %) \
 where neither the flow, the architecture, nor any stateful node on the flow (or its cluster) \

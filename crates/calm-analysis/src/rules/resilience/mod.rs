@@ -61,10 +61,18 @@ pub(crate) fn impact_of(ctx: &Context, b: &Blast) -> u8 {
         .flows_broken
         .iter()
         .any(|f| ctx.flows[*f].criticality >= 4);
+    // A flow that nobody is modelled to use (no actor starts it) and that declares no
+    // criticality is a premise not confirmed: breaking it counts as degrading.
+    let confirmed = b.flows_broken.iter().any(|f| {
+        let f = &ctx.flows[*f];
+        !f.actors.is_empty() || f.criticality >= 3
+    });
     if any_critical || (b.flows_broken.len() >= 2 && b.flows_broken.len() == ctx.flows.len()) {
         4
-    } else if !b.flows_broken.is_empty() {
+    } else if confirmed {
         3
+    } else if !b.flows_broken.is_empty() {
+        2
     } else if !b.flows_degraded.is_empty() || !b.actors_affected.is_empty() {
         2
     } else {
@@ -182,37 +190,16 @@ pub(crate) fn blast_evidence(ctx: &Context, b: &Blast) -> String {
     s
 }
 
-/// First of `keys` in a metadata map or in control configs (also one level deep); returns a
-/// description of where it was found.
+/// Where a mitigation named by `keys` (metadata/config keys) or `words` (control names) is
+/// declared present, in the one meaning of [`crate::evidence::declared`]: a key whose value is
+/// `false`/`none`/`disabled` is declared absent and is not evidence.
 pub(crate) fn evidence_in(
     metadata: &serde_json::Map<String, Value>,
     controls: &[Control],
     keys: &[&str],
     words: &[&str],
 ) -> Option<String> {
-    let key_match = |k: &str| keys.iter().any(|x| k.eq_ignore_ascii_case(x));
-    for (k, v) in metadata {
-        if key_match(k) && !matches!(v, Value::Bool(false) | Value::Null) {
-            return Some(format!("metadata {k}: {}", crate::redundancy::compact(v)));
-        }
-    }
-    for c in controls {
-        for (k, v) in c.config_entries() {
-            if key_match(k) {
-                return Some(format!("control {} {k}", c.id));
-            }
-            if let Value::Object(inner) = v
-                && let Some(k2) = inner.keys().find(|k2| key_match(k2))
-            {
-                return Some(format!("control {} {k}.{k2}", c.id));
-            }
-        }
-        let h = c.haystack();
-        if let Some(w) = words.iter().find(|w| h.contains(*w)) {
-            return Some(format!("control {} ({w})", c.id));
-        }
-    }
-    None
+    crate::evidence::declared(metadata, controls, keys, words).present()
 }
 
 /// Whether any flow that uses the node is critical.

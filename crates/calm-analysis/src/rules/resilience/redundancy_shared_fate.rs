@@ -12,7 +12,7 @@ pub static META: RuleMeta = RuleMeta {
     category: Category::Resilience,
     default_severity: Severity::Medium,
     summary: "all members of a redundancy group share one deployed-in failure domain",
-    tags: &["resilience", "seems:shared-fate"],
+    tags: &["resilience", "seems:shared-fate", "premise:journey"],
     doc: RuleDoc {
         what: "A redundancy group (declared, or replicas named by instance suffix) whose members are \
 all deployed in the same failure domain — a `deployed-in` container with role network/zone, \

@@ -11,7 +11,7 @@ pub static META: RuleMeta = RuleMeta {
     category: Category::Resilience,
     default_severity: Severity::Medium,
     summary: "primary/replica group whose writes hit the primary, with no failover declared",
-    tags: &["resilience", "seems:spof"],
+    tags: &["resilience", "seems:spof", "premise:journey"],
     doc: RuleDoc {
         what: "A redundancy group with a primary member (metadata `role: primary` or a `-primary` id) \
 and no failover evidence (`failover-strategy`, `failover-mode`, `rto-minutes`, … in metadata or \

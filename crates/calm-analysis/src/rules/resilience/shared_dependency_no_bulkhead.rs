@@ -13,7 +13,7 @@ pub static META: RuleMeta = RuleMeta {
     category: Category::Resilience,
     default_severity: Severity::Medium,
     summary: "sync fan-in ≥ 3 callers, or a database written by ≥ 2 services, without per-caller isolation",
-    tags: &["resilience", "seems:shared-fate"],
+    tags: &["resilience", "seems:shared-fate", "premise:journey"],
     doc: RuleDoc {
         what: "A service or store called synchronously by three or more distinct services, or a \
 database called by two or more services (shared-database coupling), where not every caller edge \
@@ -27,7 +27,8 @@ no per-caller limits.",
 `bulkhead` on each relationship), give critical callers a dedicated instance, and prefer \
 database-per-service.",
         false_positives: "Redundant, horizontally scaled platform services (identity providers) \
-with per-tenant quotas: declare the quotas on the relationships.",
+with per-tenant quotas: declare the quotas on the relationships. Reported at medium at most: the \
+outage itself is the dependency's single-point-of-failure finding.",
         references: &["https://learn.microsoft.com/azure/architecture/patterns/bulkhead"],
     },
 };
@@ -103,6 +104,9 @@ impl Rule for SharedDependencyNoBulkhead {
                 ctx.finding(&META, &[&id])
                     .title(if shared_db && callers.len() < 3 { format!("database {id} is shared by {}", and_list(&names)) } else { format!("{id} is shared by {} synchronous callers without isolation", callers.len()) })
                     .score(if spof { 3 } else { 2 }, 3)
+                    // A missing bulkhead is a design weakness, not an outage: the outage is the
+                    // dependency's own SPOF finding. Medium at most.
+                    .cap(crate::finding::Severity::Medium)
                     .confidence(crate::finding::Confidence::Medium)
                     .nodes(std::iter::once(id.clone()).chain(names.clone()))
                     .relationships(rels.clone())

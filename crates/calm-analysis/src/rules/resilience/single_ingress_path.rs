@@ -3,7 +3,6 @@
 use super::{and_list, blast_evidence, blast_metrics, blast_sentence, flow_ids};
 use crate::context::Context;
 use crate::finding::{Category, Finding, Severity};
-use crate::graph::EdgeMode;
 use crate::roles::Role;
 use crate::rules::{Rule, RuleDoc, RuleMeta};
 
@@ -13,7 +12,7 @@ pub static META: RuleMeta = RuleMeta {
     category: Category::Resilience,
     default_severity: Severity::High,
     summary: "all actor traffic enters through one non-redundant gateway or service",
-    tags: &["resilience", "seems:spof"],
+    tags: &["resilience", "seems:spof", "premise:journey"],
     doc: RuleDoc {
         what: "A gateway or service through which every actor's traffic must pass (it dominates \
 every entry path in the dependency graph, computed per actor) and that has no redundancy: no \
@@ -31,7 +30,14 @@ instances behind it with health checks, and point the actors at the load balance
 declare `managed: true` with an `sla`, or `high-availability: true`, or a cloud node-type such as \
 `aws:api-gateway`. To accept the risk: `metadata.calm-advisor.suppress: [{\"rule\": \
 \"single-ingress-path\", \"status\": \"accepted\", \"owner\": \"…\", \"expires\": \"YYYY-MM-DD\"}]` \
-on the node.",
+on the node. Journeys start at actors (`interacts` whose actor is a component is a call), at \
+client software nothing calls (CLI, IDE extension, desktop/mobile app, browser UI) and at entry \
+nodes nothing calls (their callers are not modelled); the ingress of a journey is the first \
+server-side node all of its traffic crosses, so client tools are never reported, and a node is \
+reported once with every journey it fronts (high or critical only when it fronts them all). A load \
+balancer in front with only one modelled instance behind it still counts, one step less likely. \
+In a model without flows the journeys are inferred: the finding is capped at medium with low \
+confidence and says so.",
         references: &[
             "https://docs.aws.amazon.com/wellarchitected/latest/reliability-pillar/rel_withstand_component_failures_avoid_single_points_of_failure.html",
             "https://learn.microsoft.com/azure/well-architected/reliability/redundancy",
@@ -48,61 +54,79 @@ impl Rule for SingleIngressPath {
     }
 
     fn check(&self, ctx: &Context) -> Vec<Finding> {
-        let actors: Vec<usize> = ctx
+        // Per journey root (an actor, client software, or an entry node nothing calls): the
+        // first server-side node that all of its traffic crosses. A node is reported once, with
+        // every root whose ingress it is.
+        let mut ingress_of: std::collections::BTreeMap<usize, Vec<usize>> = Default::default();
+        for (a, req) in &ctx.spof.journeys {
+            if ctx.graph.out[*a].is_empty() {
+                continue;
+            }
+            let first = if ctx.role(*a).is_client_side() {
+                ctx.request_closure(&[*a]).into_iter().find(|n| {
+                    let s = ctx.redundancy.super_of[*n];
+                    req.binary_search(&s).is_ok() && is_server_entry(ctx, *n)
+                })
+            } else {
+                // An entry node that nothing calls is its own ingress.
+                Some(*a).filter(|n| is_server_entry(ctx, *n) && !worker_like(ctx, *n))
+            };
+            if let Some(n) = first {
+                let v = ingress_of.entry(n).or_default();
+                if !v.contains(a) {
+                    v.push(*a);
+                }
+            }
+        }
+        let roots: Vec<usize> = ctx
             .spof
             .journeys
             .iter()
             .map(|j| j.0)
             .filter(|a| !ctx.graph.out[*a].is_empty())
             .collect();
-        if actors.is_empty() {
-            return Vec::new();
-        }
-        // Supernodes that every actor's journey requires.
-        let mut common: Option<Vec<usize>> = None;
-        for (a, req) in &ctx.spof.journeys {
-            if !actors.contains(a) {
-                continue;
-            }
-            common = Some(match common {
-                None => req.clone(),
-                // Journey requirement lists are sorted and can be as long as the model.
-                Some(c) => c
-                    .into_iter()
-                    .filter(|s| req.binary_search(s).is_ok())
-                    .collect(),
-            });
-        }
         let mut out = Vec::new();
-        for s in common.unwrap_or_default() {
+        for (n, actors) in ingress_of {
+            let s = ctx.redundancy.super_of[n];
             if ctx.redundancy.super_redundant(s) {
                 continue;
             }
-            let n = ctx.redundancy.supernodes[s][0];
             let role = ctx.role(n);
-            if !matches!(role, Role::Gateway | Role::Service | Role::Waf | Role::Cdn)
-                || ctx.roles[n].external
-            {
-                continue;
-            }
-            // The ingress is the first required hop: an entry target, or reached only from one.
             let entry_edges: Vec<usize> = ctx.graph.inc[n]
                 .iter()
                 .copied()
-                .filter(|e| ctx.graph.edges[*e].mode == EdgeMode::Entry)
+                .filter(|e| ctx.is_entry_edge(&ctx.graph.edges[*e]))
                 .collect();
             let fronted = ctx.graph.inc[n]
                 .iter()
                 .any(|e| ctx.role(ctx.graph.edges[*e].source) == Role::LoadBalancer);
-            if entry_edges.is_empty() || fronted {
-                continue;
-            }
+            let all_roots = actors.len() == roots.len();
             let b = ctx.blast(&[n]);
             let all_flows = !b.flows_broken.is_empty() && b.flows_broken.len() == ctx.flows.len();
-            let impact = if all_flows { 4 } else { 3 };
+            let impact = if all_flows && all_roots {
+                4
+            } else {
+                super::impact_of(ctx, &b).min(3)
+            };
+            // A load balancer in front may balance instances the model does not show; an
+            // orchestrator restarts a crashed instance; the ingress of some journeys only is
+            // not the whole front door.
+            let orch = super::orchestrated(ctx, n);
+            let likelihood = if !all_roots {
+                if orch.is_some() { 2 } else { 3 }
+            } else if fronted || orch.is_some() {
+                3
+            } else {
+                4
+            };
             let id = ctx.node_id(n).to_string();
             let actor_ids: Vec<String> =
                 actors.iter().map(|a| ctx.node_id(*a).to_string()).collect();
+            let title = if all_roots {
+                format!("{id} is the only ingress for all actor traffic")
+            } else {
+                format!("{id} is the only ingress for {}", and_list(&actor_ids))
+            };
             let rels: Vec<String> = entry_edges
                 .iter()
                 .map(|e| ctx.rel_id(ctx.graph.edges[*e].relationship).to_string())
@@ -110,21 +134,24 @@ impl Rule for SingleIngressPath {
             let names = format!("{id}-1,{id}-2");
             out.push(
                 ctx.finding(&META, &[&id])
-                    .title(format!("{id} is the only ingress for all actor traffic"))
-                    .score(4, impact)
+                    .title(title)
+                    .score(likelihood, impact)
                     .confidence(ctx.roles[n].confidence.max(crate::finding::Confidence::Medium))
                     .nodes([id.clone()])
                     .relationships(rels)
+                    .evidence_if(orch.is_some(), "mitigation", format!("orchestrated: {}", orch.clone().unwrap_or_default()))
+                    .evidence_if(!all_roots, "partial-ingress", format!("the ingress of {} of the {} journey roots", actors.len(), roots.len()))
                     .flows(flow_ids(ctx, &b.flows_broken))
                     .evidence("dominator", format!("on every entry path of {} (dominator from each actor)", and_list(&actor_ids)))
-                    .evidence("no-redundancy", "no instances/replicas/HA metadata, no redundancy group, no load balancer in front")
+                    .evidence("no-redundancy", if fronted { "no instances/replicas/HA metadata and no redundancy group; a load balancer is in front but only this one instance is modelled behind it" } else { "no instances/replicas/HA metadata, no redundancy group, no load balancer in front" })
                     .evidence("blast-radius", blast_evidence(ctx, &b))
                     .evidence("role", format!("{} ({})", role.as_str(), ctx.roles[n].evidence))
                     .metric("blastRadius", blast_metrics(ctx, &b))
                     .rationale(format!(
-                        "Every request from {} enters through {}, a single instance with nothing in front of it. If it fails, is overloaded or is being redeployed, {}. It is the front door: the most exposed component and the one whose loss is total.",
+                        "Every request from {} enters through {}, a single instance{}. If it fails, is overloaded or is being redeployed, {}. It is the front door: the most exposed component and the one whose loss is total.",
                         and_list(&actor_ids),
                         ctx.label(n),
+                        if fronted { " (the load balancer in front of it has nothing else to send traffic to)" } else { " with nothing in front of it" },
                         blast_sentence(ctx, &b)
                     ))
                     .recommendation(format!(
@@ -137,4 +164,65 @@ impl Rule for SingleIngressPath {
         }
         out
     }
+}
+
+/// A server-side node where client traffic arrives: it has an entry edge (from an actor or
+/// client software), or it sits right behind a front-door router (CDN, WAF, load balancer) that
+/// does; it is not someone else's system, not managed by a platform, and not a container.
+fn is_server_entry(ctx: &Context, n: usize) -> bool {
+    let role = ctx.role(n);
+    if !matches!(role, Role::Gateway | Role::Service | Role::Waf | Role::Cdn)
+        || ctx.roles[n].external
+        || ctx.roles[n].platform.is_some()
+        || !ctx.graph.children[n].is_empty()
+        || !ctx.graph.hosted[n].is_empty()
+    {
+        return false;
+    }
+    let mut seen = vec![n];
+    let mut stack = vec![n];
+    while let Some(x) = stack.pop() {
+        for e in &ctx.graph.inc[x] {
+            let e = &ctx.graph.edges[*e];
+            if ctx.is_entry_edge(e) {
+                return true;
+            }
+            let src = e.source;
+            if matches!(ctx.role(src), Role::Cdn | Role::Waf | Role::LoadBalancer)
+                && !seen.contains(&src)
+            {
+                seen.push(src);
+                stack.push(src);
+            }
+        }
+    }
+    // An entry node nothing calls (its callers are not modelled).
+    ctx.graph.inc[n].is_empty() && !ctx.graph.out[n].is_empty()
+}
+
+/// A node that calls out on its own schedule (a worker, job, poller, agent) rather than serving
+/// requests: nothing calling it is expected, so it is no ingress.
+fn worker_like(ctx: &Context, n: usize) -> bool {
+    let nd = &ctx.model.nodes[n];
+    crate::normalize::tokens(&format!("{} {} {}", nd.id, nd.name, nd.node_type))
+        .iter()
+        .any(|t| {
+            matches!(
+                t.as_str(),
+                "worker"
+                    | "workers"
+                    | "job"
+                    | "jobs"
+                    | "batch"
+                    | "cron"
+                    | "scheduler"
+                    | "poller"
+                    | "agent"
+                    | "consumer"
+                    | "daemon"
+                    | "processor"
+                    | "sync"
+                    | "etl"
+            )
+        })
 }

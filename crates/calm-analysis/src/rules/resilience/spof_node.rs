@@ -3,7 +3,6 @@
 use super::{blast_evidence, blast_metrics, blast_sentence, flow_ids, impact_of, orchestrated};
 use crate::context::Context;
 use crate::finding::{Category, Finding, Severity};
-use crate::graph::EdgeMode;
 use crate::roles::Role;
 use crate::rules::{Rule, RuleDoc, RuleMeta};
 
@@ -13,7 +12,7 @@ pub static META: RuleMeta = RuleMeta {
     category: Category::Resilience,
     default_severity: Severity::High,
     summary: "non-redundant node that dominates a flow's path (every path from the entry crosses it)",
-    tags: &["resilience", "seems:spof"],
+    tags: &["resilience", "seems:spof", "premise:journey"],
     doc: RuleDoc {
         what: "A node that every path from a flow's entry (its actor) to a node of the flow must \
 cross — a dominator in the dependency graph after collapsing redundancy groups — and that has no \
@@ -32,7 +31,14 @@ order-service-1,order-service-2`), or declare the replicas the platform already 
 3` metadata). Stateful nodes: see `datastore-no-replication`.",
         false_positives: "Logical models where one node stands for a replicated deployment: declare \
 `instances`/`replicas` or `high-availability: true` on the node. Batch-only nodes on low-criticality \
-flows: set the flow's `criticality: low`, or suppress with `metadata.calm-advisor.suppress`.",
+flows: set the flow's `criticality: low`, or suppress with `metadata.calm-advisor.suppress`. \
+Not reported: client software (CLIs, IDE extensions, apps nothing calls), side-effect sinks \
+(telemetry, logging, audit, notification, reporting), managed cloud services the platform \
+catalogue knows to be regional (Cognito, Secrets Manager, S3, DynamoDB, SQS…) and external or SaaS \
+systems (isolate those instead: RES-09/RES-10). A flow nobody is modelled to start and that \
+declares no criticality counts as degraded, not broken. In a model without flows the journeys are inferred from the synchronous request path (not \
+through telemetry, audit or notification sinks, dispatched tasks or past a broker); findings that \
+rest on them are capped at medium with low confidence and say so: declare flows to confirm them.",
         references: &[
             "https://docs.aws.amazon.com/prescriptive-guidance/latest/resilience-analysis-framework/overview.html",
             "https://docs.aws.amazon.com/wellarchitected/latest/reliability-pillar/rel_withstand_component_failures_avoid_single_points_of_failure.html",
@@ -64,7 +70,7 @@ impl Rule for SpofNode {
             let role = ctx.role(n);
             let entry = ctx.graph.inc[n]
                 .iter()
-                .any(|e| ctx.graph.edges[*e].mode == EdgeMode::Entry);
+                .any(|e| ctx.is_entry_edge(&ctx.graph.edges[*e]));
             let routed_elsewhere = role.is_datastore()
                 || role.is_messaging()
                 || role.is_client_side()

@@ -12,7 +12,7 @@ pub static META: RuleMeta = RuleMeta {
     category: Category::Resilience,
     default_severity: Severity::Medium,
     summary: "synchronous call to an external, single-instance or critical dependency without timeout/retry/circuit breaker/fallback",
-    tags: &["resilience", "seems:excessive-latency"],
+    tags: &["resilience", "seems:excessive-latency", "premise:journey"],
     doc: RuleDoc {
         what: "A synchronous `connects` s → d where d is external, or a single point of failure of \
 a flow, or the call is on a critical flow, and no failure-handling evidence exists on the \
@@ -29,7 +29,8 @@ a fallback on the relationship: `calm-advisor fix FILE add-control --scope relat
 --preset circuit-breaker`.",
         false_positives: "Database drivers with pool timeouts: declare `connection-timeout` on the \
 relationship. Architecture-wide policy: declare it as an architecture control (accepted, but the \
-advisor trusts declarations).",
+advisor trusts declarations). A key declared `false`/`none` is not evidence. High only when the \
+callee is a third party on a critical flow; medium otherwise.",
         references: &[
             "https://docs.aws.amazon.com/wellarchitected/latest/reliability-pillar/rel_mitigate_interaction_failure_limit_retries.html",
             "https://learn.microsoft.com/azure/architecture/patterns/circuit-breaker",
@@ -142,7 +143,9 @@ impl Rule for SyncCallWithoutFailureHandling {
             out.push(
                 ctx.finding(&META, &[&rid])
                     .title(format!("{sid} → {did} has no timeout, retry, circuit breaker or fallback"))
-                    .score(if external { 4 } else { 3 }, if critical { 3 } else { 2 })
+                    // High only for a third party on a critical flow; otherwise a medium gap.
+                    .score(3, if critical { 3 } else { 2 })
+                    .cap(if external && critical { crate::finding::Severity::High } else { crate::finding::Severity::Medium })
                     .confidence(e.mode_confidence)
                     .nodes([sid.clone(), did.clone()])
                     .relationships([rid.clone()])

@@ -12,7 +12,12 @@ pub static META: RuleMeta = RuleMeta {
     category: Category::Resilience,
     default_severity: Severity::Medium,
     summary: "synchronous hops from a flow's entry exceed the limit (default 4)",
-    tags: &["resilience", "performance", "seems:excessive-latency"],
+    tags: &[
+        "resilience",
+        "performance",
+        "seems:excessive-latency",
+        "premise:journey",
+    ],
     doc: RuleDoc {
         what: "The longest chain of synchronous calls a flow's request can trigger, starting at the \
 node the actor enters (over the flow's nodes and their synchronous dependencies), is longer than \

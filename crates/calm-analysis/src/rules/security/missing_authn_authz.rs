@@ -19,22 +19,27 @@ pub static META: RuleMeta = RuleMeta {
         "stride:elevation-of-privilege",
     ],
     doc: RuleDoc {
-        what: "A node that handles confidential/PII/PCI/PHI data (its own `data-classification` or a \
-`composed-of` parent's) — or, when nothing is classified, the front door of a critical flow (the \
-node that actors, web clients or external systems reach directly or through a load balancer, \
-WAF or CDN) — and receives calls that nothing shows to be authenticated.\n\nEvidence that clears the whole node: a control on \
-the node, a parent or the architecture with config `auth-method`, `authentication`, \
-`mfa-required`, `role-based-access`, `authorization`, `access-control`, or whose id/requirement-url \
-says authentication/authorization/OAuth/OIDC/RBAC; metadata `authentication`/`auth-method`. \
-Evidence that clears one inbound edge: such a control on the relationship, `mTLS` as protocol \
-(service identity), relationship metadata `authentication`/`auth`, or a caller that is a gateway \
-or load balancer which itself declares authentication (identity checked at the edge and \
-forwarded). Load balancers, WAFs and CDNs are never targets; monitoring callers are ignored \
+        what: "A server-side node that receives calls nothing shows to be authenticated, when those \
+calls matter: (1) it is an internet-facing entry (an outside actor, client software such actors \
+use, or an external system calls it); (2) a call writes, executes or administers (the \
+relationship or the callee speaks of create/update/delete, submit, place, book, execute, run, \
+approve, transfer, pay, upload, provision, deploy, admin, manage…); or (3) it handles \
+confidential/PII/PCI/PHI data (its own `data-classification` or a `composed-of` parent's).\n\n\
+Evidence that clears the whole node: a control on the node, a parent or the architecture with \
+config `auth-method`, `authentication`, `mfa-required`, `role-based-access`, `authorization`, \
+`access-control`, or whose id/requirement-url says authentication/authorization/OAuth/OIDC/RBAC; \
+metadata `authentication`/`auth-method`/`auth` that is not `false`/`none`. Evidence that clears one \
+inbound edge: such a control on the relationship, `mTLS` as protocol, relationship metadata \
+`authentication`/`auth`, or a caller that is a gateway or load balancer which itself declares \
+authentication. Authentication stated only in a description (\"validates JWT tokens\") keeps the \
+finding at low, with the sentence as evidence. Load balancers, WAFs, CDNs, client software, \
+actors, external systems and containers are never targets; monitoring callers are ignored \
 (Threagile missing-authentication).",
         why: "Without authentication anyone who can reach the node can act as any caller; without \
 authorization every authenticated caller can do everything. Both are the first things an \
-attacker inside the network (or a confused deputy) exploits.\n\nSeverity: medium; high when an \
-actor or web client calls the node directly without any authentication evidence.",
+attacker inside the network (or a confused deputy) exploits.\n\nSeverity: medium; high when \
+an outside caller reaches it directly and the node handles classified sensitive data; low when \
+authentication is stated only in prose.",
         example: "`accounts-service` (`data-classification: confidential`) is called over HTTP by the \
 web app, and neither the relationship, the service nor the architecture declares authentication.",
         how_to_fix: "Authenticate every caller (OAuth2/OIDC for users, with MFA for privileged \
@@ -43,7 +48,8 @@ humans; mTLS or signed tokens between services) and authorize each operation; de
 auth-method=OAuth2 mfa-required=true`.",
         false_positives: "Authentication enforced by a mesh or platform the model does not show: \
 declare it once as an architecture-level authentication control. Public, read-only data: set its \
-`data-classification` to `public`.",
+`data-classification` to `public`. Words decide what is a write or an execution: an edge described \
+as \"submits a query\" counts as a write; suppress such a finding with a justification.",
         references: &[
             "https://cwe.mitre.org/data/definitions/306.html",
             "https://cwe.mitre.org/data/definitions/862.html",
@@ -98,6 +104,118 @@ pub(crate) fn node_auth(ctx: &Context, n: usize) -> Option<String> {
         })
 }
 
+/// Verbs of a call that changes state, moves money or runs something.
+const WRITE_WORDS: &[&str] = &[
+    "write",
+    "writes",
+    "create",
+    "creates",
+    "update",
+    "updates",
+    "delete",
+    "deletes",
+    "submit",
+    "submits",
+    "place",
+    "places",
+    "book",
+    "books",
+    "execute",
+    "executes",
+    "run",
+    "runs",
+    "approve",
+    "approves",
+    "transfer",
+    "transfers",
+    "pay",
+    "pays",
+    "payment",
+    "payments",
+    "upload",
+    "uploads",
+    "provision",
+    "provisions",
+    "deploy",
+    "deploys",
+    "modify",
+    "modifies",
+    "manage",
+    "manages",
+    "administer",
+    "administers",
+    "publish",
+    "publishes",
+    "persist",
+    "persists",
+    "store",
+    "stores",
+    "save",
+    "saves",
+    "trade",
+    "trades",
+    "order",
+    "orders",
+    "complete",
+    "completes",
+    "register",
+    "registers",
+    "invoke",
+    "invokes",
+    "trigger",
+    "triggers",
+];
+
+/// The first write/execute verb of a relationship description, as "creates", "executes"…
+fn write_word(description: &str) -> Option<String> {
+    tokens(description)
+        .into_iter()
+        .find(|t| WRITE_WORDS.contains(&t.as_str()))
+}
+
+/// A node whose name says it administers or executes.
+fn privileged_word(name: &str) -> Option<String> {
+    tokens(name)
+        .into_iter()
+        .find(|t| {
+            matches!(
+                t.as_str(),
+                "admin"
+                    | "administration"
+                    | "management"
+                    | "console"
+                    | "executor"
+                    | "execution"
+                    | "provisioner"
+            )
+        })
+        .map(|t| format!("administer ({t})"))
+}
+
+/// Authentication stated in prose ("validates JWT tokens", "OAuth2 login"), not declared.
+fn prose_auth(text: &str) -> Option<String> {
+    let t = tokens(text);
+    let hit = t.iter().any(|w| {
+        matches!(
+            w.as_str(),
+            "authentication"
+                | "authenticates"
+                | "authenticated"
+                | "authorization"
+                | "authorizes"
+                | "oauth"
+                | "oauth2"
+                | "oidc"
+                | "jwt"
+                | "sso"
+                | "login"
+                | "mtls"
+                | "rbac"
+        )
+    });
+    hit.then(|| text.chars().take(120).collect())
+}
+
 pub struct MissingAuthnAuthz;
 
 impl Rule for MissingAuthnAuthz {
@@ -120,36 +238,21 @@ impl Rule for MissingAuthnAuthz {
                 role,
                 Role::Actor | Role::Client | Role::LoadBalancer | Role::Waf | Role::Cdn
             ) || ctx.roles[n].external
+                || super::is_container(ctx, n)
+                || node_auth(ctx, n).is_some()
             {
                 continue;
             }
-            let class = std::iter::once(n)
+            let declared = std::iter::once(n)
                 .chain(ctx.graph.ancestors(n))
                 .find_map(|s| classification(&m.nodes[s].metadata));
+            // Data declared public (not sensitive): an outside caller reading it is the point.
+            let public = declared.as_ref().is_some_and(|c| !is_sensitive(c));
+            let class = declared.filter(|c| is_sensitive(c));
             let flows = index.flows_of(ctx, n);
-            let critical = flows.iter().any(|f| ctx.flows[*f].criticality >= 4);
-            // Unclassified data only matters at the front door of a critical flow: the node
-            // users reach first (directly or through a load balancer / WAF / CDN). Judging
-            // every internal hop of every critical flow would bury the one finding that counts.
-            let front_door = ctx.graph.inc[n]
-                .iter()
-                .map(|e| &ctx.graph.edges[*e])
-                .any(|e| {
-                    super::is_untrusted(ctx, e.source)
-                        || matches!(
-                            ctx.roles[e.source].role,
-                            Role::LoadBalancer | Role::Waf | Role::Cdn
-                        )
-                });
-            let in_scope = match &class {
-                Some(c) => is_sensitive(c),
-                None => critical && front_door,
-            };
-            if !in_scope || node_auth(ctx, n).is_some() {
-                continue;
-            }
             let mut open_rels: Vec<usize> = Vec::new();
-            let mut human = false;
+            let mut outside: Vec<usize> = Vec::new();
+            let mut writes: Vec<String> = Vec::new();
             for &e in &ctx.graph.inc[n] {
                 let e = &ctx.graph.edges[e];
                 let rel = &m.relationships[e.relationship];
@@ -171,41 +274,82 @@ impl Rule for MissingAuthnAuthz {
                 if edge_ok {
                     continue;
                 }
-                if matches!(ctx.roles[caller].role, Role::Actor | Role::Client) {
-                    human = true;
+                let untrusted = super::is_untrusted(ctx, caller) && !public;
+                let write = write_word(&rel.description);
+                if untrusted && !outside.contains(&caller) {
+                    outside.push(caller);
                 }
-                if !open_rels.contains(&e.relationship) {
+                // A store written by its own service authenticates with credentials the
+                // secret rules look at; a write edge alone does not put a store in scope.
+                let write =
+                    write.filter(|_| !ctx.role(n).is_datastore() && !ctx.role(n).is_messaging());
+                if let Some(w) = &write
+                    && !writes.contains(w)
+                {
+                    writes.push(w.clone());
+                }
+                if (untrusted || write.is_some() || class.is_some())
+                    && !open_rels.contains(&e.relationship)
+                {
                     open_rels.push(e.relationship);
                 }
+            }
+            // The node itself administers or executes (an admin API, a job runner).
+            if writes.is_empty()
+                && let Some(w) = privileged_word(&format!("{} {}", m.nodes[n].id, m.nodes[n].name))
+                && !open_rels.is_empty()
+            {
+                writes.push(w);
             }
             if open_rels.is_empty() {
                 continue;
             }
+            let prose = prose_auth(&m.nodes[n].description).or_else(|| {
+                open_rels
+                    .iter()
+                    .find_map(|r| prose_auth(&m.relationships[*r].description))
+            });
             let id = &m.nodes[n].id;
             let rel_ids: Vec<&str> = open_rels
                 .iter()
                 .map(|r| m.relationships[*r].id.as_str())
                 .collect();
-            let why_in_scope = match &class {
-                Some(c) => format!("handles `{c}` data"),
-                None => {
-                    "is the entry of a critical flow and its data is not classified".to_string()
-                }
+            let outside_ids: Vec<&str> = outside.iter().map(|c| m.nodes[*c].id.as_str()).collect();
+            let why_in_scope = if let Some(c) = &class {
+                format!("handles `{c}` data")
+            } else if !outside.is_empty() {
+                format!(
+                    "is reached directly from outside ({})",
+                    outside_ids.join(", ")
+                )
+            } else {
+                format!("receives calls that {}", writes.join(", "))
+            };
+            // High only on a confirmed premise: an outside caller reaching classified data.
+            // Prose-only authentication keeps the finding, at low.
+            let (likelihood, impact) = if prose.is_some() {
+                (1, 2)
+            } else if class.is_some() && !outside.is_empty() {
+                (3, 3)
+            } else {
+                (3, 2)
             };
             let mut b = ctx
                 .finding(&META, &[id.as_str()])
                 .title(format!("{id} {why_in_scope} but its callers are not authenticated"))
-                .score(3, if human { 3 } else { 2 })
+                .score(likelihood, impact)
                 .nodes([id.as_str()])
                 .relationships(rel_ids.iter().copied())
                 .flows(super::flow_ids(ctx, &flows))
                 .weight(super::weight(ctx, &flows))
                 .evidence("scope", format!("{id} {why_in_scope}"))
                 .evidence("unauthenticated-inbound", format!("no authentication evidence on {}", rel_ids.join(", ")))
+                .evidence_if(!writes.is_empty(), "privileged-calls", format!("calls that {}", writes.join(", ")))
+                .evidence_if(prose.is_some(), "prose-only", format!("authentication is stated only in prose: \"{}\" — declare it as a control", prose.clone().unwrap_or_default()))
                 .rationale(format!(
                     "Anyone who can reach {id} over {} can call it as any user{}.",
                     rel_ids.join(", "),
-                    if human { ", and a human caller reaches it directly" } else { "" }
+                    if outside.is_empty() { String::new() } else { format!(", and {} reach it directly", outside_ids.join(", ")) }
                 ))
                 .recommendation(format!(
                     "Authenticate callers of {id} (OAuth2/OIDC for users, with MFA for privileged ones; mTLS between services) and authorize each operation; declare it with an authentication control."

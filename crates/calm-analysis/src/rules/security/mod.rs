@@ -45,20 +45,7 @@ pub(crate) fn meta_get<'a>(
     })
 }
 
-/// `false`, `null`, `""`, `"none"`, `"no"`, `"disabled"`, `[]`, `{}`: a key that says "not present".
-pub(crate) fn is_negative(v: &Value) -> bool {
-    match v {
-        Value::Null => true,
-        Value::Bool(b) => !b,
-        Value::String(s) => matches!(
-            s.trim().to_ascii_lowercase().as_str(),
-            "" | "none" | "no" | "false" | "disabled" | "off" | "n/a"
-        ),
-        Value::Array(a) => a.is_empty(),
-        Value::Object(o) => o.is_empty(),
-        Value::Number(_) => false,
-    }
-}
+pub(crate) use crate::evidence::is_negative;
 
 /// Short display of a value for evidence text.
 pub(crate) fn show(v: &Value) -> String {
@@ -116,42 +103,16 @@ pub(crate) fn is_regulated(class: &str) -> bool {
 
 // ---- controls ---------------------------------------------------------------------------
 
-/// A control that satisfies a check: either one of `config_keys` appears in an inline config
-/// (top level or one level down, with a non-negative value), or one of `words` appears as a
-/// token sequence in the control id, description or requirement URL.
+/// A control that satisfies a check, in the one meaning of [`crate::evidence::declared`]:
+/// one of `config_keys` in an inline config (top level or one level down) with a value that is
+/// not negative, or one of `words` as a token sequence in the control id, description or
+/// requirement URL.
 pub(crate) fn control_evidence(
     controls: &[Control],
     config_keys: &[&str],
     words: &[&str],
 ) -> Option<String> {
-    for c in controls {
-        for (k, v) in c.config_entries() {
-            if config_keys.iter().any(|ck| k.eq_ignore_ascii_case(ck)) && !is_negative(v) {
-                return Some(format!("control `{}` config `{k}: {}`", c.id, show(v)));
-            }
-            if let Value::Object(inner) = v {
-                for (k2, v2) in inner {
-                    if config_keys.iter().any(|ck| k2.eq_ignore_ascii_case(ck)) && !is_negative(v2)
-                    {
-                        return Some(format!("control `{}` config `{k}.{k2}`", c.id));
-                    }
-                }
-            }
-        }
-        let hay = c.haystack();
-        let hay_tokens = tokens(&hay);
-        for w in words {
-            let wt = tokens(w);
-            if !wt.is_empty()
-                && hay_tokens
-                    .windows(wt.len())
-                    .any(|win| win.iter().zip(&wt).all(|(a, b)| a == b))
-            {
-                return Some(format!("control `{}` ({w})", c.id));
-            }
-        }
-    }
-    None
+    crate::evidence::declared(&Map::new(), controls, config_keys, words).present()
 }
 
 // ---- transport --------------------------------------------------------------------------
@@ -177,6 +138,11 @@ fn canonical(p: &str) -> Option<(&'static str, bool)> {
         "AMQP" => ("AMQP", false),
         "JDBC" => ("JDBC", false),
         "MQTT" => ("MQTT", false),
+        "SMTP" => ("SMTP", false),
+        "KAFKA" => ("Kafka", false),
+        "TELNET" => ("Telnet", false),
+        "REDIS" => ("Redis", false),
+        "SMTPS" | "REDISS" => ("", true),
         "HTTPS" | "SFTP" | "TLS" | "MTLS" | "LDAPS" | "AMQPS" | "WSS" | "MQTTS" | "FTPS"
         | "GRPCS" => ("", true),
         _ => return None,
@@ -358,9 +324,140 @@ pub(crate) fn is_host_like(ctx: &Context, container: usize) -> bool {
         })
 }
 
-/// Untrusted caller: an actor, a web client, or an external system.
+/// Untrusted caller: an actor outside the organisation, client software such actors use, or an
+/// external system. Employees and operators are internal actors (see [`internal_actor`]).
 pub(crate) fn is_untrusted(ctx: &Context, n: usize) -> bool {
-    matches!(ctx.roles[n].role, Role::Actor | Role::Client) || ctx.roles[n].external
+    match ctx.roles[n].role {
+        Role::Actor => internal_actor(ctx, n).is_none(),
+        // Client software is as trusted as the people who use it: internal when every actor
+        // that reaches it is internal, untrusted otherwise (or when no actor is modelled).
+        Role::Client => {
+            let users: Vec<usize> = ctx.graph.inc[n]
+                .iter()
+                .map(|e| ctx.graph.edges[*e].source)
+                .filter(|s| ctx.roles[*s].role == Role::Actor)
+                .collect();
+            users.is_empty() || users.iter().any(|a| internal_actor(ctx, *a).is_none())
+        }
+        _ => ctx.roles[n].external,
+    }
+}
+
+/// Words that place an actor outside the organisation.
+const EXTERNAL_ACTOR_WORDS: &[&str] = &[
+    "customer",
+    "customers",
+    "public",
+    "internet",
+    "external",
+    "partner",
+    "partners",
+    "guest",
+    "anonymous",
+    "visitor",
+    "citizen",
+    "patient",
+    "consumer",
+    "shopper",
+    "buyer",
+    "merchant",
+    "device",
+    "devices",
+    "third",
+];
+/// Words that place an actor inside the organisation.
+const INTERNAL_ACTOR_WORDS: &[&str] = &[
+    "employee",
+    "employees",
+    "staff",
+    "internal",
+    "operator",
+    "operators",
+    "admin",
+    "administrator",
+    "administrators",
+    "analyst",
+    "analysts",
+    "trader",
+    "traders",
+    "engineer",
+    "engineers",
+    "developer",
+    "developers",
+    "officer",
+    "compliance",
+    "operations",
+    "ops",
+    "support",
+    "teller",
+    "clerk",
+    "backoffice",
+    "manager",
+    "sre",
+    "dba",
+    "auditor",
+    "architect",
+    "architects",
+    "team",
+    "corporate",
+    "intranet",
+];
+
+/// Why an actor is internal (an employee, operator, analyst…), or `None` when it is (or may be)
+/// outside the organisation. Declared zone metadata wins; then the actor's words; an actor
+/// described with both (a "customer support agent" is staff) counts as internal only when no
+/// external word names it.
+pub(crate) fn internal_actor(ctx: &Context, n: usize) -> Option<String> {
+    let nd = &ctx.model.nodes[n];
+    for k in [
+        "zone",
+        "trust-zone",
+        "network-zone",
+        "audience",
+        "user-type",
+        "access",
+        "exposure",
+    ] {
+        if let Some(v) = nd.metadata.get(k).and_then(Value::as_str) {
+            let t = tokens(v);
+            if t.iter().any(|w| {
+                matches!(
+                    w.as_str(),
+                    "internal" | "corporate" | "intranet" | "private" | "employee" | "staff"
+                )
+            }) {
+                return Some(format!("metadata `{k}: {v}`"));
+            }
+            if t.iter()
+                .any(|w| matches!(w.as_str(), "public" | "internet" | "external"))
+            {
+                return None;
+            }
+        }
+    }
+    let words = tokens(&format!("{} {} {}", nd.id, nd.name, nd.description));
+    if words
+        .iter()
+        .any(|w| EXTERNAL_ACTOR_WORDS.contains(&w.as_str()))
+    {
+        return None;
+    }
+    words
+        .iter()
+        .find(|w| INTERNAL_ACTOR_WORDS.contains(&w.as_str()))
+        .map(|w| format!("described as `{w}`"))
+}
+
+/// The connection stays on one machine: the destination interface names a loopback address.
+pub(crate) fn loopback(model: &Model, edge: &Edge) -> bool {
+    destination_interface(model, edge)
+        .and_then(|i| i.url.as_deref())
+        .is_some_and(|u| {
+            let u = u.to_ascii_lowercase();
+            ["localhost", "127.0.0.1", "[::1]", "0.0.0.0"]
+                .iter()
+                .any(|h| u.contains(h))
+        })
 }
 
 /// A container (`composed-of` parent or `deployed-in` host): an actor "using" a whole system

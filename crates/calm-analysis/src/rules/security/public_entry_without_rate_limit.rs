@@ -40,7 +40,8 @@ quota.",
 max-requests=100 'time-window={\"unit\":\"seconds\",\"value\":1}'`, and return 429 with `Retry-After` so clients back off.",
         false_positives: "Internal-only entries: declare `internal: true`. Rate limiting done by a \
 CDN or managed edge the model does not show: declare it as an architecture-level rate-limiting \
-control.",
+control. Only entries that outside callers reach are in scope (employees and operators are \
+internal); missing throttling is reported at medium at most.",
         references: &[
             "https://docs.aws.amazon.com/wellarchitected/latest/reliability-pillar/rel_mitigate_interaction_failure_throttle_requests.html",
             "https://owasp.org/API-Security/editions/2023/en/0xa4-unrestricted-resource-consumption/",
@@ -129,10 +130,20 @@ impl Rule for PublicEntryWithoutRateLimit {
                 .map(|e| m.nodes[e.source].id.as_str())
                 .collect();
             let callers_s = callers.iter().copied().collect::<Vec<_>>().join(", ");
+            let external = ctx.graph.inc[n]
+                .iter()
+                .map(|e| ctx.graph.edges[*e].source)
+                .any(|s| {
+                    is_untrusted(ctx, s)
+                        && !(ctx.roles[s].role == Role::Actor
+                            && super::internal_actor(ctx, s).is_some())
+                });
             let mut b = ctx
                 .finding(&META, &[id.as_str()])
                 .title(format!("entry point {id} has no rate limiting"))
-                .score(3, if spof { 3 } else { 2 })
+                // Throttling protects availability; missing it is a medium weakness at most, and
+                // low when only internal people call the entry.
+                .score(if external { 3 } else { 1 }, 2)
                 .nodes([id.as_str()])
                 .flows(super::flow_ids(ctx, &index.flows_of(ctx, n))).weight(super::weight(ctx, &index.flows_of(ctx, n)))
                 .evidence("entry-point", format!("called directly by {callers_s}"))

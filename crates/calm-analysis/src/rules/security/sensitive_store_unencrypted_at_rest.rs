@@ -34,7 +34,10 @@ encryption-at-rest=AES-256 key-management=kms`, or metadata `encryption: provide
 managed store that encrypts by default.",
         false_positives: "Stores encrypted by the platform by default: declare `encryption: \
 provider-managed` on the node, or an architecture-level encryption-at-rest requirement. Data that \
-is classified but public by nature (published prices): correct the classification.",
+is classified but public by nature (published prices): correct the classification. A store with \
+no classification whose own name or description says it holds customer accounts, credentials, \
+payments, trades or personal data is reported too, at medium at most and with low confidence: \
+classify it (`data-classification`) to confirm or clear it.",
         references: &[
             "https://cwe.mitre.org/data/definitions/311.html",
             "https://calm.finos.org/traderx/control-requirement/data-encryption",
@@ -83,13 +86,26 @@ impl Rule for SensitiveStoreUnencryptedAtRest {
             }
             // The node itself, then its composed-of ancestors (a cluster declares for its members).
             let scope: Vec<usize> = std::iter::once(n).chain(ctx.graph.ancestors(n)).collect();
-            let Some((class, from)) = scope
+            let declared = scope
                 .iter()
-                .find_map(|&s| classification(&m.nodes[s].metadata).map(|c| (c, s)))
-            else {
-                continue;
+                .find_map(|&s| classification(&m.nodes[s].metadata).map(|c| (c, s)));
+            // Undeclared: what the store's own words say it holds (customer accounts,
+            // credentials, trades, payments…) — a weaker premise, reported at medium at most
+            // and with low confidence.
+            let inferred = if declared.is_none() && role.is_datastore() {
+                sensitive_words(&format!(
+                    "{} {} {}",
+                    m.nodes[n].id, m.nodes[n].name, m.nodes[n].description
+                ))
+            } else {
+                None
             };
-            if !is_sensitive(&class) {
+            let (class, from) = match (declared, &inferred) {
+                (Some((c, s)), _) => (c, s),
+                (None, Some(w)) => (format!("{w} (from its description)"), n),
+                (None, None) => continue,
+            };
+            if inferred.is_none() && !is_sensitive(&class) {
                 continue;
             }
             let covered = scope.iter().any(|&s| {
@@ -109,7 +125,8 @@ impl Rule for SensitiveStoreUnencryptedAtRest {
             let mut b = ctx
                 .finding(&META, &[id.as_str()])
                 .title(format!("{id} holds `{class}` data with no encryption at rest declared"))
-                .score(3, if regulated { 3 } else { 2 })
+                .score(if inferred.is_some() { 2 } else { 3 }, if regulated { 3 } else { 2 })
+                .confidence(if inferred.is_some() { crate::finding::Confidence::Low } else { crate::finding::Confidence::High })
                 .nodes([id.as_str()])
                 .flows(super::flow_ids(ctx, &index.flows_of(ctx, n))).weight(super::weight(ctx, &index.flows_of(ctx, n)))
                 .evidence(
@@ -133,4 +150,43 @@ impl Rule for SensitiveStoreUnencryptedAtRest {
         }
         out
     }
+}
+
+/// A word of a store's name or description that says it holds sensitive data.
+fn sensitive_words(text: &str) -> Option<String> {
+    crate::normalize::tokens(text).into_iter().find(|t| {
+        matches!(
+            t.as_str(),
+            "customer"
+                | "customers"
+                | "account"
+                | "accounts"
+                | "credential"
+                | "credentials"
+                | "password"
+                | "passwords"
+                | "payment"
+                | "payments"
+                | "card"
+                | "cardholder"
+                | "trade"
+                | "trades"
+                | "position"
+                | "positions"
+                | "pii"
+                | "personal"
+                | "patient"
+                | "patients"
+                | "medical"
+                | "health"
+                | "kyc"
+                | "identity"
+                | "ssn"
+                | "financial"
+                | "ledger"
+                | "settlement"
+                | "salary"
+                | "biometric"
+        )
+    })
 }

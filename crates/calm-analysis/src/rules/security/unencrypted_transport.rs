@@ -6,7 +6,6 @@ use super::{
 use crate::context::Context;
 use crate::finding::{Category, Confidence, Finding, Severity};
 use crate::graph::EdgeMode;
-use crate::roles::Role;
 use crate::rules::{Rule, RuleDoc, RuleMeta};
 
 pub static META: RuleMeta = RuleMeta {
@@ -56,7 +55,11 @@ when both nodes are `deployed-in` the same host/pod container. A TLS-terminating
 a plain-text backend: declare `tls: true` (or a data-encryption control) on the relationship \
 that is actually encrypted, and accept the remaining hop with a suppression \
 (`metadata.calm-advisor.suppress: [{rule: unencrypted-transport, status: accepted, \
-justification: …}]`).",
+justification: …}]`). Severity follows the trust boundary: high when an outside actor, the \
+client software they use or an external system is at one end (critical with sensitive data), \
+medium inside the organisation's network (employees and operators are internal actors), low on \
+one host, and nothing on loopback (`localhost`/`127.0.0.1` interface URLs). Several relationships \
+between the same two nodes over the same protocol are one finding.",
         references: &[
             "https://cwe.mitre.org/data/definitions/319.html",
             "https://owasp.org/Top10/A02_2021-Cryptographic_Failures/",
@@ -75,6 +78,9 @@ impl Rule for UnencryptedTransport {
     fn check(&self, ctx: &Context) -> Vec<Finding> {
         let model = &ctx.model;
         let mut out = Vec::new();
+        // One finding per source, destination and protocol: five relationships between the same
+        // two nodes over the same clear-text protocol are one weakness, not five.
+        let mut seen: std::collections::BTreeSet<(usize, usize, String)> = Default::default();
         for edge in &ctx.graph.edges {
             if edge.mode == EdgeMode::Entry {
                 continue;
@@ -91,11 +97,28 @@ impl Rule for UnencryptedTransport {
             else {
                 continue;
             };
-            if encryption_in_transit_evidence(ctx, edge).is_some() {
+            if encryption_in_transit_evidence(ctx, edge).is_some() || super::loopback(model, edge) {
                 continue;
             }
-            let untrusted_source = matches!(ctx.roles[src].role, Role::Actor | Role::Client)
-                || ctx.roles[src].external;
+            if !seen.insert((src, dst, protocol.clone())) {
+                continue;
+            }
+            let same_pair: Vec<&str> = ctx
+                .graph
+                .edges
+                .iter()
+                .filter(|e| e.source == src && e.destination == dst && e.mode != EdgeMode::Entry)
+                .filter(|e| {
+                    matches!(transport_of(model, e), Some(Transport::Plain { protocol: p, .. }) if p == protocol)
+                })
+                .map(|e| model.relationships[e.relationship].id.as_str())
+                .collect();
+            // Crossing a trust boundary: from an outside actor, client or system, or out to a
+            // third party. Inside the network clear text is still readable by anyone on the
+            // path (medium); on one host it is low.
+            let untrusted_source = super::is_untrusted(ctx, src);
+            let external_destination = ctx.roles[dst].external;
+            let boundary = untrusted_source || external_destination;
             let sensitive = [src, dst].iter().find_map(|&n| {
                 classification(&model.nodes[n].metadata).filter(|c| is_sensitive(c))
             });
@@ -105,10 +128,12 @@ impl Rule for UnencryptedTransport {
                     .any(|h| ctx.graph.hosts[dst].contains(h) && super::is_host_like(ctx, *h));
             let (likelihood, impact) = if same_host {
                 (1, 2)
-            } else if untrusted_source && sensitive.is_some() {
+            } else if boundary && sensitive.is_some() {
                 (4, 4)
-            } else {
+            } else if boundary {
                 (3, 3)
+            } else {
+                (2, 3)
             };
             let src_id = &model.nodes[src].id;
             let dst_id = &model.nodes[dst].id;
@@ -117,7 +142,7 @@ impl Rule for UnencryptedTransport {
                 .title(format!("{src_id} → {dst_id} uses {protocol} without encryption in transit"))
                 .score(likelihood, impact)
                 .nodes([src_id.as_str(), dst_id.as_str()])
-                .relationships([rel.id.as_str()])
+                .relationships(same_pair.iter().copied())
                 .evidence("protocol", proto_evidence)
                 .evidence("no-tls", "no encrypted scheme/port on the interface, no tls/ssl metadata and no encryption-in-transit control on the relationship, its nodes or the architecture");
             if let Some(c) = &sensitive {
@@ -129,7 +154,27 @@ impl Rule for UnencryptedTransport {
             if untrusted_source {
                 b = b.evidence(
                     "untrusted-source",
-                    format!("{src_id} is an actor, web client or external system"),
+                    format!("{src_id} is an outside actor, client software or an external system"),
+                );
+            } else if external_destination {
+                b = b.evidence(
+                    "external-destination",
+                    format!("{dst_id} is a third-party or external system"),
+                );
+            } else if !same_host {
+                b = b.evidence(
+                    "internal",
+                    "both ends are inside the organisation's network: readable by anyone on that network path",
+                );
+            }
+            if same_pair.len() > 1 {
+                b = b.evidence(
+                    "same-connection",
+                    format!(
+                        "{} relationships between these nodes use it: {}",
+                        same_pair.len(),
+                        same_pair.join(", ")
+                    ),
                 );
             }
             if same_host {

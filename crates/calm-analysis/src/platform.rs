@@ -1,0 +1,243 @@
+//! The platform catalogue: what a node's platform already guarantees about availability, read
+//! from its node-type, name and metadata. Every rule asks [`classify`] (through
+//! `RoleInfo::platform`, filled by role inference) instead of guessing on its own.
+//!
+//! | kind | meaning | what the rules do |
+//! |---|---|---|
+//! | `Managed` | a cloud provider runs it redundantly by design (regional or multi-AZ service) | counts as redundant: no SPOF, no "add a replica" |
+//! | `External` | someone else's system (SaaS, third-party API, `c4-scope: external`) | never replicated by us: isolate it (timeout, circuit breaker, fallback) |
+//!
+//! Only services that are redundant *without configuration* are `Managed`: an RDS instance or
+//! an ElastiCache node is single-AZ unless the model says otherwise, so it is not in the list;
+//! Aurora's storage, S3, DynamoDB, SQS, Cognito or Secrets Manager are regional by design.
+
+use crate::normalize::{Node, tokens, truthy};
+use serde_json::Value;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum PlatformKind {
+    Managed,
+    External,
+}
+
+/// What the catalogue says about a node, with the evidence (shown in findings).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Platform {
+    pub kind: PlatformKind,
+    pub evidence: String,
+}
+
+/// Managed services that are redundant by design, as token sequences of a name or node-type.
+const MANAGED: &[&[&str]] = &[
+    // AWS
+    &["cognito"],
+    &["secrets", "manager"],
+    &["secretsmanager"],
+    &["amazon", "s3"],
+    &["aws", "s3"],
+    &["s3", "bucket"],
+    &["dynamodb"],
+    &["sqs"],
+    &["sns"],
+    &["aurora"],
+    &["lambda"],
+    &["cloudfront"],
+    &["route53"],
+    &["route", "53"],
+    &["kms"],
+    &["eventbridge"],
+    &["kinesis"],
+    &["api", "gateway", "aws"],
+    &["aws", "api", "gateway"],
+    &["elb"],
+    &["alb"],
+    &["nlb"],
+    &["cloudwatch"],
+    &["parameter", "store"],
+    &["step", "functions"],
+    // Azure
+    &["cosmos"],
+    &["cosmosdb"],
+    &["key", "vault"],
+    &["keyvault"],
+    &["blob", "storage"],
+    &["service", "bus"],
+    &["event", "hubs"],
+    &["entra"],
+    &["front", "door"],
+    &["azure", "functions"],
+    // Google Cloud
+    &["bigquery"],
+    &["spanner"],
+    &["firestore"],
+    &["pubsub"],
+    &["pub", "sub"],
+    &["cloud", "storage"],
+    &["cloud", "run"],
+    &["cloud", "functions"],
+    &["gcs", "bucket"],
+];
+
+/// Third-party services (SaaS and public APIs) that are someone else's to run.
+const EXTERNAL: &[&[&str]] = &[
+    &["stripe"],
+    &["adyen"],
+    &["paypal"],
+    &["braintree"],
+    &["plaid"],
+    &["twilio"],
+    &["sendgrid"],
+    &["mailgun"],
+    &["github"],
+    &["gitlab"],
+    &["openai"],
+    &["anthropic"],
+    &["gemini"],
+    &["llm", "provider"],
+    &["llm", "providers"],
+    &["salesforce"],
+    &["slack"],
+    &["auth0"],
+    &["okta"],
+    &["datadog"],
+    &["pagerduty"],
+    &["sentry"],
+    &["google", "maps"],
+    &["saas"],
+    &["third", "party"],
+    &["thirdparty"],
+];
+
+fn has_seq(toks: &[String], seq: &[&str]) -> bool {
+    toks.windows(seq.len())
+        .any(|w| w.iter().zip(seq).all(|(a, b)| a == b))
+}
+
+fn meta_str<'a>(node: &'a Node, keys: &[&str]) -> Option<(&'a str, &'a str)> {
+    keys.iter().find_map(|k| {
+        node.metadata
+            .iter()
+            .find(|(mk, _)| mk.eq_ignore_ascii_case(k))
+            .and_then(|(mk, v)| v.as_str().map(|s| (mk.as_str(), s)))
+    })
+}
+
+/// What the node's platform guarantees, if the catalogue knows it.
+pub fn classify(node: &Node) -> Option<Platform> {
+    let external = |evidence: String| {
+        Some(Platform {
+            kind: PlatformKind::External,
+            evidence,
+        })
+    };
+    // Declarations first: the modeller knows best.
+    for k in ["external", "third-party", "thirdparty", "saas"] {
+        if node.metadata.get(k).is_some_and(truthy) {
+            return external(format!("metadata `{k}: true`"));
+        }
+    }
+    if let Some((k, v)) = meta_str(node, &["c4-scope", "scope", "ownership", "owner-type"])
+        && tokens(v)
+            .iter()
+            .any(|t| matches!(t.as_str(), "external" | "thirdparty" | "vendor" | "saas"))
+    {
+        return external(format!("metadata `{k}: {v}`"));
+    }
+    if node
+        .metadata
+        .get("managed")
+        .is_some_and(|v| truthy(v) && !matches!(v, Value::Null))
+        && (node.metadata.contains_key("sla") || node.metadata.contains_key("provider"))
+    {
+        return Some(Platform {
+            kind: PlatformKind::Managed,
+            evidence: "metadata `managed: true` with a provider or SLA".into(),
+        });
+    }
+    let nt = node.node_type.to_ascii_lowercase();
+    if matches!(nt.as_str(), "external-system" | "external" | "saas") {
+        return external(format!("node-type \"{}\"", node.node_type));
+    }
+    let name: Vec<String> = tokens(&node.node_type)
+        .into_iter()
+        .chain(tokens(&node.id))
+        .chain(tokens(&node.name))
+        .collect();
+    if let Some(seq) = MANAGED.iter().find(|s| has_seq(&name, s)) {
+        return Some(Platform {
+            kind: PlatformKind::Managed,
+            evidence: format!(
+                "managed service \"{}\" (regional, redundant by design)",
+                seq.join(" ")
+            ),
+        });
+    }
+    if let Some(seq) = EXTERNAL.iter().find(|s| has_seq(&name, s)) {
+        return external(format!("third-party service \"{}\"", seq.join(" ")));
+    }
+    // A description that says the node is someone else's — only for systems: a service of
+    // ours is often described by what it calls ("calls the third-party IDV API").
+    if !matches!(nt.as_str(), "system" | "") {
+        return None;
+    }
+    let desc = tokens(&node.description);
+    for seq in [
+        &["third", "party"][..],
+        &["external", "provider"],
+        &["external", "service"],
+        &["external", "api"],
+        &["external", "system"],
+        &["saas"],
+        &["vendor", "api"],
+    ] {
+        if has_seq(&desc, seq) {
+            return external(format!("described as \"{}\"", seq.join(" ")));
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::normalize::Model;
+    use calm_model::Document;
+
+    fn kinds(json: &str) -> Vec<Option<PlatformKind>> {
+        let doc = Document::from_str("p.json", json).unwrap();
+        Model::build(&doc)
+            .nodes
+            .iter()
+            .map(|n| classify(n).map(|p| p.kind))
+            .collect()
+    }
+
+    #[test]
+    fn catalogue() {
+        let k = kinds(
+            r#"{"nodes":[
+              {"unique-id":"cognito","node-type":"service","name":"Amazon Cognito"},
+              {"unique-id":"secrets","node-type":"service","name":"AWS Secrets Manager"},
+              {"unique-id":"rds","node-type":"database","name":"Orders (RDS PostgreSQL)"},
+              {"unique-id":"pay","node-type":"system","name":"Stripe"},
+              {"unique-id":"crm","node-type":"system","name":"CRM","metadata":{"c4-scope":"external"}},
+              {"unique-id":"idv","node-type":"system","name":"IDV","description":"Third-party identity verification API"},
+              {"unique-id":"svc","node-type":"service","name":"Order Service"}
+            ]}"#,
+        );
+        use PlatformKind::*;
+        assert_eq!(
+            k,
+            vec![
+                Some(Managed),
+                Some(Managed),
+                None,
+                Some(External),
+                Some(External),
+                Some(External),
+                None
+            ]
+        );
+    }
+}
