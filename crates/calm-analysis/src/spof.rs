@@ -14,12 +14,28 @@ use petgraph::algo::dominators::{Dominators, simple_fast};
 use petgraph::graph::{DiGraph, NodeIndex};
 use std::collections::BTreeMap;
 
+/// The traffic a journey root sends through one of its direct successors.
+#[derive(Debug, Clone)]
+pub struct EntryGroup {
+    /// The journey root (an actor or client software).
+    pub root: usize,
+    /// The direct successor the traffic goes through (a client app, or a server).
+    pub via: usize,
+    /// Supernodes that all of this traffic crosses (they dominate every server-side node it
+    /// reaches), sorted.
+    pub common: Vec<usize>,
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct Spof {
     /// Per flow: (required supernodes as modelled, required supernodes with closure), sorted.
     pub required: Vec<(Vec<usize>, Vec<usize>)>,
-    /// Per actor (node index): supernodes whose loss cuts the actor off every sink it reaches.
+    /// Per actor (node index): supernodes whose loss cuts the actor off some node it reaches
+    /// (the union of the dominator chains of everything the journey reaches).
     pub journeys: Vec<(usize, Vec<usize>)>,
+    /// Where each journey root's traffic enters: one group per direct successor of the root
+    /// (each client app the actor uses, each server it calls directly).
+    pub entry_groups: Vec<EntryGroup>,
     pub notes: Vec<String>,
 }
 
@@ -177,7 +193,9 @@ pub fn analyse(ctx: &Context) -> Spof {
             let tr = root_of(*r);
             let dom = &trees[&tr];
             let root = NodeIndex::new(tr);
-            let excl = |s: usize| client(s) || s == *r;
+            // The root is required too when it is a server (an entry node whose callers are
+            // not modelled, or a flow's first node): all of the flow's traffic passes it.
+            let excl = |s: usize| client(s);
             stamp += 1;
             req_m.extend(required_of(dom, root, &targets_m, &mut mark, stamp, &excl));
             stamp += 1;
@@ -196,6 +214,7 @@ pub fn analyse(ctx: &Context) -> Spof {
 
     // Actor journeys: everything the actor reaches over hard edges must stay reachable.
     let mut journeys = Vec::new();
+    let mut entry_groups = Vec::new();
     for (a, s) in actor_supers {
         let tr = root_of(s);
         let dom = &trees[&tr];
@@ -203,18 +222,87 @@ pub fn analyse(ctx: &Context) -> Spof {
             ctx.request_closure(&[a])
                 .iter()
                 .map(|n| sup[*n])
-                .filter(|x| *x != s),
+                .filter(|x| *x != s || !client(s)),
         );
         stamp += 1;
-        let excl = |x: usize| client(x) || x == s;
+        let excl = |x: usize| client(x);
         let req = required_of(dom, NodeIndex::new(tr), &reach, &mut mark, stamp, &excl);
+        if ctx.roles[a].role.is_client_side() {
+            let mut vias: Vec<usize> = ctx.graph.out[a]
+                .iter()
+                .map(|e| &ctx.graph.edges[*e])
+                .filter(|e| e.mode.is_hard())
+                .map(|e| e.destination)
+                .collect();
+            vias.sort_unstable();
+            vias.dedup();
+            for via in vias {
+                let targets: Vec<usize> = dedup(
+                    ctx.request_closure(&[via])
+                        .iter()
+                        .filter(|n| !ctx.roles[**n].role.is_client_side())
+                        .map(|n| sup[*n]),
+                );
+                entry_groups.push(EntryGroup {
+                    root: a,
+                    via,
+                    common: common_of(dom, NodeIndex::new(tr), &targets, &excl),
+                });
+            }
+        }
         journeys.push((a, req));
     }
     Spof {
         required,
         journeys,
+        entry_groups,
         notes,
     }
+}
+
+/// Supernodes on the dominator chain of every target (root and `exclude` left out), sorted:
+/// what all the traffic from the root to the targets must cross.
+fn common_of(
+    dom: &Dominators<NodeIndex>,
+    root: NodeIndex,
+    targets: &[usize],
+    exclude: &dyn Fn(usize) -> bool,
+) -> Vec<usize> {
+    let chain = |t: usize| -> Vec<usize> {
+        let mut out = Vec::new();
+        let mut cur = NodeIndex::new(t);
+        if dom.immediate_dominator(cur).is_none() && cur != root {
+            return vec![t];
+        }
+        while cur != root {
+            out.push(cur.index());
+            match dom.immediate_dominator(cur) {
+                Some(next) => cur = next,
+                None => break,
+            }
+        }
+        out
+    };
+    let mut common: Option<Vec<usize>> = None;
+    for t in targets.iter().filter(|t| !exclude(**t)) {
+        let mut c = chain(*t);
+        c.sort_unstable();
+        common = Some(match common {
+            None => c,
+            Some(prev) => prev
+                .into_iter()
+                .filter(|x| c.binary_search(x).is_ok())
+                .collect(),
+        });
+        if common.as_ref().is_some_and(Vec::is_empty) {
+            break;
+        }
+    }
+    common
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|x| !exclude(*x))
+        .collect()
 }
 
 fn dedup(it: impl Iterator<Item = usize>) -> Vec<usize> {

@@ -89,6 +89,35 @@ pub(crate) fn flow_ids(ctx: &Context, flows: &[usize]) -> Vec<String> {
         .collect()
 }
 
+/// What a set of broken flows is called in a title: the explicit flow ids, or for inferred
+/// journeys "the inferred journeys of customer and admin" (or "of the entry at bff").
+pub(crate) fn journeys_phrase(ctx: &Context, flows: &[usize]) -> String {
+    let explicit = flow_ids(ctx, flows);
+    if !explicit.is_empty() {
+        return and_list(&explicit);
+    }
+    let mut who: Vec<String> = Vec::new();
+    for f in flows {
+        let f = &ctx.flows[*f];
+        let names: Vec<usize> = if f.actors.is_empty() {
+            f.request_nodes.first().copied().into_iter().collect()
+        } else {
+            f.actors.clone()
+        };
+        for n in names {
+            let id = ctx.node_id(n).to_string();
+            if !who.contains(&id) {
+                who.push(id);
+            }
+        }
+    }
+    if who.is_empty() {
+        "its callers".to_string()
+    } else {
+        format!("the inferred journeys of {}", and_list(&who))
+    }
+}
+
 /// "order-processing-flow and inventory-check-flow"
 pub(crate) fn and_list(items: &[String]) -> String {
     match items.len() {

@@ -54,37 +54,11 @@ impl Rule for SingleIngressPath {
     }
 
     fn check(&self, ctx: &Context) -> Vec<Finding> {
-        // Per journey root (an actor, client software, or an entry node nothing calls): the
-        // first server-side node that all of its traffic crosses. A node is reported once, with
-        // every root whose ingress it is.
-        let mut ingress_of: std::collections::BTreeMap<usize, Vec<usize>> = Default::default();
-        for (a, req) in &ctx.spof.journeys {
-            if ctx.graph.out[*a].is_empty() {
-                continue;
-            }
-            let first = if ctx.role(*a).is_client_side() {
-                ctx.request_closure(&[*a]).into_iter().find(|n| {
-                    let s = ctx.redundancy.super_of[*n];
-                    req.binary_search(&s).is_ok() && is_server_entry(ctx, *n)
-                })
-            } else {
-                // An entry node that nothing calls is its own ingress.
-                Some(*a).filter(|n| is_server_entry(ctx, *n) && !worker_like(ctx, *n))
-            };
-            if let Some(n) = first {
-                let v = ingress_of.entry(n).or_default();
-                if !v.contains(a) {
-                    v.push(*a);
-                }
-            }
-        }
-        let roots: Vec<usize> = ctx
-            .spof
-            .journeys
-            .iter()
-            .map(|j| j.0)
-            .filter(|a| !ctx.graph.out[*a].is_empty())
-            .collect();
+        let Ingresses {
+            of: ingress_of,
+            groups_of,
+            groups,
+        } = ingresses(ctx);
         let mut out = Vec::new();
         for (n, actors) in ingress_of {
             let s = ctx.redundancy.super_of[n];
@@ -100,7 +74,7 @@ impl Rule for SingleIngressPath {
             let fronted = ctx.graph.inc[n]
                 .iter()
                 .any(|e| ctx.role(ctx.graph.edges[*e].source) == Role::LoadBalancer);
-            let all_roots = actors.len() == roots.len();
+            let all_roots = groups_of.get(&n) == Some(&groups);
             let b = ctx.blast(&[n]);
             let all_flows = !b.flows_broken.is_empty() && b.flows_broken.len() == ctx.flows.len();
             let impact = if all_flows && all_roots {
@@ -112,6 +86,13 @@ impl Rule for SingleIngressPath {
             // orchestrator restarts a crashed instance; the ingress of some journeys only is
             // not the whole front door.
             let orch = super::orchestrated(ctx, n);
+            // With a load balancer in front the single instance is not confirmed (one box often
+            // stands for the pool behind it): medium at most until instances are declared.
+            let cap = if fronted {
+                Severity::Medium
+            } else {
+                Severity::Critical
+            };
             let likelihood = if !all_roots {
                 if orch.is_some() { 2 } else { 3 }
             } else if fronted || orch.is_some() {
@@ -122,6 +103,16 @@ impl Rule for SingleIngressPath {
             let id = ctx.node_id(n).to_string();
             let actor_ids: Vec<String> =
                 actors.iter().map(|a| ctx.node_id(*a).to_string()).collect();
+            let actor_ids: Vec<String> = actor_ids
+                .into_iter()
+                .map(|a| {
+                    if a == id {
+                        "its callers (not modelled)".to_string()
+                    } else {
+                        a
+                    }
+                })
+                .collect();
             let title = if all_roots {
                 format!("{id} is the only ingress for all actor traffic")
             } else {
@@ -136,11 +127,12 @@ impl Rule for SingleIngressPath {
                 ctx.finding(&META, &[&id])
                     .title(title)
                     .score(likelihood, impact)
+                    .cap(cap)
                     .confidence(ctx.roles[n].confidence.max(crate::finding::Confidence::Medium))
                     .nodes([id.clone()])
                     .relationships(rels)
                     .evidence_if(orch.is_some(), "mitigation", format!("orchestrated: {}", orch.clone().unwrap_or_default()))
-                    .evidence_if(!all_roots, "partial-ingress", format!("the ingress of {} of the {} journey roots", actors.len(), roots.len()))
+                    .evidence_if(!all_roots, "partial-ingress", format!("takes in {} of the {} entry paths (each client app or directly called server of each journey root)", groups_of.get(&n).copied().unwrap_or(0), groups))
                     .flows(flow_ids(ctx, &b.flows_broken))
                     .evidence("dominator", format!("on every entry path of {} (dominator from each actor)", and_list(&actor_ids)))
                     .evidence("no-redundancy", if fronted { "no instances/replicas/HA metadata and no redundancy group; a load balancer is in front but only this one instance is modelled behind it" } else { "no instances/replicas/HA metadata, no redundancy group, no load balancer in front" })
@@ -171,7 +163,8 @@ impl Rule for SingleIngressPath {
 /// does; it is not someone else's system, not managed by a platform, and not a container.
 fn is_server_entry(ctx: &Context, n: usize) -> bool {
     let role = ctx.role(n);
-    if !matches!(role, Role::Gateway | Role::Service | Role::Waf | Role::Cdn)
+    // A CDN is a distributed network by design: traffic passes through it, it is no SPOF.
+    if !matches!(role, Role::Gateway | Role::Service | Role::Waf)
         || ctx.roles[n].external
         || ctx.roles[n].platform.is_some()
         || !ctx.graph.children[n].is_empty()
@@ -225,4 +218,52 @@ fn worker_like(ctx: &Context, n: usize) -> bool {
                     | "etl"
             )
         })
+}
+
+/// The ingresses of a model: per node, the journey roots whose traffic it takes in, and how
+/// many entry paths it takes in out of all of them. spof-node leaves these nodes to this rule.
+pub(crate) struct Ingresses {
+    pub of: std::collections::BTreeMap<usize, Vec<usize>>,
+    pub groups_of: std::collections::BTreeMap<usize, usize>,
+    pub groups: usize,
+}
+
+pub(crate) fn ingresses(ctx: &Context) -> Ingresses {
+    // Per entry group (the traffic a journey root sends through one client app or one
+    // directly called server): the first server-side node all of it crosses. An entry node
+    // nothing calls (its callers are not modelled) is its own ingress. A node is reported
+    // once, with every root whose traffic it takes in.
+    let mut ingress_of: std::collections::BTreeMap<usize, Vec<usize>> = Default::default();
+    let mut groups_of: std::collections::BTreeMap<usize, usize> = Default::default();
+    let mut groups = 0usize;
+    for g in &ctx.spof.entry_groups {
+        groups += 1;
+        let first = ctx.request_closure(&[g.via]).into_iter().find(|n| {
+            let s = ctx.redundancy.super_of[*n];
+            g.common.binary_search(&s).is_ok() && is_server_entry(ctx, *n)
+        });
+        if let Some(n) = first {
+            *groups_of.entry(n).or_default() += 1;
+            let v = ingress_of.entry(n).or_default();
+            if !v.contains(&g.root) {
+                v.push(g.root);
+            }
+        }
+    }
+    for (a, _) in &ctx.spof.journeys {
+        if !ctx.role(*a).is_client_side()
+            && !ctx.graph.out[*a].is_empty()
+            && is_server_entry(ctx, *a)
+            && !worker_like(ctx, *a)
+        {
+            groups += 1;
+            *groups_of.entry(*a).or_default() += 1;
+            ingress_of.entry(*a).or_default().push(*a);
+        }
+    }
+    Ingresses {
+        of: ingress_of,
+        groups_of,
+        groups,
+    }
 }

@@ -55,6 +55,8 @@ impl Rule for SpofNode {
 
     fn check(&self, ctx: &Context) -> Vec<Finding> {
         let mut out = Vec::new();
+        // Ingresses are single-ingress-path's (RES-02): reported once, there.
+        let ingress = super::single_ingress_path::ingresses(ctx);
         let mut required: Vec<usize> = ctx
             .flows
             .iter()
@@ -82,7 +84,8 @@ impl Rule for SpofNode {
                         | Role::NetworkZone
                         | Role::Cluster
                 )
-                || (entry && matches!(role, Role::Gateway | Role::Service | Role::Waf | Role::Cdn))
+                || (entry && ingress.of.contains_key(&n))
+                || role == Role::Cdn
                 || ctx.roles[n].external;
             if routed_elsewhere {
                 continue;
@@ -97,7 +100,7 @@ impl Rule for SpofNode {
             let names = format!("{id}-1,{id}-2");
             let mut f = ctx
                 .finding(&META, &[&id])
-                .title(format!("{id} is a single point of failure for {}", super::and_list(&flow_ids(ctx, &b.flows_broken))))
+                .title(format!("{id} is a single point of failure for {}", super::journeys_phrase(ctx, &b.flows_broken)))
                 .score(likelihood, impact_of(ctx, &b))
                 .confidence(ctx.roles[n].confidence.max(crate::finding::Confidence::Medium))
                 .nodes([id.clone()])
