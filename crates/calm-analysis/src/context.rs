@@ -405,7 +405,19 @@ impl<'a> Context<'a> {
             });
         }
         if out.is_empty() {
-            out = self.implicit_journeys();
+            out = self.implicit_journeys(&[]);
+        } else {
+            // Journey roots that no declared flow starts from (an actor the flows leave out)
+            // still have journeys: inferred ones, so that their weak points are seen too.
+            let mut covered: Vec<usize> = Vec::new();
+            for f in &out {
+                covered.extend(f.actors.iter().copied());
+                covered.extend(f.request_nodes.iter().copied());
+            }
+            covered.sort_unstable();
+            covered.dedup();
+            let extra = self.implicit_journeys(&covered);
+            out.extend(extra);
         }
         out
     }
@@ -465,9 +477,13 @@ impl<'a> Context<'a> {
 
     /// No flows: one implicit journey per journey root (actor or client software), or per entry
     /// node when there are neither.
-    fn implicit_journeys(&mut self) -> Vec<FlowInfo> {
+    fn implicit_journeys(&mut self, covered: &[usize]) -> Vec<FlowInfo> {
         let mut roots: Vec<usize> = self.journey_roots();
-        let no_actors = roots.is_empty();
+        let no_actors = roots.is_empty() && covered.is_empty();
+        roots.retain(|r| covered.binary_search(r).is_err());
+        if roots.is_empty() && !no_actors {
+            return Vec::new();
+        }
         if no_actors {
             roots = (0..self.model.nodes.len())
                 .filter(|n| {

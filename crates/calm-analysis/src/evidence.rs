@@ -44,10 +44,21 @@ pub fn is_negative(v: &Value) -> bool {
         Value::Null => true,
         Value::Bool(b) => !b,
         Value::Number(n) => n.as_f64() == Some(0.0),
-        Value::String(s) => matches!(
-            s.trim().to_ascii_lowercase().as_str(),
-            "" | "none" | "no" | "false" | "disabled" | "off" | "n/a" | "not-configured"
-        ),
+        // The whole value, or its first word: "none - the transfer fails" says none.
+        Value::String(s) => {
+            let t = s.trim().to_ascii_lowercase();
+            let first = t
+                .split(|c: char| !(c.is_ascii_alphanumeric() || c == '/'))
+                .next()
+                .unwrap_or("");
+            matches!(
+                t.as_str(),
+                "" | "none" | "no" | "false" | "disabled" | "off" | "n/a" | "not-configured"
+            ) || matches!(
+                first,
+                "none" | "no" | "not" | "false" | "disabled" | "off" | "n/a" | "planned"
+            )
+        }
         Value::Array(a) => a.is_empty(),
         Value::Object(o) => {
             o.is_empty()

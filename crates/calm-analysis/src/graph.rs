@@ -115,6 +115,21 @@ impl Graph {
                         .protocol
                         .clone()
                         .or_else(|| iface.and_then(|i| i.protocol.clone()));
+                    // A consumer that pulls from a broker or queue is drawn consumer → broker;
+                    // the messages travel the other way and nobody waits for the consumer:
+                    // the edge is the broker's delivery to it.
+                    if let Some(why) = consumer_pull(model, roles, ri, *source, *destination) {
+                        g.push(Edge {
+                            source: *destination,
+                            destination: *source,
+                            relationship: ri,
+                            mode: EdgeMode::Deliver,
+                            mode_evidence: why,
+                            mode_confidence: Confidence::Medium,
+                            protocol,
+                        });
+                        continue;
+                    }
                     let (mode, ev, conf) =
                         edge_mode(model, roles, ri, *source, *destination, protocol.as_deref());
                     g.push(Edge {
@@ -263,6 +278,15 @@ fn edge_mode(
             }
         }
     }
+    // One store feeding another of the same kind is replication (primary → replica, CDC into
+    // a warehouse copy): it runs behind the requests, nobody waits for it.
+    if roles[s].role.is_datastore() && roles[s].role == roles[d].role {
+        return (
+            EdgeMode::Deliver,
+            "replication between data stores".into(),
+            Confidence::Medium,
+        );
+    }
     let p = protocol.unwrap_or("").to_ascii_uppercase();
     if matches!(p.as_str(), "FTP" | "SFTP") {
         return (EdgeMode::Batch, format!("protocol {p}"), Confidence::High);
@@ -314,6 +338,68 @@ fn edge_mode(
     } else {
         (EdgeMode::Sync, format!("protocol {p}"), Confidence::Medium)
     }
+}
+
+/// Why `s → d` is a consumer pulling from a broker or queue (`d`), if it is: the relationship's
+/// metadata, description or id says it consumes, subscribes, polls or reads from it.
+fn consumer_pull(
+    model: &Model,
+    roles: &[RoleInfo],
+    rel: usize,
+    s: usize,
+    d: usize,
+) -> Option<String> {
+    if !roles[d].role.is_messaging() || roles[s].role.is_messaging() {
+        return None;
+    }
+    let r = &model.relationships[rel];
+    for key in ["interaction", "mode", "pattern", "interaction-style"] {
+        if let Some(v) = r.metadata.get(key).and_then(serde_json::Value::as_str) {
+            let t = v.to_ascii_lowercase();
+            if t.contains("consume") || t.contains("subscribe") || t.contains("poll") {
+                return Some(format!(
+                    "consumer pulls from {} (metadata {key}: {v})",
+                    model.nodes[d].id
+                ));
+            }
+        }
+    }
+    let desc = tokens(&r.description);
+    let verb = desc.iter().find(|t| {
+        matches!(
+            t.as_str(),
+            "consumes"
+                | "consume"
+                | "consuming"
+                | "subscribes"
+                | "subscribe"
+                | "polls"
+                | "poll"
+                | "pulls"
+                | "fetches"
+                | "listens"
+                | "dequeues"
+        )
+    });
+    // "gets orders from ORDERS.IN", "reads events from the topic".
+    let takes_from = desc.iter().any(|t| t == "from")
+        && desc.iter().any(|t| {
+            matches!(
+                t.as_str(),
+                "gets" | "reads" | "receives" | "takes" | "picks" | "drains"
+            )
+        });
+    let from = String::from("from");
+    let verb = verb.or(takes_from.then_some(&from));
+    let id = tokens(&r.id);
+    let id_word = id.iter().find(|t| {
+        matches!(
+            t.as_str(),
+            "from" | "consumes" | "consumer" | "subscribes" | "subscription"
+        )
+    });
+    verb.or(id_word)
+        .map(|w| format!("consumer pulls from {} (\"{w}\")", model.nodes[d].id))
 }
 
 fn deliver_or_publish(roles: &[RoleInfo], d: usize) -> EdgeMode {

@@ -26,7 +26,22 @@ pub enum PlatformKind {
 pub struct Platform {
     pub kind: PlatformKind,
     pub evidence: String,
+    /// The platform keeps it running through the loss of an instance or a zone without any
+    /// configuration (false for a managed database instance, which is single-AZ by default).
+    pub redundant: bool,
 }
+
+/// Managed database and cache instances: the provider patches and backs them up, but a
+/// single instance stays single unless the model says multi-AZ.
+const MANAGED_INSTANCE: &[&[&str]] = &[
+    &["rds"],
+    &["cloud", "sql"],
+    &["cloudsql"],
+    &["azure", "sql"],
+    &["elasticache"],
+    &["memorystore"],
+    &["azure", "cache"],
+];
 
 /// Managed services that are redundant by design, as token sequences of a name or node-type.
 const MANAGED: &[&[&str]] = &[
@@ -129,8 +144,16 @@ pub fn classify(node: &Node) -> Option<Platform> {
         Some(Platform {
             kind: PlatformKind::External,
             evidence,
+            redundant: false,
         })
     };
+    let name: Vec<String> = tokens(&node.node_type)
+        .into_iter()
+        .chain(tokens(&node.id))
+        .chain(tokens(&node.name))
+        .chain(tokens(&node.description))
+        .collect();
+    let instance = MANAGED_INSTANCE.iter().find(|s| has_seq(&name, s));
     // Declarations first: the modeller knows best.
     for k in ["external", "third-party", "thirdparty", "saas"] {
         if node.metadata.get(k).is_some_and(truthy) {
@@ -144,36 +167,60 @@ pub fn classify(node: &Node) -> Option<Platform> {
     {
         return external(format!("metadata `{k}: {v}`"));
     }
-    if node
-        .metadata
-        .get("managed")
-        .is_some_and(|v| truthy(v) && !matches!(v, Value::Null))
-        && (node.metadata.contains_key("sla") || node.metadata.contains_key("provider"))
+    // `managed: true`, or the provider's name (`managed: "Amazon MSK"`): the platform runs it.
+    if let Some(v) = node.metadata.get("managed")
+        && (truthy(v)
+            || v.as_str()
+                .is_some_and(|s| !crate::evidence::is_negative(&Value::from(s))))
     {
         return Some(Platform {
             kind: PlatformKind::Managed,
-            evidence: "metadata `managed: true` with a provider or SLA".into(),
+            evidence: format!("metadata `managed: {}`", crate::redundancy::compact(v)),
+            redundant: instance.is_none(),
         });
     }
     let nt = node.node_type.to_ascii_lowercase();
     if matches!(nt.as_str(), "external-system" | "external" | "saas") {
         return external(format!("node-type \"{}\"", node.node_type));
     }
-    let name: Vec<String> = tokens(&node.node_type)
+    let own: Vec<String> = tokens(&node.node_type)
         .into_iter()
         .chain(tokens(&node.id))
         .chain(tokens(&node.name))
         .collect();
-    if let Some(seq) = MANAGED.iter().find(|s| has_seq(&name, s)) {
+    if let Some(seq) = MANAGED.iter().find(|s| has_seq(&own, s)) {
         return Some(Platform {
             kind: PlatformKind::Managed,
             evidence: format!(
                 "managed service \"{}\" (regional, redundant by design)",
                 seq.join(" ")
             ),
+            redundant: true,
         });
     }
-    if let Some(seq) = EXTERNAL.iter().find(|s| has_seq(&name, s)) {
+    // Object storage named by its usual words ("S3", a bucket) on a storage-like node.
+    if !matches!(nt.as_str(), "service" | "system" | "actor")
+        && own
+            .iter()
+            .any(|t| matches!(t.as_str(), "s3" | "gcs" | "bucket"))
+    {
+        return Some(Platform {
+            kind: PlatformKind::Managed,
+            evidence: "object storage (regional, redundant by design)".into(),
+            redundant: true,
+        });
+    }
+    if let Some(seq) = instance {
+        return Some(Platform {
+            kind: PlatformKind::Managed,
+            evidence: format!(
+                "managed database instance \"{}\" (backed up by the provider; single-AZ unless declared)",
+                seq.join(" ")
+            ),
+            redundant: false,
+        });
+    }
+    if let Some(seq) = EXTERNAL.iter().find(|s| has_seq(&own, s)) {
         return external(format!("third-party service \"{}\"", seq.join(" ")));
     }
     // A description that says the node is someone else's — only for systems: a service of
@@ -232,7 +279,7 @@ mod tests {
             vec![
                 Some(Managed),
                 Some(Managed),
-                None,
+                Some(Managed),
                 Some(External),
                 Some(External),
                 Some(External),

@@ -69,6 +69,9 @@ pub struct Redundancy {
 
 const COUNT_KEYS: &[&str] = &[
     "instances",
+    "brokers",
+    "broker-count",
+    "members",
     "replicas",
     "instance-count",
     "replica-count",
@@ -110,6 +113,14 @@ const SUFFIX_TOKENS: &[&str] = &[
 fn count_of(map: &serde_json::Map<String, Value>) -> Option<(u32, String)> {
     for k in COUNT_KEYS {
         if let Some(v) = map.get(*k)
+            && let Some(n) = number(v)
+        {
+            return Some((n as u32, format!("{k}: {}", compact(v))));
+        }
+    }
+    // `autoscaling: "4-24 pods"` / `replicas: "6-30"`: the lower bound runs at all times.
+    for k in ["autoscaling", "scaling", "auto-scaling"] {
+        if let Some(v) = map.get(k).filter(|v| v.is_string() || v.is_number())
             && let Some(n) = number(v)
         {
             return Some((n as u32, format!("{k}: {}", compact(v))));
@@ -195,16 +206,36 @@ fn node_redundancy(n: &Node, role: Role) -> NodeRedundancy {
         r.evidence = Some(ev);
         return finish(r, n, role);
     }
+    // `ha: true`, or a description of the HA set-up (`ha: "active-passive, keepalived"`).
     let ha_flag = ["high-availability", "ha", "highly-available"]
         .iter()
         .find_map(|k| {
             md.get(*k)
-                .filter(|v| truthy(v))
-                .map(|_| format!("{k}: true"))
+                .filter(|v| truthy(v) || (v.is_string() && !crate::evidence::is_negative(v)))
+                .map(|v| format!("{k}: {}", compact(v)))
         });
     let redundancy = md.get("redundancy").and_then(Value::as_str).filter(|s| {
         let s = s.to_ascii_lowercase();
         s.contains("active") || s.contains("n+1") || s.contains("n+2")
+    });
+    // A replica, standby or mirror declared in words (`dataguard: "physical standby at DR"`,
+    // `replication: "async streaming"`); `replication: "none"` is declared absent.
+    let replicated = [
+        "replication",
+        "replica",
+        "read-replicas",
+        "standby",
+        "dataguard",
+        "data-guard",
+        "mirroring",
+        "mirror",
+        "always-on",
+    ]
+    .iter()
+    .find_map(|k| {
+        md.get(*k)
+            .filter(|v| !crate::evidence::is_negative(v))
+            .map(|v| format!("{k}: {}", compact(v)))
     });
     let managed = md.get("managed").is_some_and(truthy);
     let sla = md
@@ -223,7 +254,7 @@ fn node_redundancy(n: &Node, role: Role) -> NodeRedundancy {
                     | Role::Gateway
                     | Role::Storage
             );
-    if let Some(f) = ha_flag {
+    if let Some(f) = ha_flag.or(replicated) {
         r.instances = 2;
         r.evidence = Some(f);
         r.confidence = Confidence::Medium;
@@ -304,6 +335,7 @@ impl Redundancy {
                 if r.instances < 2
                     && let Some(p) = &roles[i].platform
                     && p.kind == crate::platform::PlatformKind::Managed
+                    && p.redundant
                 {
                     r.instances = 2;
                     r.managed = true;
@@ -494,7 +526,10 @@ impl Redundancy {
             let mut local = UnionFind((0..members.len()).collect());
             for i in 0..members.len() {
                 for j in i + 1..members.len() {
-                    if nb[i].iter().any(|x| nb[j].binary_search(x).is_ok()) {
+                    // A shared neighbour, or a direct link (a primary streaming to its replica).
+                    if nb[i].iter().any(|x| nb[j].binary_search(x).is_ok())
+                        || nb[i].binary_search(&members[j]).is_ok()
+                    {
                         local.union(i, j);
                     }
                 }

@@ -102,8 +102,10 @@ pub fn run_enabled_rules(ctx: &Context, settings: &RuleSettings) -> Vec<Finding>
             );
         }
     }
-    if !ctx.has_explicit_flows() {
-        for f in &mut all {
+    // A finding that names no declared flow rests on inferred journeys only (the model has no
+    // flows, or none that reaches what the finding is about).
+    for f in &mut all {
+        if f.flows.is_empty() {
             cap_inferred(f);
         }
     }
@@ -115,9 +117,10 @@ pub fn run_enabled_rules(ctx: &Context, settings: &RuleSettings) -> Vec<Finding>
 /// Severity cap of a finding whose premise is a journey when the model declares no flows.
 pub const INFERRED_JOURNEY_CAP: Severity = Severity::Medium;
 
-/// A finding whose premise is a journey (tag `premise:journey`) rests, in a model without flows,
-/// on journeys the engine inferred from the graph (the synchronous request path from each actor
-/// or client). Those are a good guess, not the modeller's statement: the finding is capped at
+/// A finding whose premise is a journey (tag `premise:journey`) and that names no declared flow
+/// rests on journeys the engine inferred from the graph (the synchronous request path from each
+/// actor or client the flows leave out, or from all of them in a model without flows). Those
+/// are a good guess, not the modeller's statement: the finding is capped at
 /// [`INFERRED_JOURNEY_CAP`], its confidence is low, and its evidence says so.
 fn cap_inferred(f: &mut Finding) {
     if !f.tags.iter().any(|t| t == "premise:journey") {
@@ -127,7 +130,7 @@ fn cap_inferred(f: &mut Finding) {
         f.evidence.push(crate::finding::Evidence {
             kind: "inferred-journey".into(),
             detail: format!(
-                "the model declares no flows: the journeys were inferred from the synchronous request path, so the severity is capped at {} (declare flows to confirm it; it was {})",
+                "no declared flow covers this: the journeys were inferred from the synchronous request path, so the severity is capped at {} (declare flows to confirm it; it was {})",
                 INFERRED_JOURNEY_CAP.as_str(),
                 f.severity.as_str()
             ),
@@ -136,7 +139,7 @@ fn cap_inferred(f: &mut Finding) {
     } else {
         f.evidence.push(crate::finding::Evidence {
             kind: "inferred-journey".into(),
-            detail: "the model declares no flows: the journeys were inferred from the synchronous request path".into(),
+            detail: "no declared flow covers this: the journeys were inferred from the synchronous request path".into(),
         });
     }
     f.confidence = crate::finding::Confidence::Low;

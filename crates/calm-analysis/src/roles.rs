@@ -146,6 +146,16 @@ const CLIENT_WORDS: &[&str] = &[
     "mobile",
     "browser",
     "webclient",
+    "device",
+    "devices",
+    "sensor",
+    "sensors",
+    "vehicle",
+    "vehicles",
+    "tcu",
+    "kiosk",
+    "handset",
+    "wearable",
 ];
 
 /// Weaker client words: a `system` or custom-typed node called a UI or an app that nothing calls
@@ -163,6 +173,10 @@ fn role_of_tokens(toks: &[String]) -> Option<(Role, String)> {
     }
     if has("payment") && has("gateway") && has("provider") {
         return Some((Role::ExternalSystem, "payment provider".into()));
+    }
+    // An enterprise service bus mediates and routes synchronous calls: a gateway, not a broker.
+    if has("esb") || (has("service") && has("bus") && has("enterprise")) {
+        return Some((Role::Gateway, "enterprise service bus".into()));
     }
     if (has("load") && (has("balancer") || has("balancing"))) || has("loadbalancer") {
         return Some((Role::LoadBalancer, "load balancer".into()));

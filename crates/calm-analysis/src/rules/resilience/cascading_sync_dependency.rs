@@ -123,6 +123,11 @@ pub fn candidates(ctx: &Context) -> Vec<Cascade> {
             let f = &ctx.flows[fi];
             let Some(mi) = f.index else { continue };
             let mf = &ctx.model.flows[mi];
+            // A caller that the flow only reaches asynchronously (a consumer, a worker): its
+            // wait does not hold up whoever started the flow.
+            if f.async_nodes.contains(&s) {
+                continue;
+            }
             if !f.relationships.contains(&e.relationship)
                 || mf.metadata.contains_key("degraded-behavior")
             {
@@ -216,6 +221,21 @@ impl Rule for CascadingSyncDependency {
                 .flows
                 .iter()
                 .any(|f| !ctx.flows[*f].actors.is_empty() || ctx.flows[*f].criticality >= 3);
+            // A side-effect sink on either end (telemetry, notification, audit): the cascade
+            // loses a side effect, not the journey. Medium at most; high at most otherwise.
+            // A router (gateway, ESB) calling downstream is the route itself, not a service's
+            // dependency to decouple: medium at most too.
+            let side = ctx.roles[s].side_effect
+                || ctx.roles[d].side_effect
+                || matches!(
+                    ctx.role(s),
+                    Role::Gateway | Role::LoadBalancer | Role::Waf | Role::Cdn
+                );
+            let cap = if side {
+                Severity::Medium
+            } else {
+                Severity::High
+            };
             let (l, i) = if external || spof {
                 (
                     3,
@@ -243,6 +263,7 @@ impl Rule for CascadingSyncDependency {
                     and_list(&flows)
                 ))
                 .score(l, i)
+                .cap(cap)
                 .confidence(e.mode_confidence.max(crate::finding::Confidence::Medium))
                 .nodes([sid.clone(), did.clone()])
                 .relationships([rel_id.clone()])

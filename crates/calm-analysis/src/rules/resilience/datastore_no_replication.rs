@@ -122,6 +122,8 @@ impl Rule for DatastoreNoReplication {
                 .finding(&META, &[&id])
                 .title(format!("{id} is a single {} instance with no replica or failover", role.as_str()))
                 .score(3, impact)
+                // Losing a cache costs speed and sessions, not the data of record: medium at most.
+                .cap(if role == Role::Cache { Severity::Medium } else { Severity::Critical })
                 .confidence(ctx.roles[n].confidence)
                 .nodes([id.clone()])
                 .relationships(rels)

@@ -6,7 +6,6 @@ use crate::finding::{Category, Finding, Severity};
 use crate::normalize::truthy;
 use crate::roles::Role;
 use crate::rules::{Rule, RuleDoc, RuleMeta};
-use serde_json::Value;
 
 pub static META: RuleMeta = RuleMeta {
     id: "missing-backup-dr",
@@ -85,7 +84,12 @@ impl Rule for MissingBackupDr {
         }
         let mut out = Vec::new();
         for n in 0..ctx.model.nodes.len() {
-            if !matches!(ctx.role(n), Role::Database | Role::Storage) || ctx.roles[n].external {
+            // Someone else's system, or a managed store the provider backs up (RDS automated
+            // backups, S3 versioning and durability): not ours to declare.
+            if !matches!(ctx.role(n), Role::Database | Role::Storage)
+                || ctx.roles[n].external
+                || ctx.roles[n].platform.is_some()
+            {
                 continue;
             }
             if ctx.model.nodes[n]
@@ -110,16 +114,8 @@ impl Rule for MissingBackupDr {
             if scope.iter().any(|x| has_backup(ctx, *x)) {
                 continue;
             }
-            let sensitive = ctx.model.nodes[n]
-                .metadata
-                .get("data-classification")
-                .and_then(Value::as_str)
-                .is_some_and(|c| {
-                    let c = c.to_ascii_lowercase();
-                    ["confidential", "restricted", "pii", "pci", "phi"]
-                        .iter()
-                        .any(|w| c.contains(w))
-                });
+            let sensitive = crate::rules::security::classification(&ctx.model.nodes[n].metadata)
+                .is_some_and(|c| crate::rules::security::is_sensitive(&c));
             let id = ctx.node_id(n).to_string();
             out.push(
                 ctx.finding(&META, &[&id])

@@ -117,8 +117,15 @@ impl Rule for SyncCallWithoutFailureHandling {
             }
             let rel = &ctx.model.relationships[e.relationship];
             let src = &ctx.model.nodes[s];
+            // On the caller, a bare `timeout` is its own execution limit (a Lambda's 10 s), not
+            // a limit on this call: only explicit call policies count there.
+            let node_keys: Vec<&str> = KEYS
+                .iter()
+                .copied()
+                .filter(|k| !matches!(*k, "timeout" | "timeout-ms" | "request-timeout"))
+                .collect();
             if evidence_in(&rel.metadata, &rel.controls, KEYS, WORDS).is_some()
-                || evidence_in(&src.metadata, &src.controls, KEYS, WORDS).is_some()
+                || evidence_in(&src.metadata, &src.controls, &node_keys, WORDS).is_some()
             {
                 continue;
             }
@@ -145,7 +152,14 @@ impl Rule for SyncCallWithoutFailureHandling {
                     .title(format!("{sid} → {did} has no timeout, retry, circuit breaker or fallback"))
                     // High only for a third party on a critical flow; otherwise a medium gap.
                     .score(3, if critical { 3 } else { 2 })
-                    .cap(if external && critical { crate::finding::Severity::High } else { crate::finding::Severity::Medium })
+                    .cap(if ctx.roles[d].side_effect {
+                        // Telemetry, audit, notification: a slow sink costs a side effect.
+                        crate::finding::Severity::Low
+                    } else if external && critical {
+                        crate::finding::Severity::High
+                    } else {
+                        crate::finding::Severity::Medium
+                    })
                     .confidence(e.mode_confidence)
                     .nodes([sid.clone(), did.clone()])
                     .relationships([rid.clone()])

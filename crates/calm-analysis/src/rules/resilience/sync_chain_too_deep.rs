@@ -127,6 +127,9 @@ impl Rule for SyncChainTooDeep {
                 ctx.finding(&META, &[&f.id])
                     .title(format!("{}: {hops} synchronous hops in a row (limit {max})", f.id))
                     .score(if below { 3 } else { 2 }, 3)
+                    // A deep chain is a latency and fragility smell; the outage findings are the
+                    // chain members' own. Medium at most.
+                    .cap(crate::finding::Severity::Medium)
                     .confidence(crate::finding::Confidence::Medium)
                     .flows([f.id.clone()])
                     .nodes(chain.clone())

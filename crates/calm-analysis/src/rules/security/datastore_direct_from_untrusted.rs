@@ -70,8 +70,13 @@ impl Rule for DatastoreDirectFromUntrusted {
             let mut sources: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
             for &e in &ctx.graph.inc[d] {
                 let e = &ctx.graph.edges[e];
+                // People and their client software reaching a store directly, employees
+                // included (they are reported one step lower); external systems; public zones.
+                let human = ctx.roles[e.source].role.is_client_side();
                 if e.mode == EdgeMode::Batch
-                    || !(is_untrusted(ctx, e.source) || public_zone(ctx, e.source).is_some())
+                    || !(human
+                        || is_untrusted(ctx, e.source)
+                        || public_zone(ctx, e.source).is_some())
                 {
                     continue;
                 }
@@ -85,7 +90,9 @@ impl Rule for DatastoreDirectFromUntrusted {
             for (s, rels) in sources {
                 let (sid, did) = (&m.nodes[s].id, &m.nodes[d].id);
                 let zone = public_zone(ctx, s);
-                let who = if ctx.roles[s].external {
+                let who = if !is_untrusted(ctx, s) && zone.is_none() {
+                    format!("internal {}", ctx.roles[s].role.as_str())
+                } else if ctx.roles[s].external {
                     "external system".to_string()
                 } else if let (Some(z), false) = (&zone, is_untrusted(ctx, s)) {
                     format!("{} in public zone {z}", ctx.roles[s].role.as_str())
@@ -99,7 +106,17 @@ impl Rule for DatastoreDirectFromUntrusted {
                 let mut b = ctx
                     .finding(&META, &[did.as_str(), sid.as_str()])
                     .title(format!("{} {did} is reached directly by {who} {sid}", ctx.roles[d].role.as_str()))
-                    .score(if sensitive { 4 } else { 3 }, 3)
+                    .score(
+                        match (is_untrusted(ctx, s) || zone.is_some(), sensitive) {
+                            (true, true) => 4,
+                            (true, false) => 3,
+                            // An employee querying the store directly: still no service in
+                            // between, but inside the organisation.
+                            (false, true) => 2,
+                            (false, false) => 1,
+                        },
+                        3,
+                    )
                     .nodes([did.as_str(), sid.as_str()])
                     .relationships(rel_ids.iter().copied())
                     .flows(super::flow_ids(ctx, &index.flows_of(ctx, d))).weight(super::weight(ctx, &index.flows_of(ctx, d)))

@@ -156,6 +156,54 @@ const WRITE_WORDS: &[&str] = &[
     "settles",
 ];
 
+/// Calls that move money, administer or execute: unauthenticated from outside, they are high.
+const DANGEROUS: &[&str] = &[
+    "refund",
+    "transfer",
+    "pays",
+    "payout",
+    "execute",
+    "admin",
+    "approve",
+    "deploy",
+    "provision",
+    "executor",
+    "execution",
+];
+
+/// A router (gateway, load balancer, WAF, CDN) that declares no authentication and takes
+/// traffic from outside, directly or through other such routers.
+fn exposed_router(ctx: &Context, n: usize) -> bool {
+    let mut seen = vec![n];
+    let mut stack = vec![n];
+    while let Some(x) = stack.pop() {
+        if !matches!(
+            ctx.roles[x].role,
+            Role::Gateway | Role::LoadBalancer | Role::Waf | Role::Cdn
+        ) || node_auth(ctx, x).is_some()
+        {
+            continue;
+        }
+        for e in &ctx.graph.inc[x] {
+            let src = ctx.graph.edges[*e].source;
+            if super::is_untrusted(ctx, src) {
+                return true;
+            }
+            // Only through edge routers (load balancer, WAF, CDN) in front: a gateway behind a
+            // gateway is an internal hop, judged on its own.
+            if matches!(
+                ctx.roles[src].role,
+                Role::LoadBalancer | Role::Waf | Role::Cdn
+            ) && !seen.contains(&src)
+            {
+                seen.push(src);
+                stack.push(src);
+            }
+        }
+    }
+    false
+}
+
 /// The first write/execute verb of a relationship description, as "creates", "executes"…
 fn write_word(description: &str) -> Option<String> {
     tokens(description)
@@ -240,6 +288,9 @@ impl Rule for MissingAuthnAuthz {
             let public = declared.as_ref().is_some_and(|c| !is_sensitive(c));
             let class = declared.filter(|c| is_sensitive(c));
             let flows = index.flows_of(ctx, n);
+            // A node that administers or executes (an admin API or console, a job runner):
+            // every call into it is privileged.
+            let privileged = privileged_word(&format!("{} {}", m.nodes[n].id, m.nodes[n].name));
             let mut open_rels: Vec<usize> = Vec::new();
             let mut outside: Vec<usize> = Vec::new();
             let mut writes: Vec<String> = Vec::new();
@@ -264,7 +315,10 @@ impl Rule for MissingAuthnAuthz {
                 if edge_ok {
                     continue;
                 }
-                let untrusted = super::is_untrusted(ctx, caller) && !public;
+                // Outside callers reach the node directly, or through routers (gateway, load
+                // balancer, WAF, CDN) that check no identity on the way.
+                let untrusted =
+                    (super::is_untrusted(ctx, caller) || exposed_router(ctx, caller)) && !public;
                 let write = write_word(&rel.description);
                 if untrusted && !outside.contains(&caller) {
                     outside.push(caller);
@@ -278,7 +332,7 @@ impl Rule for MissingAuthnAuthz {
                 {
                     writes.push(w.clone());
                 }
-                if (untrusted || write.is_some() || class.is_some())
+                if (untrusted || write.is_some() || class.is_some() || privileged.is_some())
                     && !open_rels.contains(&e.relationship)
                 {
                     open_rels.push(e.relationship);
@@ -286,10 +340,10 @@ impl Rule for MissingAuthnAuthz {
             }
             // The node itself administers or executes (an admin API, a job runner).
             if writes.is_empty()
-                && let Some(w) = privileged_word(&format!("{} {}", m.nodes[n].id, m.nodes[n].name))
+                && let Some(w) = &privileged
                 && !open_rels.is_empty()
             {
-                writes.push(w);
+                writes.push(w.clone());
             }
             if open_rels.is_empty() {
                 continue;
@@ -320,9 +374,14 @@ impl Rule for MissingAuthnAuthz {
             };
             // High only on a confirmed premise: an outside caller reaching classified data.
             // Prose-only authentication keeps the finding, at low.
+            // Moving money, administering or executing on behalf of whoever asks.
+            let dangerous = writes
+                .iter()
+                .chain(privileged.iter())
+                .any(|w| DANGEROUS.iter().any(|d| w.contains(d)));
             let (likelihood, impact) = if prose.is_some() {
                 (1, 2)
-            } else if class.is_some() && !outside.is_empty() {
+            } else if (class.is_some() || dangerous) && !outside.is_empty() {
                 (3, 3)
             } else {
                 (3, 2)

@@ -126,6 +126,8 @@ impl Rule for SensitiveStoreUnencryptedAtRest {
                 .finding(&META, &[id.as_str()])
                 .title(format!("{id} holds `{class}` data with no encryption at rest declared"))
                 .score(if inferred.is_some() { 2 } else { 3 }, if regulated { 3 } else { 2 })
+                // Managed stores are commonly encrypted by the provider: medium until declared.
+                .cap(if ctx.roles[n].platform.is_some() { crate::finding::Severity::Medium } else { crate::finding::Severity::Critical })
                 .confidence(if inferred.is_some() { crate::finding::Confidence::Low } else { crate::finding::Confidence::High })
                 .nodes([id.as_str()])
                 .flows(super::flow_ids(ctx, &index.flows_of(ctx, n))).weight(super::weight(ctx, &index.flows_of(ctx, n)))
