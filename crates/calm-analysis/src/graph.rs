@@ -389,6 +389,23 @@ fn consumer_pull(
                 "gets" | "reads" | "receives" | "takes" | "picks" | "drains"
             )
         });
+    // "Publishes commands and subscribes to status": it produces too, so the broker is on its
+    // request path; only a pure consumer is delivered to.
+    if desc.iter().any(|t| {
+        matches!(
+            t.as_str(),
+            "publishes"
+                | "publish"
+                | "produces"
+                | "produce"
+                | "sends"
+                | "puts"
+                | "writes"
+                | "emits"
+        )
+    }) {
+        return None;
+    }
     let from = String::from("from");
     let verb = verb.or(takes_from.then_some(&from));
     let id = tokens(&r.id);

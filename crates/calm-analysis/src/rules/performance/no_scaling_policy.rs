@@ -108,7 +108,11 @@ impl Rule for NoScalingPolicy {
                 .filter(|(f, _)| {
                     ctx.redundancy.supernodes[ctx.redundancy.super_of[n]]
                         .iter()
-                        .any(|m| ctx.flows[*f].request_nodes.contains(m))
+                        // Consumers off the request path must keep up with the throughput too.
+                        .any(|m| {
+                            ctx.flows[*f].request_nodes.contains(m)
+                                || ctx.flows[*f].async_nodes.contains(m)
+                        })
                 })
                 .collect();
             if flows.is_empty() {

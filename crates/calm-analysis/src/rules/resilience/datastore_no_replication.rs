@@ -78,7 +78,13 @@ impl Rule for DatastoreNoReplication {
             {
                 continue;
             }
-            if crate::redundancy::failover_evidence(&ctx.model.nodes[n]).is_some() {
+            // Failover declared on the store clears it; a recovery-time objective alone does
+            // not (a single instance restored from backup within its RTO has no replica).
+            if crate::redundancy::failover_evidence(&ctx.model.nodes[n]).is_some_and(|ev| {
+                !["rto", "recovery-time-objective"]
+                    .iter()
+                    .any(|k| ev.contains(&format!(" {k}:")))
+            }) {
                 continue;
             }
             let flows = ctx.flows_with(n);

@@ -86,7 +86,15 @@ impl Rule for DatastoreDirectFromUntrusted {
                 }
             }
             let class = classification(&m.nodes[d].metadata);
-            let sensitive = class.as_deref().is_some_and(is_sensitive);
+            // Declared sensitive, or (undeclared) a store whose words say it holds customer,
+            // medical, payment… data.
+            let sensitive = class.as_deref().is_some_and(is_sensitive)
+                || (class.is_none()
+                    && super::sensitive_words(&format!(
+                        "{} {} {}",
+                        m.nodes[d].id, m.nodes[d].name, m.nodes[d].description
+                    ))
+                    .is_some());
             for (s, rels) in sources {
                 let (sid, did) = (&m.nodes[s].id, &m.nodes[d].id);
                 let zone = public_zone(ctx, s);

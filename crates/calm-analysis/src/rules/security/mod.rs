@@ -567,3 +567,42 @@ pub(crate) fn flow_ids(ctx: &Context, flows: &[usize]) -> Vec<String> {
 pub(crate) fn weight(ctx: &Context, flows: &[usize]) -> u32 {
     flows.iter().map(|f| ctx.flows[*f].criticality as u32).sum()
 }
+
+/// A word of a store's name or description that says it holds sensitive data.
+pub(crate) fn sensitive_words(text: &str) -> Option<String> {
+    crate::normalize::tokens(text).into_iter().find(|t| {
+        matches!(
+            t.as_str(),
+            "customer"
+                | "customers"
+                | "account"
+                | "accounts"
+                | "credential"
+                | "credentials"
+                | "password"
+                | "passwords"
+                | "payment"
+                | "payments"
+                | "card"
+                | "cardholder"
+                | "trade"
+                | "trades"
+                | "position"
+                | "positions"
+                | "pii"
+                | "personal"
+                | "patient"
+                | "patients"
+                | "medical"
+                | "health"
+                | "kyc"
+                | "identity"
+                | "ssn"
+                | "financial"
+                | "ledger"
+                | "settlement"
+                | "salary"
+                | "biometric"
+        )
+    })
+}

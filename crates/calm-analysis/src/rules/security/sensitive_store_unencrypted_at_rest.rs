@@ -93,7 +93,7 @@ impl Rule for SensitiveStoreUnencryptedAtRest {
             // credentials, trades, payments…) — a weaker premise, reported at medium at most
             // and with low confidence.
             let inferred = if declared.is_none() && role.is_datastore() {
-                sensitive_words(&format!(
+                super::sensitive_words(&format!(
                     "{} {} {}",
                     m.nodes[n].id, m.nodes[n].name, m.nodes[n].description
                 ))
@@ -152,43 +152,4 @@ impl Rule for SensitiveStoreUnencryptedAtRest {
         }
         out
     }
-}
-
-/// A word of a store's name or description that says it holds sensitive data.
-fn sensitive_words(text: &str) -> Option<String> {
-    crate::normalize::tokens(text).into_iter().find(|t| {
-        matches!(
-            t.as_str(),
-            "customer"
-                | "customers"
-                | "account"
-                | "accounts"
-                | "credential"
-                | "credentials"
-                | "password"
-                | "passwords"
-                | "payment"
-                | "payments"
-                | "card"
-                | "cardholder"
-                | "trade"
-                | "trades"
-                | "position"
-                | "positions"
-                | "pii"
-                | "personal"
-                | "patient"
-                | "patients"
-                | "medical"
-                | "health"
-                | "kyc"
-                | "identity"
-                | "ssn"
-                | "financial"
-                | "ledger"
-                | "settlement"
-                | "salary"
-                | "biometric"
-        )
-    })
 }
