@@ -4,12 +4,12 @@
 //!
 //! | kind | meaning | what the rules do |
 //! |---|---|---|
-//! | `Managed` | a cloud provider runs it redundantly by design (regional or multi-AZ service) | counts as redundant: no SPOF, no "add a replica" |
-//! | `External` | someone else's system (SaaS, third-party API, `c4-scope: external`) | never replicated by us: isolate it (timeout, circuit breaker, fallback) |
+//! | `Managed`, redundant | a provider runs it redundantly by design (regional or multi-AZ service: Cognito, Secrets Manager, S3, DynamoDB, SQS, Aurora, MSK…, or `managed: <provider>`) | counts as redundant: no SPOF, no "add a replica"; backups are the provider's |
+//! | `Managed`, not redundant | a managed database or cache *instance* (RDS, Cloud SQL, ElastiCache…): backed up by the provider, single-AZ unless the model says otherwise | still "add a replica / multi-AZ"; no "declare backups"; encryption at rest medium at most |
+//! | `External` | someone else's system (SaaS, third-party API, `c4-scope: external`, `external: true`) | never replicated by us: isolate it (timeout, circuit breaker, fallback) |
 //!
-//! Only services that are redundant *without configuration* are `Managed`: an RDS instance or
-//! an ElastiCache node is single-AZ unless the model says otherwise, so it is not in the list;
-//! Aurora's storage, S3, DynamoDB, SQS, Cognito or Secrets Manager are regional by design.
+//! A description only makes a `system` external ("third-party identity provider"): a service of
+//! ours is often described by what it calls.
 
 use crate::normalize::{Node, tokens, truthy};
 use serde_json::Value;

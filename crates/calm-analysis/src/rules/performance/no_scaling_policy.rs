@@ -35,7 +35,8 @@ depth, RPS), and declare it:\n`calm-advisor fix FILE add-control --scope node:SV
 scalability --config scaling-strategy=auto min-replicas=2 max-replicas=10`.",
         false_positives: "Capacity provisioned for a known fixed peak (batch windows): declare \
 `scaling-strategy: fixed-capacity` with the reasoning. Platform-managed services: declare \
-`managed: true`.",
+`managed: true`. Consumers off the request path are judged too: they must keep up with the \
+declared throughput.",
         references: &[
             "https://docs.aws.amazon.com/wellarchitected/latest/reliability-pillar/rel_adapt_to_changes_autoscale_adapt.html",
             "https://calm.finos.org/traderx/control-requirement/scalability",

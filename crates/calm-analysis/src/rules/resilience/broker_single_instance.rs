@@ -26,8 +26,8 @@ node); `payment-service` consumes.",
         how_to_fix: "Run the broker as a cluster (≥ 3 nodes, quorum queues) or use a managed \
 multi-AZ service, and declare it: `calm-advisor fix FILE add-control --scope node:message-broker \
 --preset high-availability --config cluster-size=3`.",
-        false_positives: "Managed brokers (`aws:sqs`, `aws:msk`, `managed: true` with an `sla`) count \
-as highly available. Brokers used only by low-criticality batch flows: mark the flows \
+        false_positives: "Managed brokers (`aws:sqs`, Amazon MSK, SNS, Pub/Sub, Service Bus, or \
+`managed: <provider>`) and declared broker counts (`brokers: 3`) count as highly available. Brokers used only by low-criticality batch flows: mark the flows \
 `criticality: low`. In a model without flows the journeys are inferred from the synchronous request path (not \
 through telemetry, audit or notification sinks, dispatched tasks or past a broker); findings that \
 rest on them are capped at medium with low confidence and say so: declare flows to confirm them.",

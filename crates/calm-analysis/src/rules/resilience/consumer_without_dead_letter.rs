@@ -40,7 +40,8 @@ queue).",
         false_positives: "Log-style streams where the consumer parks bad records itself: declare \
 `poison-handling: consumer` on the relationship. A dead-letter queue modelled as a node but not \
 connected to the consumer or the queue is not seen: connect it or name it in metadata \
-(`dlq: orders-dlq`).",
+(`dlq: orders-dlq`). A consumer drawn as consumer → broker (it pulls: the relationship says it \
+consumes, subscribes, polls or reads from the broker) is treated as the broker delivering to it.",
         references: &[
             "https://learn.microsoft.com/azure/service-bus-messaging/service-bus-dead-letter-queues",
         ],

@@ -25,7 +25,10 @@ bring data back after deletion, ransomware or a region loss.",
         how_to_fix: "Define automated backups, retention and a DR region: `calm-advisor fix FILE \
 add-control --scope node:ledger-db --id disaster-recovery --config backup-frequency=daily \
 backup-retention-days=35`.",
-        false_positives: "Derived or rebuildable stores: declare `rebuildable: true`.",
+        false_positives: "Derived or rebuildable stores: declare `rebuildable: true`. Not reported: \
+external systems and managed stores the provider backs up (RDS, Aurora, DynamoDB, S3 and the like, \
+from the platform catalogue or a `managed` declaration). High only when the store's \
+`data-classification` is confidential or stricter.",
         references: &[
             "https://docs.aws.amazon.com/wellarchitected/latest/reliability-pillar/back-up-data.html",
         ],

@@ -30,7 +30,8 @@ the flow to fail.",
         how_to_fix: "Make non-essential tail hops asynchronous (`calm-advisor fix FILE decouple \
 --from A --to B`), cache reference data, or aggregate services.",
         false_positives: "In-process modules modelled as services: declare `deployment: in-process` \
-on them.",
+on them. Reported at medium at most: a deep chain is a latency and fragility smell, the \
+outages are the members' own findings.",
         references: &[
             "https://docs.aws.amazon.com/wellarchitected/latest/reliability-pillar/rel_prevent_interaction_failure_loosely_coupled_system.html",
         ],

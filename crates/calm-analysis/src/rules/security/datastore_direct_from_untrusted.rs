@@ -43,7 +43,10 @@ needs, give analysts a read replica or warehouse behind their own access layer."
         false_positives: "A datastore that is itself a managed API with per-user authorization \
 (e.g. an object store accessed with pre-signed URLs) — declare a control with \
 `auth-method`/`authorization` on the relationship and suppress with \
-`metadata.calm-advisor.suppress: [{rule: datastore-direct-from-untrusted, status: accepted, …}]`.",
+`metadata.calm-advisor.suppress: [{rule: datastore-direct-from-untrusted, status: accepted, …}]`. \
+People inside the organisation (employees, operators, analysts) querying a store directly are \
+reported too, two steps lower (medium when the store's classification or its own words say it \
+holds customer, medical or payment data, low otherwise): there is still no service in between.",
         references: &[
             "https://github.com/Threagile/threagile (unguarded-direct-datastore-access rule)",
             "https://cwe.mitre.org/data/definitions/284.html",

@@ -34,12 +34,15 @@ inbound edge: such a control on the relationship, `mTLS` as protocol, relationsh
 authentication. Authentication stated only in a description (\"validates JWT tokens\") keeps the \
 finding at low, with the sentence as evidence. Load balancers, WAFs, CDNs, client software, \
 actors, external systems and containers are never targets; monitoring callers are ignored \
-(Threagile missing-authentication).",
+(Threagile missing-authentication). Outside callers count when they reach the node directly or \
+through edge routers (load balancer, WAF, CDN) and a gateway that declare no authentication; a \
+node or caller named admin/management/console/executor makes its calls privileged.",
         why: "Without authentication anyone who can reach the node can act as any caller; without \
 authorization every authenticated caller can do everything. Both are the first things an \
 attacker inside the network (or a confused deputy) exploits.\n\nSeverity: medium; high when \
-an outside caller reaches it directly and the node handles classified sensitive data; low when \
-authentication is stated only in prose.",
+outside callers reach it and it handles classified sensitive data or the calls move money, \
+administer or execute (refund, transfer, pay, approve, deploy, admin); low when authentication is \
+stated only in prose.",
         example: "`accounts-service` (`data-classification: confidential`) is called over HTTP by the \
 web app, and neither the relationship, the service nor the architecture declares authentication.",
         how_to_fix: "Authenticate every caller (OAuth2/OIDC for users, with MFA for privileged \
