@@ -79,40 +79,45 @@ impl Rule for UnencryptedTransport {
         let model = &ctx.model;
         let mut out = Vec::new();
         // One finding per source, destination and protocol: five relationships between the same
-        // two nodes over the same clear-text protocol are one weakness, not five.
-        let mut seen: std::collections::BTreeSet<(usize, usize, String)> = Default::default();
-        for edge in &ctx.graph.edges {
+        // two nodes over the same clear-text protocol are one weakness, not five. Grouped in one
+        // pass (edge order kept: the group's first edge names the finding).
+        let mut groups: Vec<(usize, String, String, Vec<usize>)> = Vec::new();
+        let mut index: std::collections::HashMap<(usize, usize, String), usize> =
+            std::collections::HashMap::new();
+        for (ei, edge) in ctx.graph.edges.iter().enumerate() {
             if edge.mode == EdgeMode::Entry {
                 continue;
             }
-            let rel = &model.relationships[edge.relationship];
-            let (src, dst) = (edge.source, edge.destination);
-            let Some(transport) = transport_of(model, edge) else {
-                continue;
-            };
-            let Transport::Plain {
+            let Some(Transport::Plain {
                 protocol,
                 evidence: proto_evidence,
-            } = transport
+            }) = transport_of(model, edge)
             else {
                 continue;
             };
             if encryption_in_transit_evidence(ctx, edge).is_some() || super::loopback(model, edge) {
                 continue;
             }
-            if !seen.insert((src, dst, protocol.clone())) {
-                continue;
+            let key = (edge.source, edge.destination, protocol.clone());
+            match index.get(&key) {
+                Some(g) => groups[*g].3.push(edge.relationship),
+                None => {
+                    index.insert(key, groups.len());
+                    groups.push((ei, protocol, proto_evidence, vec![edge.relationship]));
+                }
             }
-            let same_pair: Vec<&str> = ctx
-                .graph
-                .edges
-                .iter()
-                .filter(|e| e.source == src && e.destination == dst && e.mode != EdgeMode::Entry)
-                .filter(|e| {
-                    matches!(transport_of(model, e), Some(Transport::Plain { protocol: p, .. }) if p == protocol)
-                })
-                .map(|e| model.relationships[e.relationship].id.as_str())
-                .collect();
+        }
+        for (ei, protocol, proto_evidence, rels) in groups {
+            let edge = &ctx.graph.edges[ei];
+            let rel = &model.relationships[edge.relationship];
+            let (src, dst) = (edge.source, edge.destination);
+            let mut same_pair: Vec<&str> = Vec::new();
+            for r in &rels {
+                let id = model.relationships[*r].id.as_str();
+                if !same_pair.contains(&id) {
+                    same_pair.push(id);
+                }
+            }
             // Crossing a trust boundary: from an outside actor, client or system, or out to a
             // third party. Inside the network clear text is still readable by anyone on the
             // path (medium); on one host it is low.
