@@ -293,7 +293,7 @@ impl AdvisorServer {
                     m.doc.what,
                     m.doc.why,
                     m.doc.how_to_fix,
-                    m.doc.false_positives
+                    m.false_positives()
                 ),
             }));
         }

@@ -25,7 +25,7 @@ pub fn rule_doc(m: &RuleMeta) -> String {
         ("Why it matters", d.why),
         ("Example", d.example),
         ("How to fix", d.how_to_fix),
-        ("False positives and how to suppress", d.false_positives),
+        ("False positives and how to suppress", &m.false_positives()),
     ] {
         let _ = writeln!(s, "## {h}\n{t}\n");
     }

@@ -48,7 +48,7 @@ fn descriptor(m: &RuleMeta) -> Value {
         "name": pascal(m.id),
         "shortDescription": {"text": m.summary},
         "fullDescription": {"text": m.doc.what},
-        "help": {"text": format!("{}\n\nHow to fix: {}", m.doc.why, m.doc.how_to_fix), "markdown": format!("**Why it matters.** {}\n\n**How to fix.** {}\n\n**False positives.** {}", m.doc.why, m.doc.how_to_fix, m.doc.false_positives)},
+        "help": {"text": format!("{}\n\nHow to fix: {}", m.doc.why, m.doc.how_to_fix), "markdown": format!("**Why it matters.** {}\n\n**How to fix.** {}\n\n**False positives.** {}", m.doc.why, m.doc.how_to_fix, m.false_positives())},
         // A reference may carry a note after the address ("https://… (rule name)"); helpUri must
         // be a bare URI.
         "helpUri": m.doc.references.first().and_then(|r| r.split_whitespace().next()).unwrap_or("https://calm.finos.org"),

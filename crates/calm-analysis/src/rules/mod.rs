@@ -60,6 +60,27 @@ pub struct RuleMeta {
     pub doc: RuleDoc,
 }
 
+/// What every rule whose premise is a journey (tag `premise:journey`) says about inferred
+/// journeys; appended by [`RuleMeta::false_positives`] so it is written once.
+pub const INFERRED_JOURNEY_NOTE: &str = "When no declared flow covers what a finding is about \
+(the model has no flows, or none that starts from the actor concerned), the journeys are \
+inferred from the synchronous request path: from actors, client software and entry nodes nothing \
+calls, not into telemetry, audit or notification sinks, not past a broker, not through \
+dispatched tasks or pulling consumers. Such findings are capped at medium with low confidence and \
+say so in their evidence: declare flows to confirm them.";
+
+impl RuleMeta {
+    /// The rule's false-positive section, with the inferred-journey note for journey rules.
+    pub fn false_positives(&self) -> String {
+        if self.tags.contains(&"premise:journey") && !self.doc.false_positives.contains("inferred")
+        {
+            format!("{}\n\n{INFERRED_JOURNEY_NOTE}", self.doc.false_positives)
+        } else {
+            self.doc.false_positives.to_string()
+        }
+    }
+}
+
 /// A review rule. Implementations are unit structs registered in their category's `rules()`.
 pub trait Rule: Sync {
     fn meta(&self) -> &'static RuleMeta;
