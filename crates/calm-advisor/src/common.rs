@@ -28,8 +28,13 @@ impl CliError {
 }
 
 impl From<calm_model::LoadError> for CliError {
+    /// On the command line the user named the file: show the line with a caret under the
+    /// position. (The error text alone never quotes the file: the MCP server shows only that.)
     fn from(e: calm_model::LoadError) -> Self {
-        CliError::input(e.to_string())
+        match e.snippet() {
+            Some(snippet) => CliError::input(format!("{e}\n{snippet}")),
+            None => CliError::input(e.to_string()),
+        }
     }
 }
 

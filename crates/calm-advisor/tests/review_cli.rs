@@ -179,7 +179,9 @@ fn bad_rule_configuration_is_a_clear_input_error() {
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
-        err.contains("c.json:3:1") && err.contains("trailing comma"),
+        err.contains(
+            "c.json:3:1: invalid JSON: trailing comma: expected another member after `,` but found `}`"
+        ),
         "{err}"
     );
 }

@@ -105,16 +105,22 @@ fn missing_file_and_bad_json_exit_2_naming_file_and_position() {
         .assert()
         .code(2)
         .stdout("")
-        .stderr(
-            predicate::str::contains("bad.json:2:").and(predicate::str::contains("invalid JSON")),
-        );
+        .stderr(predicate::str::contains(
+            "bad.json:2:13: invalid JSON: unexpected `,`: expected a value (object, array, string, number, true, false or null) after `[`",
+        ));
     let truncated = write(&dir, "truncated.json", &VALID.as_bytes()[..VALID.len() / 2]);
     cmd()
         .args(["validate", "-a"])
         .arg(&truncated)
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("truncated.json"));
+        .stderr(
+            predicate::str::contains("truncated.json")
+                .and(predicate::str::contains(
+                    "invalid JSON: the file ends in the middle of",
+                ))
+                .and(predicate::str::contains("EOF").not()),
+        );
     let binary = write(&dir, "binary.json", &[0xff, 0xfe, 0x00, 0x7b]);
     cmd()
         .args(["validate", "-a"])
@@ -197,9 +203,9 @@ fn deep_nesting_is_refused_without_a_crash() {
         .assert()
         .code(2)
         .stderr(
-            predicate::str::contains("deep.json").and(
-                predicate::str::contains("recursion limit").or(predicate::str::contains("nest")),
-            ),
+            predicate::str::contains("deep.json").and(predicate::str::contains(
+                "nested too deeply: more than 128 levels",
+            )),
         );
 }
 

@@ -28,7 +28,10 @@ pub enum LoadError {
     NotUtf8 { file: String, offset: usize },
     /// Too large to load.
     TooLarge { file: String, bytes: usize },
-    /// Not JSON: the parser's message with the 1-based line and 1-based column.
+    /// Not JSON: what was expected where, in plain words, with the 1-based line and 1-based
+    /// column (in characters). The message never quotes the file beyond a single character, as
+    /// it may reach an AI assistant; `snippet` (the offending line with a caret) is for renderers
+    /// that show the user their own file and is not part of `Display`.
     Syntax {
         file: String,
         message: String,
@@ -57,19 +60,24 @@ impl fmt::Display for LoadError {
                 message,
                 line,
                 column,
-                snippet,
-            } => {
-                write!(f, "{file}:{line}:{column}: invalid JSON: {message}")?;
-                if !snippet.is_empty() {
-                    write!(f, "\n{snippet}")?;
-                }
-                Ok(())
-            }
+                ..
+            } => write!(f, "{file}:{line}:{column}: invalid JSON: {message}"),
         }
     }
 }
 
 impl std::error::Error for LoadError {}
+
+impl LoadError {
+    /// For a syntax error, the offending line with a caret under the position (file content:
+    /// for showing users their own file, never for messages that leave the terminal).
+    pub fn snippet(&self) -> Option<&str> {
+        match self {
+            LoadError::Syntax { snippet, .. } if !snippet.is_empty() => Some(snippet),
+            _ => None,
+        }
+    }
+}
 
 /// Something odd but loadable, e.g. a key given twice in one object (JSON parsers keep the last).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -241,28 +249,356 @@ pub fn parse(source: &Source) -> Result<Parsed, LoadError> {
     let value = CompactValue
         .deserialize(&mut de)
         .and_then(|v| de.end().map(|_| v))
-        .map_err(|e| {
-            let (line, column) = (e.line().max(1), e.column().max(1));
-            let message = e.to_string();
-            // serde_json appends " at line L column C"; we print the position ourselves.
-            let message = match message.rfind(" at line ") {
-                Some(i) => message[..i].to_string(),
-                None => message,
-            };
-            LoadError::Syntax {
-                file: source.name.clone(),
-                message,
-                line,
-                column,
-                snippet: snippet(source, line, column),
-            }
-        })?;
+        .map_err(|e| syntax_error(source, &e))?;
     let (spans, warnings) = scan(text);
     Ok(Parsed {
         value,
         spans,
         warnings,
     })
+}
+
+/// What a value can be, for messages that expect one.
+const KINDS: &str = "(object, array, string, number, true, false or null)";
+
+/// Turn serde_json's error into [`LoadError::Syntax`]: what was expected where, in plain words.
+/// All of serde_json's syntax messages are mapped here (their wording is stable); none is passed
+/// on as is, and no message quotes the text beyond one structural character, so that a file
+/// that is not JSON (a password file, a key) never leaks into an error shown to an assistant.
+/// Positions are 1-based lines and 1-based columns in characters (serde_json counts bytes).
+fn syntax_error(source: &Source, e: &serde_json::Error) -> LoadError {
+    let raw = e.to_string();
+    // serde_json appends " at line L column C"; the code's own wording is what comes before.
+    let code = raw.rfind(" at line ").map_or(raw.as_str(), |i| &raw[..i]);
+    let at = error_offset(source, e.line(), e.column());
+    let (message, at) = if e.classify() == serde_json::error::Category::Eof {
+        describe_eof(source)
+    } else {
+        (describe_syntax(source, code, at), at)
+    };
+    let (line, column) = match at {
+        Some(off) => {
+            let (l, c) = source.line_col(off);
+            (l, c + 1)
+        }
+        None => (e.line().max(1), e.column().max(1)),
+    };
+    LoadError::Syntax {
+        file: source.name.clone(),
+        message,
+        line,
+        column,
+        snippet: snippet(source, line, column),
+    }
+}
+
+/// Byte offset of the character serde_json stopped at. Its position is 1-based line and the
+/// byte index just past that character, counted from the start of the line (0 when the
+/// character is the line break ending the line before).
+fn error_offset(source: &Source, line: usize, column: usize) -> Option<usize> {
+    let text = source.text();
+    if line == 0 || text.is_empty() {
+        return None;
+    }
+    let index = source.offset_of(line, 0) + column;
+    let mut off = index.checked_sub(1)?.min(text.len() - 1);
+    while !text.is_char_boundary(off) {
+        off -= 1;
+    }
+    Some(off)
+}
+
+/// The last byte before `off` that is not whitespace, with its offset.
+fn prev_significant(b: &[u8], off: usize) -> Option<(usize, u8)> {
+    b[..off.min(b.len())]
+        .iter()
+        .rposition(|c| !matches!(c, b' ' | b'\n' | b'\r' | b'\t'))
+        .map(|i| (i, b[i]))
+}
+
+/// "unexpected `]`" for a structural or punctuation character; words and other characters are
+/// not quoted (one letter of a password is already too much to echo).
+fn unexpected(text: &str, off: Option<usize>) -> String {
+    match off.and_then(|o| text[o..].chars().next()) {
+        Some(c) if c.is_ascii_punctuation() => format!("unexpected `{c}`"),
+        Some(c) if c.is_alphanumeric() => "unexpected text".to_string(),
+        Some(_) => "unexpected character".to_string(),
+        None => "unexpected end of the file".to_string(),
+    }
+}
+
+/// "line L, column C" of a byte offset (1-based column in characters).
+fn position(source: &Source, off: usize) -> String {
+    let (l, c) = source.line_col(off);
+    format!("line {l}, column {}", c + 1)
+}
+
+/// A non-EOF syntax error in plain words. `at` is the offending character.
+fn describe_syntax(source: &Source, code: &str, at: Option<usize>) -> String {
+    let text = source.text();
+    let b = text.as_bytes();
+    let c = at.map(|o| b[o]);
+    let prev = at.and_then(|o| prev_significant(b, o)).map(|(_, p)| p);
+    let after = match prev {
+        Some(b':') => " after `:`",
+        Some(b',') => " after `,`",
+        Some(b'[') => " after `[`",
+        _ => "",
+    };
+    let quotes_hint = if c.is_some_and(|c| c.is_ascii_alphabetic()) {
+        " (text values must be strings in double quotes)"
+    } else if c == Some(b'\'') {
+        " (strings use double quotes, not single quotes)"
+    } else {
+        ""
+    };
+    let punct = c.is_some_and(|c| c.is_ascii_punctuation() && c != b'"');
+    let lead = if punct {
+        format!("{}: ", unexpected(text, at))
+    } else {
+        String::new()
+    };
+    match code {
+        "expected `:`" => format!("{lead}expected `:` after the member name"),
+        "expected `,` or `}`" => {
+            let missing = if c == Some(b'"') {
+                " (a comma is missing before the next member)"
+            } else {
+                ""
+            };
+            format!("{lead}expected `,` or `}}` after an object member{missing}")
+        }
+        "expected `,` or `]`" => {
+            let missing = if c.is_some_and(|c| {
+                matches!(c, b'"' | b'{' | b'[' | b'-') || c.is_ascii_alphanumeric()
+            }) {
+                " (a comma is missing before the next item)"
+            } else {
+                ""
+            };
+            format!("{lead}expected `,` or `]` after an array item{missing}")
+        }
+        "expected value" if prev.is_none() => format!(
+            "{} at the start of the file: expected a JSON value {KINDS}",
+            unexpected(text, at)
+        ),
+        "expected value" => format!(
+            "{}: expected a value {KINDS}{after}{quotes_hint}",
+            unexpected(text, at)
+        ),
+        "expected ident" => format!(
+            "unexpected text: expected `true`, `false` or `null`{after} (text values must be strings in double quotes)"
+        ),
+        "expected `\"`" => format!("{lead}expected `\"`"),
+        "key must be a string" => {
+            let or_end = if prev == Some(b'{') { " or `}`" } else { "" };
+            let hint = if c == Some(b'\'') {
+                quotes_hint
+            } else {
+                ""
+            };
+            format!(
+                "{}: expected a member name in double quotes{or_end}{after}{hint}",
+                unexpected(text, at)
+            )
+        }
+        "trailing comma" => {
+            if c == Some(b']') {
+                "trailing comma: expected another array item after `,` but found `]`".to_string()
+            } else {
+                "trailing comma: expected another member after `,` but found `}`".to_string()
+            }
+        }
+        "trailing characters" => match at.and_then(|o| prev_significant(b, o)) {
+            Some((end, _)) => format!(
+                "trailing characters after the JSON document, which ends at {}",
+                position(source, end)
+            ),
+            None => "trailing characters after the JSON document".to_string(),
+        },
+        "invalid escape" => "invalid escape in a string (the escapes are \\\" \\\\ \\/ \\b \\f \\n \\r \\t and \\uXXXX; write a backslash as \\\\)".to_string(),
+        "invalid number" => {
+            "invalid number (numbers are written like 12, -3.5 or 1e6, without leading zeros)"
+                .to_string()
+        }
+        "number out of range" => "number out of range (too large to represent)".to_string(),
+        "invalid unicode code point"
+        | "lone leading surrogate in hex escape"
+        | "unexpected end of hex escape" => {
+            "invalid `\\u` escape in a string (expected four hex digits naming a Unicode character; a surrogate needs its pair)".to_string()
+        }
+        "recursion limit exceeded" => {
+            format!("nested too deeply: more than {MAX_DEPTH} levels of arrays and objects")
+        }
+        _ if code.starts_with("control character") => {
+            if matches!(c, Some(b'\n' | b'\r')) {
+                "line break in a string: expected a closing `\"` before the end of the line (a line break inside a string is written \\n)".to_string()
+            } else {
+                "control character in a string (write it as an escape, e.g. \\t or \\u0001)"
+                    .to_string()
+            }
+        }
+        _ => "not valid JSON here".to_string(),
+    }
+}
+
+/// Where the text was when it ran out.
+#[derive(Clone, Copy, PartialEq)]
+enum Step {
+    /// Just after `{` or `[`.
+    Open,
+    /// Just after a member name.
+    Key,
+    /// Just after `:`.
+    Colon,
+    /// Just after a complete value.
+    Value,
+    /// Just after `,`.
+    Comma,
+}
+
+/// The file ends too early (serde_json reports EOF): say what is open and what was expected
+/// next. The text up to the end is known to be a valid beginning of a JSON document (serde_json
+/// found nothing wrong before the end), so a plain tokenizer tells the state. Iterative.
+fn describe_eof(source: &Source) -> (String, Option<usize>) {
+    let text = source.text();
+    let b = text.as_bytes();
+    // (offset of `{` / `[`, is an object, step)
+    let mut stack: Vec<(usize, bool, Step)> = Vec::new();
+    let mut last: Option<usize> = None;
+    let mut i = 0usize;
+    let end = b
+        .iter()
+        .rposition(|c| !matches!(c, b' ' | b'\n' | b'\r' | b'\t'))
+        .map(|mut o| {
+            while !text.is_char_boundary(o) {
+                o -= 1;
+            }
+            o
+        });
+    let value_done = |stack: &mut Vec<(usize, bool, Step)>| {
+        if let Some(top) = stack.last_mut() {
+            top.2 = Step::Value;
+        }
+    };
+    loop {
+        while i < b.len() && matches!(b[i], b' ' | b'\n' | b'\r' | b'\t') {
+            i += 1;
+        }
+        if i >= b.len() {
+            break;
+        }
+        match b[i] {
+            c @ (b'{' | b'[') => {
+                stack.push((i, c == b'{', Step::Open));
+                last = Some(i);
+                i += 1;
+            }
+            b'}' | b']' => {
+                stack.pop();
+                value_done(&mut stack);
+                last = Some(i);
+                i += 1;
+            }
+            c @ (b':' | b',') => {
+                if let Some(top) = stack.last_mut() {
+                    top.2 = if c == b':' { Step::Colon } else { Step::Comma };
+                }
+                last = Some(i);
+                i += 1;
+            }
+            b'"' => {
+                let start = i;
+                let is_key = matches!(stack.last(), Some((_, true, Step::Open | Step::Comma)));
+                let mut j = i + 1;
+                while j < b.len() && b[j] != b'"' {
+                    j += if b[j] == b'\\' { 2 } else { 1 };
+                }
+                if j >= b.len() {
+                    let what = if is_key { "a member name" } else { "a string" };
+                    return (
+                        format!(
+                            "the file ends in the middle of {what} that starts at {}: expected a closing `\"`",
+                            position(source, start)
+                        ),
+                        end,
+                    );
+                }
+                match stack.last_mut() {
+                    Some(top) if is_key => top.2 = Step::Key,
+                    _ => value_done(&mut stack),
+                }
+                last = Some(j);
+                i = j + 1;
+            }
+            _ => {
+                let start = i;
+                while i < b.len()
+                    && !matches!(
+                        b[i],
+                        b',' | b':'
+                            | b'{'
+                            | b'}'
+                            | b'['
+                            | b']'
+                            | b'"'
+                            | b' '
+                            | b'\n'
+                            | b'\r'
+                            | b'\t'
+                    )
+                {
+                    i += 1;
+                }
+                let word = &text[start..i];
+                let complete = matches!(word, "true" | "false" | "null")
+                    || serde_json::from_str::<Number>(word).is_ok();
+                if i >= b.len() && !complete {
+                    return (
+                        format!(
+                            "the file ends in the middle of a value that starts at {}: expected the rest of a number, true, false or null",
+                            position(source, start)
+                        ),
+                        end,
+                    );
+                }
+                value_done(&mut stack);
+                last = Some(i - 1);
+            }
+        }
+    }
+    let Some((open, is_object, step)) = stack.last().copied() else {
+        return match last {
+            None => (
+                format!("the file is empty: expected a JSON value {KINDS}"),
+                None,
+            ),
+            Some(_) => ("the file ends unexpectedly".to_string(), end),
+        };
+    };
+    let last = last.unwrap_or(open);
+    let after = format!("after {}", position(source, last));
+    let expected = match (is_object, step) {
+        (true, Step::Open) => format!("a member name in double quotes or `}}` {after}"),
+        (true, Step::Key) => format!(
+            "`:` after the member name that ends at {}",
+            position(source, last)
+        ),
+        (true, Step::Colon) => format!("the member's value {KINDS} {after}"),
+        (true, Step::Value) => format!("`,` or `}}` {after}"),
+        (true, Step::Comma) => format!("another member (a name in double quotes) {after}"),
+        (false, Step::Open) => format!("a value {KINDS} or `]` {after}"),
+        (false, Step::Value) => format!("`,` or `]` {after}"),
+        (false, _) => format!("another array item {KINDS} {after}"),
+    };
+    let what = if is_object { "an object" } else { "an array" };
+    (
+        format!(
+            "the file ends in the middle of {what} (opened at {}): expected {expected}",
+            position(source, open)
+        ),
+        Some(last),
+    )
 }
 
 /// Deserializes a `serde_json::Value` whose arrays and objects are allocated at their exact size.
@@ -558,7 +894,8 @@ mod tests {
         let s = Source::new("deep.json", None, text);
         let e = parse(&s).unwrap_err();
         assert!(matches!(e, LoadError::Syntax { .. }), "{e}");
-        assert!(e.to_string().contains("recursion limit"), "{e}");
+        assert!(e.to_string().contains("nested too deeply"), "{e}");
+        assert!(e.to_string().contains("more than 128 levels"), "{e}");
     }
 
     #[test]
@@ -576,7 +913,218 @@ mod tests {
         };
         assert_eq!((*line, *column), (3, 7));
         assert!(snippet.contains("3 |   \"b\" 2"), "{snippet}");
-        assert!(e.to_string().starts_with("bad.json:3:7: invalid JSON"));
+        assert_eq!(
+            e.to_string(),
+            "bad.json:3:7: invalid JSON: expected `:` after the member name"
+        );
+        // The snippet is for renderers that show users their own file, not part of Display.
+        assert_eq!(e.snippet(), Some(snippet.as_str()));
+    }
+
+    /// The `Display` text of the error for `text` (which must not parse).
+    fn error(text: &str) -> String {
+        let s = Source::new("t.json", None, text);
+        let e = parse(&s).unwrap_err();
+        assert!(matches!(e, LoadError::Syntax { .. }), "{e}");
+        e.to_string()
+    }
+
+    #[test]
+    fn truncated_object_says_what_is_open_and_what_was_expected() {
+        let text = "{\n  \"nodes\": [],\n  \"relationships\": []";
+        assert_eq!(
+            error(text),
+            "t.json:3:21: invalid JSON: the file ends in the middle of an object (opened at line 1, column 1): expected `,` or `}` after line 3, column 21"
+        );
+        assert_eq!(
+            error("{\n  \"nodes\": [],\n"),
+            "t.json:2:14: invalid JSON: the file ends in the middle of an object (opened at line 1, column 1): expected another member (a name in double quotes) after line 2, column 14"
+        );
+        assert_eq!(
+            error("{\"nodes\""),
+            "t.json:1:8: invalid JSON: the file ends in the middle of an object (opened at line 1, column 1): expected `:` after the member name that ends at line 1, column 8"
+        );
+        assert_eq!(
+            error("{\"nodes\": "),
+            "t.json:1:9: invalid JSON: the file ends in the middle of an object (opened at line 1, column 1): expected the member's value (object, array, string, number, true, false or null) after line 1, column 9"
+        );
+        assert_eq!(
+            error("{"),
+            "t.json:1:1: invalid JSON: the file ends in the middle of an object (opened at line 1, column 1): expected a member name in double quotes or `}` after line 1, column 1"
+        );
+    }
+
+    #[test]
+    fn truncated_array_names_the_innermost_open_array() {
+        assert_eq!(
+            error("{\"nodes\": [\n  {\"unique-id\": \"a\"},\n  {\"unique-id\": \"b\"}"),
+            "t.json:3:20: invalid JSON: the file ends in the middle of an array (opened at line 1, column 11): expected `,` or `]` after line 3, column 20"
+        );
+        assert_eq!(
+            error("[1,\n"),
+            "t.json:1:3: invalid JSON: the file ends in the middle of an array (opened at line 1, column 1): expected another array item (object, array, string, number, true, false or null) after line 1, column 3"
+        );
+        assert_eq!(
+            error("[\n"),
+            "t.json:1:1: invalid JSON: the file ends in the middle of an array (opened at line 1, column 1): expected a value (object, array, string, number, true, false or null) or `]` after line 1, column 1"
+        );
+    }
+
+    #[test]
+    fn truncated_string_and_value() {
+        assert_eq!(
+            error("{\"name\": \"Orders AP"),
+            "t.json:1:19: invalid JSON: the file ends in the middle of a string that starts at line 1, column 10: expected a closing `\"`"
+        );
+        assert_eq!(
+            error("{\"name\": \"Orders\",\n  \"descr"),
+            "t.json:2:8: invalid JSON: the file ends in the middle of a member name that starts at line 2, column 3: expected a closing `\"`"
+        );
+        assert_eq!(
+            error("[tr"),
+            "t.json:1:3: invalid JSON: the file ends in the middle of a value that starts at line 1, column 2: expected the rest of a number, true, false or null"
+        );
+        assert_eq!(
+            error(""),
+            "t.json:1:1: invalid JSON: the file is empty: expected a JSON value (object, array, string, number, true, false or null)"
+        );
+    }
+
+    #[test]
+    fn missing_comma() {
+        assert_eq!(
+            error("{\n  \"a\": 1\n  \"b\": 2\n}"),
+            "t.json:3:3: invalid JSON: expected `,` or `}` after an object member (a comma is missing before the next member)"
+        );
+        assert_eq!(
+            error("[1 2]"),
+            "t.json:1:4: invalid JSON: expected `,` or `]` after an array item (a comma is missing before the next item)"
+        );
+        assert_eq!(
+            error("{\"a\": [1, 2}"),
+            "t.json:1:12: invalid JSON: unexpected `}`: expected `,` or `]` after an array item"
+        );
+    }
+
+    #[test]
+    fn missing_colon() {
+        assert_eq!(
+            error("{\"a\" 1}"),
+            "t.json:1:6: invalid JSON: expected `:` after the member name"
+        );
+        assert_eq!(
+            error("{\"a\", 1}"),
+            "t.json:1:5: invalid JSON: unexpected `,`: expected `:` after the member name"
+        );
+    }
+
+    #[test]
+    fn trailing_characters_and_commas() {
+        assert_eq!(
+            error("{\"a\": 1}\n}"),
+            "t.json:2:1: invalid JSON: trailing characters after the JSON document, which ends at line 1, column 8"
+        );
+        assert_eq!(
+            error("[1, 2,]"),
+            "t.json:1:7: invalid JSON: trailing comma: expected another array item after `,` but found `]`"
+        );
+        assert_eq!(
+            error("{\"a\": 1,\n}"),
+            "t.json:2:1: invalid JSON: trailing comma: expected another member after `,` but found `}`"
+        );
+    }
+
+    #[test]
+    fn values_and_strings_in_plain_words() {
+        assert_eq!(
+            error("{\"a\": }"),
+            "t.json:1:7: invalid JSON: unexpected `}`: expected a value (object, array, string, number, true, false or null) after `:`"
+        );
+        assert_eq!(
+            error("[,]"),
+            "t.json:1:2: invalid JSON: unexpected `,`: expected a value (object, array, string, number, true, false or null) after `[`"
+        );
+        assert_eq!(
+            error("{'a': 1}"),
+            "t.json:1:2: invalid JSON: unexpected `'`: expected a member name in double quotes or `}` (strings use double quotes, not single quotes)"
+        );
+        assert_eq!(
+            error("{\"a\": \"x\\q\"}"),
+            "t.json:1:10: invalid JSON: invalid escape in a string (the escapes are \\\" \\\\ \\/ \\b \\f \\n \\r \\t and \\uXXXX; write a backslash as \\\\)"
+        );
+        assert_eq!(
+            error("{\"a\": \"x\ny\"}"),
+            "t.json:1:9: invalid JSON: line break in a string: expected a closing `\"` before the end of the line (a line break inside a string is written \\n)"
+        );
+        assert!(error("[\"a\tb\"]").contains("control character in a string"));
+        assert!(error("[01]").contains("t.json:1:3: invalid JSON: invalid number"));
+        assert!(error("[1e999]").contains("number out of range"));
+        assert!(error("[\"\\ud800\"]").contains("invalid `\\u` escape in a string"));
+        // Columns count characters, not bytes.
+        assert!(error("[\"é\" 1]").starts_with("t.json:1:6: "));
+    }
+
+    #[test]
+    fn a_text_file_is_not_quoted() {
+        let e =
+            error("root:x:0:0:root:/root:/bin/bash\ndaemon:x:1:1::/usr/sbin:/usr/sbin/nologin\n");
+        assert_eq!(
+            e,
+            "t.json:1:1: invalid JSON: unexpected text at the start of the file: expected a JSON value (object, array, string, number, true, false or null)"
+        );
+        assert!(!e.contains("root:x"), "{e}");
+        for text in [
+            "password = hunter2",
+            "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n",
+            "{\"token\": secretvalue}",
+            "[\"ok\", sk_live_abcdef]",
+            "{\"a\": \"b\"} AKIAIOSFODNN7EXAMPLE",
+        ] {
+            let e = error(text);
+            for word in [
+                "hunter2",
+                "OPENSSH",
+                "b3Bl",
+                "secretvalue",
+                "sk_live",
+                "AKIA",
+            ] {
+                assert!(!e.contains(word), "{e}");
+            }
+            assert!(!e.contains('\n'), "{e}");
+        }
+    }
+
+    #[test]
+    fn no_broken_document_is_quoted() {
+        // Every prefix and every one-byte corruption of a document: the message names no part of
+        // its content (any 4 characters of the secret), and parsing never panics.
+        let text = "{\n  \"nodes\": [\n    {\"unique-id\": \"QZXJ-9731-WVKP\", \"n\": [1, 2.5e3, true, null]},\n    {\"é\": \"x\\n\\u00e9\"}\n  ]\n}\n";
+        let secret = "\"QZXJ-9731-WVKP\"";
+        let windows: Vec<&str> = (0..secret.len() - 3).map(|i| &secret[i..i + 4]).collect();
+        let check = |t: &str| {
+            let s = Source::new("t.json", None, t);
+            if let Err(e) = parse(&s) {
+                let LoadError::Syntax { line, column, .. } = &e else {
+                    panic!("{e}")
+                };
+                assert!(*line >= 1 && *column >= 1, "{e}");
+                let m = e.to_string();
+                assert!(!m.contains('\n'), "{t:?}: {m}");
+                for w in &windows {
+                    assert!(!m.contains(w), "{t:?}: {m}");
+                }
+            }
+        };
+        for (i, _) in text.char_indices() {
+            check(&text[..i]);
+            for bad in ["x", ",", "\"", "}", "]", "\n", ":", "\\", "\t", "'"] {
+                let mut t = text.to_string();
+                let end = i + text[i..].chars().next().unwrap().len_utf8();
+                t.replace_range(i..end, bad);
+                check(&t);
+            }
+        }
     }
 
     #[test]

@@ -22,7 +22,11 @@ pub fn run(args: &ValidateArgs) -> CmdResult {
         ..Config::default()
     };
     let engine = Engine::new(config).map_err(|e| CliError::input(e.to_string()))?;
-    let fatal = |e: calm_validate::FatalError| CliError::input(e.to_string());
+    let fatal = |e: calm_validate::FatalError| match e {
+        // Show the line with a caret, as for every other command.
+        calm_validate::FatalError::Load(l) => CliError::from(l),
+        other => CliError::input(other.to_string()),
+    };
 
     let outcome = if let Some(t) = &args.timeline {
         engine.validate_timeline(t).map_err(fatal)?
