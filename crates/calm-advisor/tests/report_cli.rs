@@ -590,3 +590,144 @@ fn bad_input_names_the_file_and_position() {
         .code(2)
         .stderr(predicates::str::contains("missing.json"));
 }
+
+/// A temporary git repository holding `arch.json` (clinic-v1) in one commit, with a local
+/// user.name/email. `None` when git is not installed.
+fn git_repo_with_arch() -> Option<tempfile::TempDir> {
+    if std::process::Command::new("git")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        eprintln!("skipping: git not installed");
+        return None;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let git = |args: &[&str]| {
+        let out = std::process::Command::new("git")
+            .args(args)
+            .current_dir(dir.path())
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "git {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    git(&["init", "-q"]);
+    git(&["config", "user.name", "calm-advisor tests"]);
+    git(&["config", "user.email", "tests@example.com"]);
+    git(&["config", "commit.gpgsign", "false"]);
+    std::fs::copy(own("clinic-v1.json"), dir.path().join("arch.json")).unwrap();
+    git(&["add", "arch.json"]);
+    git(&["commit", "-q", "-m", "v1"]);
+    Some(dir)
+}
+
+/// `git show --output=X:PATH` would create `X:PATH` (not `X`), so check the whole directory.
+fn assert_nothing_written(outside: &Path, evil: &Path) {
+    assert!(!evil.exists(), "git wrote {}", evil.display());
+    let left: Vec<_> = std::fs::read_dir(outside)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert!(
+        left.is_empty(),
+        "files written outside the repository: {left:?}"
+    );
+}
+
+#[test]
+fn git_revision_starting_with_dash_is_refused_before_git_runs() {
+    let Some(dir) = git_repo_with_arch() else {
+        return;
+    };
+    // The outside directory the injected `--output=` would write to.
+    let outside = tempfile::tempdir().unwrap();
+    let evil = outside.path().join("evil.txt");
+    let spec = format!("git:--output={}:arch.json", s(&evil));
+    bin()
+        .current_dir(dir.path())
+        .args(["diff", &spec, "arch.json"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("revision"))
+        .stderr(predicates::str::contains("--output="))
+        .stderr(predicates::str::contains("starts with `-`"));
+    assert_nothing_written(outside.path(), &evil);
+    // Same for the new side and for report --before/--after.
+    bin()
+        .current_dir(dir.path())
+        .args(["diff", "arch.json", &spec])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("revision"));
+    bin()
+        .current_dir(dir.path())
+        .args(["report", "--before", &spec, "--after", "arch.json"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("revision"));
+    assert_nothing_written(outside.path(), &evil);
+    // A short option is refused too.
+    bin()
+        .current_dir(dir.path())
+        .args(["diff", "git:-p:arch.json", "arch.json"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("revision `-p`"));
+}
+
+#[test]
+fn git_path_starting_with_dash_is_refused() {
+    let Some(dir) = git_repo_with_arch() else {
+        return;
+    };
+    let outside = tempfile::tempdir().unwrap();
+    let evil = outside.path().join("evil.txt");
+    let spec = format!("git:HEAD:--output={}", s(&evil));
+    bin()
+        .current_dir(dir.path())
+        .args(["diff", &spec, "arch.json"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("path `--output="))
+        .stderr(predicates::str::contains("starts with `-`"));
+    assert_nothing_written(outside.path(), &evil);
+}
+
+#[test]
+fn ordinary_git_revisions_still_work() {
+    let Some(dir) = git_repo_with_arch() else {
+        return;
+    };
+    for rev in ["HEAD", "HEAD~0", "HEAD^{commit}"] {
+        bin()
+            .current_dir(dir.path())
+            .args([
+                "diff",
+                &format!("git:{rev}:arch.json"),
+                "arch.json",
+                "--exit-code",
+            ])
+            .assert()
+            .code(0);
+    }
+    std::fs::copy(own("clinic-v2.json"), dir.path().join("arch.json")).unwrap();
+    bin()
+        .current_dir(dir.path())
+        .args(["diff", "git:HEAD~0:arch.json", "arch.json", "--exit-code"])
+        .assert()
+        .code(1)
+        .stdout(predicates::str::contains(
+            "> records-db -> records-db-primary",
+        ));
+    // A missing path at a good revision is a clear input error, not a crash.
+    bin()
+        .current_dir(dir.path())
+        .args(["diff", "git:HEAD:missing.json", "arch.json"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("missing.json"));
+}

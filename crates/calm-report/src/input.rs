@@ -1,5 +1,10 @@
 //! Where the two architectures come from: a file path, or `git:REV:PATH` read through
-//! `git show REV:PATH` in the current directory's repository (so CI can diff a PR against its base).
+//! `git cat-file blob --end-of-options REV:PATH` in the current directory's repository (so CI can
+//! diff a PR against its base).
+//!
+//! User values never reach git as options: a revision or path starting with `-` is refused when
+//! the spec is parsed, and `--end-of-options` (git >= 2.24) precedes the object name. git is run
+//! directly (no shell).
 
 use calm_model::{Document, Source};
 use std::path::{Path, PathBuf};
@@ -24,11 +29,18 @@ pub enum InputSpec {
 }
 
 impl InputSpec {
-    /// `git:REV:PATH` (REV may not contain `:`; PATH may), anything else is a path.
+    /// `git:REV:PATH` (REV may not contain `:`; PATH may), anything else is a path. A REV or PATH
+    /// starting with `-` is refused: git could read it as an option.
     pub fn parse(spec: &str) -> Result<InputSpec, String> {
         match spec.strip_prefix("git:") {
             None => Ok(InputSpec::Path(PathBuf::from(spec))),
             Some(rest) => match rest.split_once(':') {
+                Some((rev, _)) if rev.starts_with('-') => Err(format!(
+                    "`{spec}`: the revision `{rev}` starts with `-` and could be read by git as an option; refusing it (use a branch, tag, commit id or e.g. HEAD~1)"
+                )),
+                Some((_, path)) if path.starts_with('-') => Err(format!(
+                    "`{spec}`: the path `{path}` starts with `-` and could be read by git as an option; refusing it (write it as ./{path})"
+                )),
                 Some((rev, path)) if !rev.is_empty() && !path.is_empty() => Ok(InputSpec::Git {
                     rev: rev.to_string(),
                     path: path.to_string(),
@@ -103,9 +115,19 @@ fn dirs_for_path(path: &Path) -> Vec<PathBuf> {
     out
 }
 
+/// The bytes of `PATH` at `REV`. `rev`/`path` come from [`InputSpec::parse`] (neither starts with
+/// `-`); `--end-of-options` makes git treat the object name as an argument whatever it contains,
+/// and `cat-file blob` takes exactly one object name (no pathspec guessing, no pager, raw bytes).
 fn git_show(rev: &str, path: &str, spec: &str) -> Result<Vec<u8>, String> {
+    if rev.starts_with('-') || path.starts_with('-') {
+        return Err(format!(
+            "`{spec}`: a revision or path starting with `-` is refused (git could read it as an option)"
+        ));
+    }
+    let object = format!("{rev}:{path}");
     let output = Command::new("git")
-        .args(["show", &format!("{rev}:{path}")])
+        .args(["cat-file", "blob", "--end-of-options"])
+        .arg(&object)
         .output()
         .map_err(|e| match e.kind() {
             std::io::ErrorKind::NotFound => {
@@ -118,10 +140,15 @@ fn git_show(rev: &str, path: &str, spec: &str) -> Result<Vec<u8>, String> {
         let first = stderr
             .lines()
             .find(|l| !l.trim().is_empty())
-            .unwrap_or("git show failed")
+            .unwrap_or("git cat-file failed")
             .trim();
+        let hint = if first.contains("end-of-options") {
+            " (git 2.24 or later is needed for git:REV:PATH)"
+        } else {
+            ""
+        };
         return Err(format!(
-            "{spec}: cannot read `{path}` at revision `{rev}` (git show {rev}:{path}): {first}"
+            "{spec}: cannot read `{path}` at revision `{rev}` (git cat-file blob {object}): {first}{hint}"
         ));
     }
     Ok(output.stdout)
@@ -162,5 +189,25 @@ mod tests {
                 .contains("git:REV:PATH")
         );
         assert!(InputSpec::parse("git::x.json").is_err());
+    }
+
+    #[test]
+    fn refuses_option_like_revisions_and_paths() {
+        let e = InputSpec::parse("git:--output=../elsewhere/x:day13.json").unwrap_err();
+        assert!(e.contains("revision `--output=../elsewhere/x`"), "{e}");
+        assert!(e.contains("starts with `-`"), "{e}");
+        let e = InputSpec::parse("git:-p:arch.json").unwrap_err();
+        assert!(e.contains("revision `-p`"), "{e}");
+        let e = InputSpec::parse("git:HEAD:--output=x").unwrap_err();
+        assert!(e.contains("path `--output=x`"), "{e}");
+        // A dash later in the value is fine, and so is a path that merely starts with `-` when
+        // not in git: form.
+        assert!(InputSpec::parse("git:feature-x:arch/a-b.json").is_ok());
+        assert_eq!(
+            InputSpec::parse("-odd.json").unwrap(),
+            InputSpec::Path("-odd.json".into())
+        );
+        // Refused before git runs.
+        assert!(load_architecture("git:--output=/nonexistent/evil:a.json").is_err());
     }
 }
