@@ -514,7 +514,18 @@ pub struct ChatArgs {
 }
 
 #[derive(Debug, Args)]
-pub struct McpArgs {}
+pub struct McpArgs {
+    /// Also allow reading and writing inside DIR (repeatable). By default the server may use the
+    /// client's roots (when it offers them), else the directory it was started in.
+    #[arg(long = "root", value_name = "DIR")]
+    pub roots: Vec<PathBuf>,
+    /// Refuse documents larger than this many bytes, before parsing them.
+    #[arg(long, value_name = "BYTES", default_value_t = crate::mcp::DEFAULT_MAX_DOCUMENT_BYTES)]
+    pub max_document_bytes: usize,
+    /// Abandon a tool call after this many seconds.
+    #[arg(long, value_name = "SECONDS", default_value_t = crate::mcp::DEFAULT_TOOL_TIMEOUT_SECS)]
+    pub tool_timeout: u64,
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum AiProvider {

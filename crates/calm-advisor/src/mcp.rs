@@ -2,6 +2,16 @@
 //! assistants. Every tool takes the architecture as `path` (a file) or `document` (the JSON
 //! inline, as an object or a string) and returns structured results (with an output schema).
 //! The tools run the same engine as `chat` (`chat::engine`), so answers match the CLI.
+//!
+//! Confinement (SECURITY.md): every path a tool reads or writes, and every file a document's
+//! references make the validator read, stays inside the allowed roots (`roots.rs`); `render`
+//! writes only the formats it produces, `apply_fix` only a file it read as a CALM document;
+//! errors name files and positions but never quote a file's content; inline documents over
+//! `--max-document-bytes` are refused before they are parsed; every call has a time limit.
+
+mod roots;
+
+pub use roots::Roots;
 
 use crate::chat::engine::{Engine, EngineError, LibraryEngine};
 use crate::chat::llm::change_from_args;
@@ -23,28 +33,83 @@ pub struct Source {
 }
 
 impl Source {
-    fn load(&self) -> Result<(Document, String), String> {
+    /// Load the architecture: a file inside the allowed roots, or the inline JSON (refused
+    /// before parsing when over the size limit). Errors never quote the file's content.
+    fn load(&self, ctx: &AdvisorServer) -> Result<(Document, String), String> {
+        let limit = ctx.max_document_bytes;
         match (&self.path, &self.document) {
             (Some(p), _) => {
-                let text =
-                    std::fs::read_to_string(p).map_err(|e| format!("cannot read {p}: {e}"))?;
-                let doc = Document::from_str(p, &text).map_err(|e| e.to_string())?;
+                let real = ctx.roots.readable(p)?;
+                let len = std::fs::metadata(&real).map(|m| m.len()).unwrap_or(0);
+                if len > limit as u64 {
+                    return Err(format!(
+                        "`{p}` is {len} bytes, over the server's limit of {limit} (--max-document-bytes)"
+                    ));
+                }
+                let text = std::fs::read_to_string(&real)
+                    .map_err(|_| format!("cannot read `{p}` as UTF-8 text"))?;
+                let doc = Document::from_str(p, &text)
+                    .map_err(|e| content_free(&e.to_string(), &text))?;
                 Ok((doc, text))
             }
-            (None, Some(Value::String(s))) => Document::from_str("document.json", s)
-                .map(|d| (d, s.clone()))
-                .map_err(|e| e.to_string()),
+            (None, Some(Value::String(s))) => {
+                if s.len() > limit {
+                    return Err(format!(
+                        "the inline document is {} bytes, over the server's limit of {limit} (--max-document-bytes)",
+                        s.len()
+                    ));
+                }
+                Document::from_str("document.json", s)
+                    .map(|d| (d, s.clone()))
+                    .map_err(|e| content_free(&e.to_string(), s))
+            }
             (None, Some(v)) => {
                 let text = serde_json::to_string_pretty(v).map_err(|e| e.to_string())? + "\n";
+                if text.len() > limit {
+                    return Err(format!(
+                        "the inline document is {} bytes, over the server's limit of {limit} (--max-document-bytes)",
+                        text.len()
+                    ));
+                }
                 Document::from_str("document.json", &text)
-                    .map(|d| (d, text))
-                    .map_err(|e| e.to_string())
+                    .map(|d| (d, text.clone()))
+                    .map_err(|e| content_free(&e.to_string(), &text))
             }
             (None, None) => {
                 Err("give `path` (an architecture file) or `document` (the JSON inline)".into())
             }
         }
     }
+}
+
+/// A document that is a CALM architecture: an object with `nodes`, or a CALM `$schema`.
+fn is_calm_architecture(doc: &Document) -> bool {
+    doc.value.get("nodes").is_some_and(Value::is_array)
+        || doc
+            .value
+            .get("$schema")
+            .and_then(Value::as_str)
+            .is_some_and(|s| s.contains("calm"))
+}
+
+/// A load error as the assistant sees it: the file, position and what was expected, never a
+/// line of the file (a non-JSON file named by an assistant must not be quoted back to it).
+fn content_free(message: &str, text: &str) -> String {
+    let first_line = message.lines().next().unwrap_or("").to_string();
+    let leaks = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| l.len() >= 8)
+        .any(|l| first_line.contains(l));
+    if leaks {
+        // Keep `file:line:column:` and drop the rest.
+        let pos: Vec<&str> = first_line.splitn(4, ':').collect();
+        if pos.len() == 4 {
+            return format!("{}:{}:{}: not a JSON document", pos[0], pos[1], pos[2]);
+        }
+        return "not a JSON document".to_string();
+    }
+    first_line
 }
 
 #[derive(Debug, Deserialize, schemars::JsonSchema)]
@@ -218,15 +283,57 @@ pub struct RenderOutput {
     pub bytes: usize,
 }
 
-#[derive(Debug, Clone, Default)]
-pub struct AdvisorServer;
+/// The MCP server: its allowed roots and limits (one per process, cloned into each call).
+#[derive(Debug, Clone)]
+pub struct AdvisorServer {
+    roots: Roots,
+    max_document_bytes: usize,
+    tool_timeout: std::time::Duration,
+}
+
+/// Default size limit of a document a tool parses (inline or file).
+pub const DEFAULT_MAX_DOCUMENT_BYTES: usize = 32 * 1024 * 1024;
+/// Default time limit of one tool call.
+pub const DEFAULT_TOOL_TIMEOUT_SECS: u64 = 60;
+
+impl AdvisorServer {
+    pub fn new(roots: Roots, max_document_bytes: usize, tool_timeout_secs: u64) -> AdvisorServer {
+        roots.publish();
+        AdvisorServer {
+            roots,
+            max_document_bytes,
+            tool_timeout: std::time::Duration::from_secs(tool_timeout_secs.max(1)),
+        }
+    }
+
+    /// Run one tool's work off the async runtime, within the time limit. A panic in the work
+    /// becomes an error result: the server keeps serving.
+    async fn limited<T: Send + 'static>(
+        &self,
+        work: impl FnOnce(AdvisorServer) -> Result<T, String> + Send + 'static,
+    ) -> Result<T, String> {
+        let me = self.clone();
+        let limit = self.tool_timeout;
+        match tokio::time::timeout(limit, tokio::task::spawn_blocking(move || work(me))).await {
+            Ok(Ok(r)) => r,
+            Ok(Err(_)) => Err("the tool failed unexpectedly; nothing was written".into()),
+            Err(_) => Err(format!(
+                "the tool call took longer than {} s and was abandoned (--tool-timeout)",
+                limit.as_secs()
+            )),
+        }
+    }
+}
 
 fn err(e: EngineError) -> String {
     e.to_string()
 }
 
-fn plan_for(input: &FixInput) -> Result<(Document, String, crate::chat::engine::Plan), String> {
-    let (doc, text) = input.source.load()?;
+fn plan_for(
+    ctx: &AdvisorServer,
+    input: &FixInput,
+) -> Result<(Document, String, crate::chat::engine::Plan), String> {
+    let (doc, text) = input.source.load(ctx)?;
     let spec = serde_json::to_value(&input.fix).map_err(|e| e.to_string())?;
     let change = change_from_args(&spec)?;
     let plan = LibraryEngine::new()
@@ -241,198 +348,257 @@ impl AdvisorServer {
         name = "validate",
         description = "Validate a CALM architecture (JSON Schema and the architecture rules of `calm validate`)."
     )]
-    fn validate(
+    async fn validate(
         &self,
         Parameters(i): Parameters<SourceOnly>,
     ) -> Result<Json<ValidateOutput>, String> {
-        let (doc, _) = i.source.load()?;
-        let v = LibraryEngine::new().validate(&doc).map_err(err)?;
-        Ok(Json(ValidateOutput {
-            valid: v.valid,
-            errors: v.errors,
-            warnings: v.warnings,
-            report: v.report,
-        }))
+        self.limited(move |me| {
+            let (doc, _) = i.source.load(&me)?;
+            let v = LibraryEngine::new().validate(&doc).map_err(err)?;
+            Ok(Json(ValidateOutput {
+                valid: v.valid,
+                errors: v.errors,
+                warnings: v.warnings,
+                report: v.report,
+            }))
+        })
+        .await
     }
 
     #[tool(
         name = "review",
         description = "Expert review: ranked findings (resilience, security, performance, operability, documentation) with rationale, evidence and fixes."
     )]
-    fn review(&self, Parameters(i): Parameters<ReviewInput>) -> Result<Json<ReviewOutput>, String> {
-        let (doc, _) = i.source.load()?;
-        let a = LibraryEngine::new()
-            .review(&doc, &i.categories, i.top)
-            .map_err(err)?;
-        Ok(Json(ReviewOutput {
-            findings: a.findings,
-            text: a.text,
-        }))
+    async fn review(
+        &self,
+        Parameters(i): Parameters<ReviewInput>,
+    ) -> Result<Json<ReviewOutput>, String> {
+        self.limited(move |me| {
+            let (doc, _) = i.source.load(&me)?;
+            let a = LibraryEngine::new()
+                .review(&doc, &i.categories, i.top)
+                .map_err(err)?;
+            Ok(Json(ReviewOutput {
+                findings: a.findings,
+                text: a.text,
+            }))
+        })
+        .await
     }
 
     #[tool(
         name = "explain",
         description = "Explain a finding, a rule, or the concerns about one node of the architecture."
     )]
-    fn explain(&self, Parameters(i): Parameters<ExplainInput>) -> Result<Json<TextOutput>, String> {
-        if i.source.path.is_none() && i.source.document.is_none() {
-            // Without an architecture: the rule's documentation.
-            let rule = calm_analysis::rules::find(&i.target).ok_or_else(|| {
-                format!(
-                    "no rule `{}`; give `path` or `document` to explain a finding or node",
-                    i.target
-                )
-            })?;
-            let m = rule.meta();
-            return Ok(Json(TextOutput {
-                text: format!(
-                    "{} ({}): {}\n\nWhat it finds: {}\nWhy it matters: {}\nHow to fix: {}\nFalse positives: {}",
-                    m.id,
-                    m.code,
-                    m.summary,
-                    m.doc.what,
-                    m.doc.why,
-                    m.doc.how_to_fix,
-                    m.false_positives()
-                ),
-            }));
-        }
-        let (doc, _) = i.source.load()?;
-        Ok(Json(TextOutput {
-            text: LibraryEngine::new().explain(&doc, &i.target).map_err(err)?,
-        }))
+    async fn explain(
+        &self,
+        Parameters(i): Parameters<ExplainInput>,
+    ) -> Result<Json<TextOutput>, String> {
+        self.limited(move |me| {
+            if i.source.path.is_none() && i.source.document.is_none() {
+                // Without an architecture: the rule's documentation.
+                let rule = calm_analysis::rules::find(&i.target).ok_or_else(|| {
+                    format!(
+                        "no rule `{}`; give `path` or `document` to explain a finding or node",
+                        i.target
+                    )
+                })?;
+                let m = rule.meta();
+                return Ok(Json(TextOutput {
+                    text: format!(
+                        "{} ({}): {}\n\nWhat it finds: {}\nWhy it matters: {}\nHow to fix: {}\nFalse positives: {}",
+                        m.id,
+                        m.code,
+                        m.summary,
+                        m.doc.what,
+                        m.doc.why,
+                        m.doc.how_to_fix,
+                        m.false_positives()
+                    ),
+                }));
+            }
+            let (doc, _) = i.source.load(&me)?;
+            Ok(Json(TextOutput {
+                text: LibraryEngine::new().explain(&doc, &i.target).map_err(err)?,
+            }))
+        })
+        .await
     }
 
     #[tool(
         name = "simulate",
         description = "What breaks when these nodes fail together: flows, actor journeys, dependants."
     )]
-    fn simulate(
+    async fn simulate(
         &self,
         Parameters(i): Parameters<SimulateInput>,
     ) -> Result<Json<TextOutput>, String> {
-        let (doc, _) = i.source.load()?;
-        Ok(Json(TextOutput {
-            text: LibraryEngine::new().simulate(&doc, &i.fail).map_err(err)?,
-        }))
+        self.limited(move |me| {
+            let (doc, _) = i.source.load(&me)?;
+            Ok(Json(TextOutput {
+                text: LibraryEngine::new().simulate(&doc, &i.fail).map_err(err)?,
+            }))
+        })
+        .await
     }
 
     #[tool(
         name = "plan_fix",
         description = "Plan a refactoring (load balancer, database replication, message broker, control, rename, metadata): returns the diff and JSON Patch; writes nothing. The result is verified to validate."
     )]
-    fn plan_fix(&self, Parameters(i): Parameters<FixInput>) -> Result<Json<PlanOutput>, String> {
-        let (_, _, p) = plan_for(&i)?;
-        Ok(Json(PlanOutput {
-            summary: p.summary,
-            diff: p.diff,
-            patch: p.patch,
-            findings_resolved: p.findings_resolved,
-            findings_introduced: p.findings_introduced,
-            written: None,
-            document: None,
-        }))
+    async fn plan_fix(
+        &self,
+        Parameters(i): Parameters<FixInput>,
+    ) -> Result<Json<PlanOutput>, String> {
+        self.limited(move |me| {
+            let (_, _, p) = plan_for(&me, &i)?;
+            Ok(Json(PlanOutput {
+                summary: p.summary,
+                diff: p.diff,
+                patch: p.patch,
+                findings_resolved: p.findings_resolved,
+                findings_introduced: p.findings_introduced,
+                written: None,
+                document: None,
+            }))
+        })
+        .await
     }
 
     #[tool(
         name = "apply_fix",
         description = "Apply a refactoring: with `path` the file is rewritten atomically (only if the result validates); with `document` the changed document is returned."
     )]
-    fn apply_fix(&self, Parameters(i): Parameters<FixInput>) -> Result<Json<PlanOutput>, String> {
-        let (_, old_text, p) = plan_for(&i)?;
-        let (written, document) = match &i.source.path {
-            Some(path) => {
-                // Refuse when the file changed between reading and writing.
-                let now = std::fs::read_to_string(path)
-                    .map_err(|e| format!("cannot read {path}: {e}"))?;
-                if now != old_text {
+    async fn apply_fix(
+        &self,
+        Parameters(i): Parameters<FixInput>,
+    ) -> Result<Json<PlanOutput>, String> {
+        self.limited(move |me| {
+            // Only a file that was read as a CALM architecture is ever rewritten.
+            if let Some(path) = &i.source.path {
+                let (doc, _) = i.source.load(&me)?;
+                if !is_calm_architecture(&doc) {
                     return Err(format!(
-                        "{path} changed on disk while the fix was planned; nothing was written"
+                        "`{path}` is not a CALM architecture (no `nodes` or CALM `$schema`); nothing was written"
                     ));
                 }
-                crate::common::write_atomic(std::path::Path::new(path), p.new_text.as_bytes())
-                    .map_err(|e| e.message)?;
-                (Some(path.clone()), None)
             }
-            None => (None, Some(p.new_text.clone())),
-        };
-        Ok(Json(PlanOutput {
-            summary: p.summary,
-            diff: p.diff,
-            patch: p.patch,
-            findings_resolved: p.findings_resolved,
-            findings_introduced: p.findings_introduced,
-            written,
-            document,
-        }))
+            let (_, old_text, p) = plan_for(&me, &i)?;
+            let (written, document) = match &i.source.path {
+                Some(path) => {
+                    let real = me.roots.writable(path)?;
+                    // Refuse when the file changed between reading and writing.
+                    let now = std::fs::read_to_string(&real)
+                        .map_err(|_| format!("cannot read `{path}` again; nothing was written"))?;
+                    if now != old_text {
+                        return Err(format!(
+                            "{path} changed on disk while the fix was planned; nothing was written"
+                        ));
+                    }
+                    crate::common::write_atomic(&real, p.new_text.as_bytes())
+                        .map_err(|e| e.message)?;
+                    (Some(path.clone()), None)
+                }
+                None => (None, Some(p.new_text.clone())),
+            };
+            Ok(Json(PlanOutput {
+                summary: p.summary,
+                diff: p.diff,
+                patch: p.patch,
+                findings_resolved: p.findings_resolved,
+                findings_introduced: p.findings_introduced,
+                written,
+                document,
+            }))
+        })
+        .await
     }
 
     #[tool(
         name = "render",
         description = "Draw the architecture as SVG, self-contained HTML, Mermaid or PNG (PNG needs `output`)."
     )]
-    fn render(&self, Parameters(i): Parameters<RenderInput>) -> Result<Json<RenderOutput>, String> {
-        let (doc, _) = i.source.load()?;
-        let format = i
-            .format
-            .clone()
-            .or_else(|| {
-                i.output
-                    .as_ref()
-                    .and_then(|o| o.rsplit('.').next().map(str::to_lowercase))
-            })
-            .unwrap_or_else(|| "svg".into());
-        if format == "png" && i.output.is_none() {
-            return Err("png needs `output` (a file to write)".into());
-        }
-        let bytes = LibraryEngine::new().render(&doc, &format).map_err(err)?;
-        let n = bytes.len();
-        match &i.output {
-            Some(o) => {
-                crate::common::write_atomic(std::path::Path::new(o), &bytes)
-                    .map_err(|e| e.message)?;
-                Ok(Json(RenderOutput {
-                    format,
-                    content: None,
-                    written: Some(o.clone()),
-                    bytes: n,
-                }))
+    async fn render(
+        &self,
+        Parameters(i): Parameters<RenderInput>,
+    ) -> Result<Json<RenderOutput>, String> {
+        self.limited(move |me| {
+            let (doc, _) = i.source.load(&me)?;
+            let format = i
+                .format
+                .clone()
+                .or_else(|| {
+                    i.output
+                        .as_ref()
+                        .and_then(|o| o.rsplit('.').next().map(str::to_lowercase))
+                })
+                .unwrap_or_else(|| "svg".into());
+            if format == "png" && i.output.is_none() {
+                return Err("png needs `output` (a file to write)".into());
             }
-            None => {
-                let content = String::from_utf8(bytes)
-                    .map_err(|_| "the drawing is not text; give `output`".to_string())?;
-                Ok(Json(RenderOutput {
-                    format,
-                    content: Some(content),
-                    written: None,
-                    bytes: n,
-                }))
+            let bytes = LibraryEngine::new().render(&doc, &format).map_err(err)?;
+            let n = bytes.len();
+            match &i.output {
+                Some(o) => {
+                    // Only inside the roots, only the formats render produces, and never over
+                    // a file of another kind.
+                    roots::output_extension_ok(std::path::Path::new(o))?;
+                    let real = me.roots.writable(o)?;
+                    roots::output_extension_ok(&real)?;
+                    crate::common::write_atomic(&real, &bytes).map_err(|e| e.message)?;
+                    Ok(Json(RenderOutput {
+                        format,
+                        content: None,
+                        written: Some(o.clone()),
+                        bytes: n,
+                    }))
+                }
+                None => {
+                    let content = String::from_utf8(bytes)
+                        .map_err(|_| "the drawing is not text; give `output`".to_string())?;
+                    Ok(Json(RenderOutput {
+                        format,
+                        content: Some(content),
+                        written: None,
+                        bytes: n,
+                    }))
+                }
             }
-        }
+        })
+        .await
     }
 
     #[tool(
         name = "report",
         description = "The architecture-improvements document (Markdown) for a before/after pair."
     )]
-    fn report(&self, Parameters(i): Parameters<TwoInput>) -> Result<Json<TextOutput>, String> {
-        let (before, _) = i.before.load()?;
-        let (after, _) = i.after.load()?;
-        Ok(Json(TextOutput {
-            text: LibraryEngine::new().report(&before, &after).map_err(err)?,
-        }))
+    async fn report(
+        &self,
+        Parameters(i): Parameters<TwoInput>,
+    ) -> Result<Json<TextOutput>, String> {
+        self.limited(move |me| {
+            let (before, _) = i.before.load(&me)?;
+            let (after, _) = i.after.load(&me)?;
+            Ok(Json(TextOutput {
+                text: LibraryEngine::new().report(&before, &after).map_err(err)?,
+            }))
+        })
+        .await
     }
 
     #[tool(
         name = "diff",
         description = "Structural diff of two architectures (nodes, relationships, interfaces, flows, controls, metadata)."
     )]
-    fn diff(&self, Parameters(i): Parameters<TwoInput>) -> Result<Json<TextOutput>, String> {
-        let (before, _) = i.before.load()?;
-        let (after, _) = i.after.load()?;
-        Ok(Json(TextOutput {
-            text: LibraryEngine::new().diff(&before, &after).map_err(err)?,
-        }))
+    async fn diff(&self, Parameters(i): Parameters<TwoInput>) -> Result<Json<TextOutput>, String> {
+        self.limited(move |me| {
+            let (before, _) = i.before.load(&me)?;
+            let (after, _) = i.after.load(&me)?;
+            Ok(Json(TextOutput {
+                text: LibraryEngine::new().diff(&before, &after).map_err(err)?,
+            }))
+        })
+        .await
     }
 }
 
@@ -440,16 +606,49 @@ impl AdvisorServer {
     name = "calm-advisor",
     instructions = "Offline, deterministic advisor for FINOS CALM architectures. Use review/explain/simulate for analysis, plan_fix then apply_fix for changes (never edit the JSON by hand), and validate after every edit. Every tool takes `path` or `document`."
 )]
-impl ServerHandler for AdvisorServer {}
+impl ServerHandler for AdvisorServer {
+    /// Once the client is ready: take its roots when it offers them.
+    async fn on_initialized(&self, context: rmcp::service::NotificationContext<rmcp::RoleServer>) {
+        self.refresh_roots(&context.peer).await;
+    }
+
+    /// The client's roots changed: take the new list.
+    async fn on_roots_list_changed(
+        &self,
+        context: rmcp::service::NotificationContext<rmcp::RoleServer>,
+    ) {
+        self.refresh_roots(&context.peer).await;
+    }
+}
+
+impl AdvisorServer {
+    // `roots/list` is the MCP way for a client to say where a server may work (the official
+    // filesystem server relies on it). rmcp marks it deprecated ahead of a proposed protocol
+    // change (SEP-2577); until clients move, it is what they send.
+    #[allow(deprecated)]
+    async fn refresh_roots(&self, peer: &rmcp::service::Peer<rmcp::RoleServer>) {
+        let offers = peer
+            .peer_info()
+            .is_some_and(|info| info.capabilities.roots.is_some());
+        if !offers {
+            return;
+        }
+        if let Ok(list) = peer.list_roots().await {
+            let uris: Vec<String> = list.roots.iter().map(|r| r.uri.clone()).collect();
+            self.roots.set_client_roots(&uris);
+            self.roots.publish();
+        }
+    }
+}
 
 /// Serve MCP on stdin/stdout until the client disconnects.
-pub fn serve_stdio() -> Result<(), String> {
+pub fn serve_stdio(server: AdvisorServer) -> Result<(), String> {
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_time()
         .build()
         .map_err(|e| format!("cannot start the async runtime: {e}"))?;
     rt.block_on(async {
-        let service = AdvisorServer
+        let service = server
             .serve(rmcp::transport::stdio())
             .await
             .map_err(|e| format!("MCP initialisation failed: {e}"))?;

@@ -26,7 +26,9 @@ def result(r):
 
 async def main():
     exe, path = sys.argv[1], sys.argv[2]
-    params = StdioServerParameters(command=exe, args=["mcp"])
+    # The fixture lives outside the test's working directory: allow its directory explicitly.
+    import os
+    params = StdioServerParameters(command=exe, args=["mcp", "--root", os.path.dirname(path)])
     async with stdio_client(params) as (read, write):
         async with ClientSession(read, write) as session:
             init = await session.initialize()

@@ -88,6 +88,27 @@ impl Resolved {
     }
 }
 
+/// Directories the process may read referenced files from (canonical paths), when confined.
+static READ_ROOTS: std::sync::RwLock<Option<Vec<PathBuf>>> = std::sync::RwLock::new(None);
+
+/// Confine every file a reference makes the validator read (control requirements, detailed
+/// architectures, patterns named by documents) to `roots`, for the whole process; `None` lifts
+/// the confinement. The MCP server sets this to its allowed roots: a document an assistant hands
+/// over cannot make calm-advisor read files elsewhere. Paths are compared after resolving
+/// symlinks, so a link inside a root that points out is outside.
+pub fn set_read_roots(roots: Option<Vec<PathBuf>>) {
+    let roots = roots.map(|rs| {
+        rs.into_iter()
+            .map(|r| std::fs::canonicalize(&r).unwrap_or(r))
+            .collect()
+    });
+    *READ_ROOTS.write().unwrap_or_else(|e| e.into_inner()) = roots;
+}
+
+fn read_roots() -> Option<Vec<PathBuf>> {
+    READ_ROOTS.read().unwrap_or_else(|e| e.into_inner()).clone()
+}
+
 /// Resolves references against a [`SchemaRegistry`] and the file system. Files read are cached
 /// (a requirement schema shared by thousands of controls is parsed once).
 pub struct Resolver<'r> {
@@ -320,7 +341,13 @@ impl<'r> Resolver<'r> {
         {
             return hit.clone();
         }
-        let result = if !path.is_file() {
+        let outside = read_roots().is_some_and(|roots| {
+            // Symlinks resolved: a link inside a root pointing out is outside.
+            !std::fs::canonicalize(path).is_ok_and(|c| roots.iter().any(|r| c.starts_with(r)))
+        });
+        let result = if outside {
+            Err("is outside the allowed roots".to_string())
+        } else if !path.is_file() {
             Err("does not exist".to_string())
         } else {
             read_structured(path)
