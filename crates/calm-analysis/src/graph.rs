@@ -1,4 +1,4 @@
-//! The dependency graph (advisor-design.md §3.3): `connects` = call edges (sync unless proven
+//! The dependency graph (docs/advisor-design.md §3.3): `connects` = call edges (sync unless proven
 //! async), `interacts` = entry edges from actors, `deployed-in` = hosting (AND) dependencies,
 //! `composed-of` = containment (a redundancy group or a mere aggregation, decided in
 //! `redundancy.rs`). Edge modes come from protocol, metadata and roles, with evidence.
@@ -376,6 +376,7 @@ fn consumer_pull(
                 | "polls"
                 | "poll"
                 | "pulls"
+                | "pull"
                 | "fetches"
                 | "listens"
                 | "dequeues"

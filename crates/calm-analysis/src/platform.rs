@@ -82,6 +82,8 @@ const MANAGED: &[&[&str]] = &[
     &["entra"],
     &["front", "door"],
     &["azure", "functions"],
+    &["application", "insights"],
+    &["azure", "monitor"],
     // Google Cloud
     &["bigquery"],
     &["spanner"],
@@ -91,6 +93,8 @@ const MANAGED: &[&[&str]] = &[
     &["cloud", "storage"],
     &["cloud", "run"],
     &["cloud", "functions"],
+    &["cloud", "logging"],
+    &["cloud", "monitoring"],
     &["gcs", "bucket"],
 ];
 

@@ -1,4 +1,4 @@
-//! Redundancy evidence (advisor-design.md §3.3–3.4): node-level evidence (instances, HA flags,
+//! Redundancy evidence (docs/advisor-design.md §3.3–3.4): node-level evidence (instances, HA flags,
 //! managed services, zones) and redundancy groups (alike `composed-of` children, `ha-group`,
 //! `backend-pool`, replicas named by instance suffix). Groups are merged (union-find) into
 //! *supernodes*: a supernode fails only when all its members fail.
@@ -230,6 +230,12 @@ fn node_redundancy(n: &Node, role: Role) -> NodeRedundancy {
         "mirroring",
         "mirror",
         "always-on",
+        "zone-redundant",
+        "geo-replication",
+        "geo-redundant",
+        "geo-replicated",
+        "failover-group",
+        "read-replica",
     ]
     .iter()
     .find_map(|k| {

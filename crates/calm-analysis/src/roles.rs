@@ -1,4 +1,4 @@
-//! Role inference (advisor-design.md §3.2): CALM `node-type` is too coarse (a gateway modelled as
+//! Role inference (docs/advisor-design.md §3.2): CALM `node-type` is too coarse (a gateway modelled as
 //! `service` or `network`, a queue as `data-asset` or a custom type, a cache as `database`), so
 //! every node gets a role with the evidence that produced it and a confidence.
 //! Evidence order: explicit `metadata.role` → custom/namespaced node-type → protocol/port of the
@@ -91,6 +91,9 @@ pub struct RoleInfo {
     /// What the node's platform guarantees (managed by a cloud provider, or someone else's
     /// system), from the catalogue in `platform.rs`.
     pub platform: Option<crate::platform::Platform>,
+    /// A batch or scheduled component (a nightly job, an ETL, a cron task): its outage delays
+    /// work that can be re-run; it does not stop a user's request.
+    pub batch: bool,
 }
 
 /// Words that make a node a side-effect sink: observability, audit and outbound notification.
@@ -124,6 +127,12 @@ const SIDE_EFFECT_WORDS: &[&str] = &[
     "sentry",
     "eval",
     "evaluation",
+    "insights",
+    "apm",
+    "siem",
+    "langfuse",
+    "newrelic",
+    "dynatrace",
 ];
 
 /// The side-effect word among `toks`, if any.
@@ -210,6 +219,11 @@ fn role_of_tokens(toks: &[String]) -> Option<(Role, String)> {
                 "msk",
                 "eventhub",
                 "servicebus",
+                "pubsub",
+                "sns",
+                "eventbridge",
+                "eventgrid",
+                "kinesis",
             ],
             Role::Broker,
         ),
@@ -360,6 +374,17 @@ pub fn infer(model: &Model) -> Vec<RoleInfo> {
                 evidence = format!("client software (\"{w}\") that nothing calls");
                 confidence = Confidence::Medium;
             }
+            let batch = !role.is_client_side()
+                && !is_container[i]
+                && (["schedule", "cron", "cron-schedule", "batch-window"]
+                    .iter()
+                    .any(|k| n.metadata.contains_key(*k))
+                    || toks.iter().any(|t| {
+                        matches!(
+                            t.as_str(),
+                            "job" | "jobs" | "batch" | "nightly" | "cron" | "etl" | "scheduled"
+                        )
+                    }));
             let side_effect = !role.is_client_side()
                 && !is_container[i]
                 && !matches!(role, Role::Database | Role::Broker | Role::Queue)
@@ -385,6 +410,7 @@ pub fn infer(model: &Model) -> Vec<RoleInfo> {
                 external,
                 side_effect,
                 platform,
+                batch,
             }
         })
         .collect()

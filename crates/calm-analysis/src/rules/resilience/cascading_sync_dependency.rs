@@ -227,11 +227,20 @@ impl Rule for CascadingSyncDependency {
             // dependency to decouple: medium at most too.
             let side = ctx.roles[s].side_effect
                 || ctx.roles[d].side_effect
+                || ctx.roles[s].batch
+                || ctx.roles[d].batch
                 || matches!(
                     ctx.role(s),
                     Role::Gateway | Role::LoadBalancer | Role::Waf | Role::Cdn
                 );
-            let cap = if side {
+            // The callee declares how it behaves when slow or down (a timeout for calls to it,
+            // a stand-in or fallback): the cascade is partly contained, medium at most.
+            let callee_mitigation = ctx.model.nodes[d].metadata.iter().any(|(k, v)| {
+                let k = k.to_ascii_lowercase();
+                (k.contains("timeout") || k.contains("fallback") || k.contains("stand-in"))
+                    && !crate::evidence::is_negative(v)
+            });
+            let cap = if side || callee_mitigation {
                 Severity::Medium
             } else {
                 Severity::High

@@ -1,4 +1,4 @@
-//! Resilience rules RES-01 … RES-19 (advisor-design.md §4). One file per rule; the helpers
+//! Resilience rules RES-01 … RES-19 (docs/advisor-design.md §4). One file per rule; the helpers
 //! below are shared by them (blast-radius wording, impact from blast, evidence lookups).
 
 use crate::blast::Blast;
@@ -71,9 +71,10 @@ pub(crate) fn impact_of(ctx: &Context, b: &Blast) -> u8 {
         4
     } else if confirmed {
         3
-    } else if !b.flows_broken.is_empty() {
-        2
-    } else if !b.flows_degraded.is_empty() || !b.actors_affected.is_empty() {
+    } else if !b.flows_broken.is_empty()
+        || !b.flows_degraded.is_empty()
+        || !b.actors_affected.is_empty()
+    {
         2
     } else {
         1

@@ -96,15 +96,23 @@ impl Rule for SpofNode {
             }
             let orch = orchestrated(ctx, n);
             let likelihood = if orch.is_some() { 2 } else { 3 };
+            // A batch job's outage delays work that can be re-run: medium at most.
+            let cap = if ctx.roles[n].batch {
+                crate::finding::Severity::Medium
+            } else {
+                crate::finding::Severity::Critical
+            };
             let id = ctx.node_id(n).to_string();
             let names = format!("{id}-1,{id}-2");
             let mut f = ctx
                 .finding(&META, &[&id])
                 .title(format!("{id} is a single point of failure for {}", super::journeys_phrase(ctx, &b.flows_broken)))
                 .score(likelihood, impact_of(ctx, &b))
+                .cap(cap)
                 .confidence(ctx.roles[n].confidence.max(crate::finding::Confidence::Medium))
                 .nodes([id.clone()])
                 .flows(flow_ids(ctx, &b.flows_broken))
+                .evidence_if(ctx.roles[n].batch, "batch", "a batch or scheduled component: its outage delays work that can be re-run")
                 .evidence("dominator", format!("every path from the flow entry to the flow's nodes crosses {id}"))
                 .evidence("no-redundancy", "no instances/replicas/HA metadata, no redundancy group or structural replica")
                 .evidence("blast-radius", blast_evidence(ctx, &b))

@@ -233,27 +233,28 @@ fn privileged_word(name: &str) -> Option<String> {
         .map(|t| format!("administer ({t})"))
 }
 
-/// Authentication stated in prose ("validates JWT tokens", "OAuth2 login"), not declared.
+/// Authentication stated in prose ("validates eID JWTs", "OAuth2 login"), not declared; a
+/// negated mention ("without authentication", "no login yet") is not evidence.
 fn prose_auth(text: &str) -> Option<String> {
     let t = tokens(text);
-    let hit = t.iter().any(|w| {
-        matches!(
-            w.as_str(),
-            "authentication"
-                | "authenticates"
-                | "authenticated"
-                | "authorization"
-                | "authorizes"
-                | "oauth"
-                | "oauth2"
-                | "oidc"
-                | "jwt"
-                | "sso"
-                | "login"
-                | "mtls"
-                | "rbac"
-        )
-    });
+    let is_auth = |w: &str| {
+        // "Authorization" is too often what a call manages ("authorization policies") to
+        // count as a statement that the call itself is checked.
+        ["authenticat", "oauth", "oidc", "jwt", "saml", "mtls"]
+            .iter()
+            .any(|p| w.starts_with(p))
+            || matches!(w, "sso" | "login" | "signin")
+    };
+    let negated = |i: usize| {
+        t[i.saturating_sub(3)..i].iter().any(|w| {
+            matches!(
+                w.as_str(),
+                "no" | "not" | "without" | "none" | "lacks" | "unauthenticated"
+            )
+        })
+    };
+    let hit = t.iter().enumerate().any(|(i, w)| is_auth(w) && !negated(i))
+        && !t.iter().any(|w| w.starts_with("unauthenticat"));
     hit.then(|| text.chars().take(120).collect())
 }
 
@@ -363,11 +364,26 @@ impl Rule for MissingAuthnAuthz {
             if open_rels.is_empty() {
                 continue;
             }
-            let prose = prose_auth(&m.nodes[n].description).or_else(|| {
-                open_rels
-                    .iter()
-                    .find_map(|r| prose_auth(&m.relationships[*r].description))
-            });
+            // Authentication stated in words: on the node, on its open edges, or by the router
+            // in front ("the gateway validates JWTs").
+            let prose = prose_auth(&m.nodes[n].description)
+                .or_else(|| {
+                    open_rels
+                        .iter()
+                        .find_map(|r| prose_auth(&m.relationships[*r].description))
+                })
+                .or_else(|| {
+                    ctx.graph.inc[n]
+                        .iter()
+                        .map(|e| ctx.graph.edges[*e].source)
+                        .filter(|c| {
+                            matches!(
+                                ctx.roles[*c].role,
+                                Role::Gateway | Role::LoadBalancer | Role::Waf | Role::Cdn
+                            )
+                        })
+                        .find_map(|c| prose_auth(&m.nodes[c].description))
+                });
             let id = &m.nodes[n].id;
             let rel_ids: Vec<&str> = open_rels
                 .iter()

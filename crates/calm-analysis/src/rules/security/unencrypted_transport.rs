@@ -131,7 +131,12 @@ impl Rule for UnencryptedTransport {
                 && ctx.graph.hosts[src]
                     .iter()
                     .any(|h| ctx.graph.hosts[dst].contains(h) && super::is_host_like(ctx, *h));
-            let (likelihood, impact) = if same_host {
+            // Encryption stated only in words ("link encrypted by the scheme interface", "over
+            // the VPN"): kept as a finding, at low, until it is declared.
+            let prose = prose_encryption(&rel.description);
+            let (likelihood, impact) = if prose.is_some() {
+                (1, 2)
+            } else if same_host {
                 (1, 2)
             } else if boundary && sensitive.is_some() {
                 (4, 4)
@@ -170,6 +175,12 @@ impl Rule for UnencryptedTransport {
                 b = b.evidence(
                     "internal",
                     "both ends are inside the organisation's network: readable by anyone on that network path",
+                );
+            }
+            if let Some(p) = &prose {
+                b = b.evidence(
+                    "prose-only",
+                    format!("encryption is stated only in the description (\"{p}\"): declare it (`tls: true` or an encryption-in-transit control)"),
                 );
             }
             if same_pair.len() > 1 {
@@ -220,4 +231,20 @@ impl Rule for UnencryptedTransport {
         }
         out
     }
+}
+
+/// Encryption stated in a relationship's words (not declared): "encrypted", "TLS", "VPN",
+/// "IPsec", "mTLS"; a negated mention ("not encrypted", "without TLS") is not evidence.
+fn prose_encryption(text: &str) -> Option<String> {
+    let t = crate::normalize::tokens(text);
+    let hit = t.iter().enumerate().any(|(i, w)| {
+        (w.starts_with("encrypt") || matches!(w.as_str(), "tls" | "ssl" | "vpn" | "ipsec" | "mtls"))
+            && !t[i.saturating_sub(3)..i].iter().any(|n| {
+                matches!(
+                    n.as_str(),
+                    "no" | "not" | "without" | "unencrypted" | "plain"
+                )
+            })
+    });
+    hit.then(|| text.chars().take(100).collect())
 }
