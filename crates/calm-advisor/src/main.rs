@@ -4,6 +4,7 @@ mod chat;
 mod cli;
 mod commands;
 mod common;
+mod git;
 mod mcp;
 
 use clap::Parser;

@@ -4,7 +4,7 @@
 use assert_cmd::Command;
 use calm_analysis::Severity;
 use calm_report::review::{compare_reviews, review_document};
-use calm_report::{load_architecture, structural_diff};
+use calm_report::{NoGit, load_architecture, structural_diff};
 use std::path::{Path, PathBuf};
 
 fn bin() -> Command {
@@ -184,8 +184,8 @@ fn tutorial_improvements_report_states_the_facts() {
 
     // The concerns are the review's findings of day 13 that day 14 resolves, with their severity.
     let (o, n) = (
-        load_architecture(&s(&before)).unwrap(),
-        load_architecture(&s(&after)).unwrap(),
+        load_architecture(&s(&before), &NoGit).unwrap(),
+        load_architecture(&s(&after), &NoGit).unwrap(),
     );
     let d = structural_diff(&o.doc, &n.doc);
     let delta = compare_reviews(

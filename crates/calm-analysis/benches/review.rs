@@ -24,8 +24,7 @@ fn bench(c: &mut Criterion) {
             })
         });
     }
-    let text =
-        serde_json::to_string_pretty(&calm_analysis::generate::architecture(1000, 1)).unwrap();
+    let text = serde_json::to_string_pretty(&calm_testkit::layered_architecture(1000, 1)).unwrap();
     let mut g = c.benchmark_group("generated");
     g.sample_size(10);
     g.bench_function("review 1k nodes (parse + review + json)", |b| {

@@ -1,4 +1,4 @@
-//! Availability math and per-flow estimates (advisor-design.md §3.6).
+//! Availability math and per-flow estimates (docs/advisor-design.md §3.6).
 //! Serial ∏aᵢ, parallel 1−∏(1−aᵢ), k-of-n, shared fate a_c·parallel, async edges cut the chain.
 //! Targets come from flow/architecture controls or metadata and are never used as a component
 //! figure. Every default availability is reported as an assumption.

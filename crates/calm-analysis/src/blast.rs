@@ -1,4 +1,4 @@
-//! Blast radius (advisor-design.md §3.5): what breaks, what degrades and which nodes lose a
+//! Blast radius (docs/advisor-design.md §3.5): what breaks, what degrades and which nodes lose a
 //! dependency when a set of nodes fails together. Failure spreads down hosting (`deployed-in`, and
 //! a broker to its queues); a redundancy group fails only when every member has failed; a flow
 //! breaks when one of its required supernodes is down, or (several failures) when its nodes can

@@ -1,4 +1,4 @@
-//! Findings: the stable output contract of the review (advisor-design.md §5.1).
+//! Findings: the stable output contract of the review (docs/advisor-design.md §5.1).
 //! Other crates (refactor, render, report, the binary) read these types; change them with care.
 
 use serde::{Deserialize, Serialize};

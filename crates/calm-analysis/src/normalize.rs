@@ -1,4 +1,4 @@
-//! Normalisation (advisor-design.md §3.1): one internal shape for CALM 1.0–1.2 and the common
+//! Normalisation (docs/advisor-design.md §3.1): one internal shape for CALM 1.0–1.2 and the common
 //! dialects (string `relationship-type` with a sibling payload, flat `source`/`destination`,
 //! `from`/`to`), metadata merged from object or array form, controls flattened with pointers.
 //! Every dialect accepted is recorded as a [`DialectNote`] so DOC-03 can tell the user that

@@ -145,7 +145,7 @@ fn cap_inferred(f: &mut Finding) {
     f.confidence = crate::finding::Confidence::Low;
 }
 
-/// Severity ↓, impact weight ↓, confidence ↓, rule priority ↑, id ↑ (advisor-design.md §3.7).
+/// Severity ↓, impact weight ↓, confidence ↓, rule priority ↑, id ↑ (docs/advisor-design.md §3.7).
 pub fn rank(findings: &mut [Finding]) {
     let prio: std::collections::HashMap<&str, usize> = rules::registry()
         .iter()

@@ -1,4 +1,4 @@
-//! Per-rule configuration (advisor-design.md §3.8): rules switched off, and severity overrides.
+//! Per-rule configuration (docs/advisor-design.md §3.8): rules switched off, and severity overrides.
 //!
 //! Read from a JSON config file (`review --config FILE`) or given on the command line
 //! (`review --disable RULE,…`):

@@ -1,4 +1,4 @@
-//! Single points of failure as dominators (advisor-design.md §3.5), not "count == 1".
+//! Single points of failure as dominators (docs/advisor-design.md §3.5), not "count == 1".
 //!
 //! The request graph (entry, sync and publish edges) is collapsed so that each redundancy group
 //! is one vertex (a *supernode* that fails only when all members fail). For every entry root
@@ -9,7 +9,7 @@
 //! worst case, so at most `ReviewConfig::max_dominator_roots` roots get their own tree; further
 //! roots share one virtual root (a conservative approximation, reported in `notes`).
 
-use crate::context::Context;
+use crate::context::SpofInput;
 use petgraph::algo::dominators::{Dominators, simple_fast};
 use petgraph::graph::{DiGraph, NodeIndex};
 use std::collections::BTreeMap;
@@ -45,7 +45,7 @@ pub struct Collapsed {
     pub virtual_root: NodeIndex,
 }
 
-pub fn collapsed(ctx: &Context) -> Collapsed {
+pub fn collapsed(ctx: &SpofInput) -> Collapsed {
     let sn = ctx.redundancy.supernodes.len();
     let mut g: DiGraph<(), ()> = DiGraph::with_capacity(sn + 1, ctx.graph.edges.len());
     for _ in 0..=sn {
@@ -111,7 +111,7 @@ fn required_of(
     out
 }
 
-pub fn analyse(ctx: &Context) -> Spof {
+pub fn analyse(ctx: &SpofInput) -> Spof {
     let mut c = collapsed(ctx);
     let sup = &ctx.redundancy.super_of;
     let client = |s: usize| {

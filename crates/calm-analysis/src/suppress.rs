@@ -1,4 +1,4 @@
-//! Suppression and risk tracking (advisor-design.md §3.8).
+//! Suppression and risk tracking (docs/advisor-design.md §3.8).
 //! In-model: `metadata.calm-advisor.suppress: [{rule, status, justification, owner, expires}]` on
 //! any node / relationship / flow / the architecture, inherited down `composed-of` and
 //! `deployed-in` containment. Baseline file: `{"suppressions": [{"id" | "fingerprint" | "rule",

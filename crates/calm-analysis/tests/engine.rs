@@ -467,7 +467,7 @@ fn sarif_has_the_required_structure() {
 #[test]
 fn dominators_scale_without_quadratic_blowup() {
     // A generated architecture with many entry points must finish and honour the root cap.
-    let v = calm_analysis::generate::architecture(3000, 7);
+    let v = calm_testkit::layered_architecture(3000, 7);
     let d = doc(v);
     let ctx = Context::build(
         &d,

@@ -1,6 +1,6 @@
 //! Unit tests of the security, performance, operability and documentation rules on tiny
 //! synthetic documents: for each rule a case that must fire, one that must not, and the false
-//! positive guards the catalogue lists (advisor-design.md §4).
+//! positive guards the catalogue lists (docs/advisor-design.md §4).
 
 use calm_analysis::{Context, Finding, Severity};
 use calm_model::Document;

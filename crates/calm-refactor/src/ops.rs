@@ -1,4 +1,4 @@
-//! Semantic operations on a CALM document (advisor-design.md §5.2).
+//! Semantic operations on a CALM document (docs/advisor-design.md §5.2).
 //!
 //! Every operation works on a [`Draft`] (the document as a `serde_json::Value` plus a log of
 //! what changed) and is idempotent where that makes sense: adding what already exists, or

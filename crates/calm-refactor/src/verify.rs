@@ -1,4 +1,4 @@
-//! Safety checks before a change is written (advisor-design.md §5.2 verification loop):
+//! Safety checks before a change is written (docs/advisor-design.md §5.2 verification loop):
 //! references, validation, idempotence and a re-review.
 //!
 //! - References ([`check_references`]): every node, interface, relationship a document

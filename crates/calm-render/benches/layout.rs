@@ -2,7 +2,6 @@
 //! `cargo bench -p calm-render`; the 10,000-node time is measured by
 //! `cargo run --release -p calm-render --example measure`.
 
-use calm_analysis::generate as synthetic;
 use calm_model::Document;
 use calm_render::{Options, render_svg};
 use criterion::{Criterion, criterion_group, criterion_main};
@@ -13,7 +12,7 @@ fn svg_of_generated(c: &mut Criterion) {
     for n in [100usize, 1_000] {
         let doc = Document::from_value(
             &format!("generated-{n}.json"),
-            &synthetic::architecture(n, 42),
+            &calm_testkit::layered_architecture(n, 42),
         );
         group.bench_function(format!("{n}_nodes"), |b| {
             b.iter(|| render_svg(&doc, &Options::default()).unwrap())

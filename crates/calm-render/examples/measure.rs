@@ -16,7 +16,7 @@ fn main() {
     for n in sizes {
         let doc = Document::from_value(
             &format!("generated-{n}.json"),
-            &calm_analysis::generate::architecture(n, 42),
+            &calm_testkit::layered_architecture(n, 42),
         );
         let runs = if n > 5_000 { 3 } else { 7 };
         let mut times = Vec::new();

@@ -243,12 +243,12 @@ fn own_fixture_with_nested_containers_cycles_and_odd_edges() {
 #[test]
 fn generated_architectures() {
     for (n, seed) in [(10, 1), (60, 2), (250, 3), (600, 4)] {
-        let v = calm_analysis::generate::architecture(n, seed);
+        let v = calm_testkit::layered_architecture(n, seed);
         let doc = Document::from_value(&format!("generated-{n}.json"), &v);
         let checked = assert_geometry(&doc, &Options::default());
         assert!(checked >= n * 9 / 10, "{checked} of {n}");
     }
-    let v = calm_analysis::generate::architecture(120, 9);
+    let v = calm_testkit::layered_architecture(120, 9);
     let doc = Document::from_value("generated-lr.json", &v);
     assert_geometry(
         &doc,
@@ -288,7 +288,7 @@ fn focus_keeps_the_neighbourhood() {
 
 #[test]
 fn too_large_is_refused_with_advice() {
-    let v = calm_analysis::generate::architecture(300, 5);
+    let v = calm_testkit::layered_architecture(300, 5);
     let doc = Document::from_value("big.json", &v);
     let err = prepare(
         &doc,
@@ -357,7 +357,7 @@ fn same_input_same_bytes() {
     let again = Document::from_str("nested-containers.json", doc.source.text()).unwrap();
     let b = render_svg(&again, &opts).unwrap();
     assert_eq!(a, b);
-    let v = calm_analysis::generate::architecture(400, 7);
+    let v = calm_testkit::layered_architecture(400, 7);
     let d1 = Document::from_value("g.json", &v);
     let d2 = Document::from_value("g.json", &v);
     assert_eq!(

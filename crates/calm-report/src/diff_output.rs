@@ -1,7 +1,8 @@
 //! The diff as text (terminal), Markdown (PR comments) or JSON (tools).
 
 use crate::diff::{Change, Detail, Op, Section, StructuralDiff, compact};
-use crate::review::{ReviewDelta, percent};
+use crate::review::ReviewDelta;
+use calm_analysis::availability::pct;
 use serde::Serialize;
 use serde_json::Value;
 use std::fmt::Write;
@@ -270,10 +271,10 @@ fn review_text(r: &ReviewDelta, out: &mut String) {
 }
 
 pub fn availability_change(before: Option<f64>, after: Option<f64>, target: Option<f64>) -> String {
-    let fmt = |a: Option<f64>| a.map(percent).unwrap_or_else(|| "n/a".into());
+    let fmt = |a: Option<f64>| a.map(pct).unwrap_or_else(|| "n/a".into());
     let mut s = format!("{} -> {}", fmt(before), fmt(after));
     if let Some(t) = target {
-        s.push_str(&format!(" (target {})", percent(t)));
+        s.push_str(&format!(" (target {})", pct(t)));
     }
     s
 }
@@ -309,7 +310,7 @@ fn review_markdown(r: &ReviewDelta, out: &mut String) {
     }
     if !r.flows.is_empty() {
         out.push_str("\n### Flow availability (estimated)\n\n| Flow | Before | After | Target |\n|---|---:|---:|---:|\n");
-        let fmt = |a: Option<f64>| a.map(percent).unwrap_or_else(|| "n/a".into());
+        let fmt = |a: Option<f64>| a.map(pct).unwrap_or_else(|| "n/a".into());
         for f in &r.flows {
             let _ = writeln!(
                 out,
@@ -323,13 +324,9 @@ fn review_markdown(r: &ReviewDelta, out: &mut String) {
     }
 }
 
-/// Escape text for a Markdown table cell (pipes, newlines, HTML-significant `<`).
-pub fn md_cell(s: &str) -> String {
-    s.replace('\\', "\\\\")
-        .replace('|', "\\|")
-        .replace('<', "&lt;")
-        .replace(['\n', '\r'], " ")
-}
+/// Markdown table-cell escaping, defined once in calm-analysis (shared with `review -f markdown`);
+/// re-exported here for this crate's report modules, which import it from `diff_output`.
+pub use calm_analysis::output::markdown::md_cell;
 
 /// Text inside backticks cannot hold a backtick; swap it for a quote.
 pub fn md_code(s: &str) -> String {

@@ -1,14 +1,13 @@
-//! Where the two architectures come from: a file path, or `git:REV:PATH` read through
-//! `git cat-file blob --end-of-options REV:PATH` in the current directory's repository (so CI can
-//! diff a PR against its base).
+//! Where the two architectures come from: a file path, or `git:REV:PATH` (so CI can diff a PR
+//! against its base). This library runs no processes: the bytes of a `git:` input come from the
+//! caller's [`GitReader`] (the `calm-advisor` binary runs
+//! `git cat-file blob --end-of-options REV:PATH` in the current directory's repository).
 //!
 //! User values never reach git as options: a revision or path starting with `-` is refused when
-//! the spec is parsed, and `--end-of-options` (git >= 2.24) precedes the object name. git is run
-//! directly (no shell).
+//! the spec is parsed, before the reader is asked.
 
 use calm_model::{Document, Source};
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 /// An architecture loaded for diff/report, with where it came from.
 #[derive(Debug, Clone)]
@@ -53,9 +52,35 @@ impl InputSpec {
     }
 }
 
-/// Load an architecture from a path or `git:REV:PATH`. Errors are complete user-facing messages.
-pub fn load_architecture(spec: &str) -> Result<LoadedArchitecture, String> {
-    let loaded = load_any(spec)?;
+/// Reads `git:REV:PATH` inputs for [`load_architecture`]; implemented by the caller (the binary
+/// runs git), so the library itself starts no process.
+pub trait GitReader {
+    /// The bytes of `path` at `rev`. Both come from [`InputSpec::parse`], so neither starts with
+    /// `-`; `spec` is what the user wrote, for messages. Errors are complete user-facing messages.
+    fn read_blob(&self, rev: &str, path: &str, spec: &str) -> Result<Vec<u8>, String>;
+    /// The repository's top level, against which ADR paths are resolved; `None` if unknown.
+    fn toplevel(&self) -> Option<PathBuf>;
+}
+
+/// A [`GitReader`] for callers that read files only: every `git:REV:PATH` input is an error.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NoGit;
+
+impl GitReader for NoGit {
+    fn read_blob(&self, _rev: &str, _path: &str, spec: &str) -> Result<Vec<u8>, String> {
+        Err(format!(
+            "{spec}: git:REV:PATH inputs are not available here"
+        ))
+    }
+    fn toplevel(&self) -> Option<PathBuf> {
+        None
+    }
+}
+
+/// Load an architecture from a path or `git:REV:PATH` (its bytes from `git`, which is asked only
+/// for a well-formed `git:` spec). Errors are complete user-facing messages.
+pub fn load_architecture(spec: &str, git: &dyn GitReader) -> Result<LoadedArchitecture, String> {
+    let loaded = load_any(spec, git)?;
     if !loaded.doc.value.is_object() {
         return Err(format!(
             "{spec}: not a CALM document (the top-level JSON value is not an object)"
@@ -64,7 +89,7 @@ pub fn load_architecture(spec: &str) -> Result<LoadedArchitecture, String> {
     Ok(loaded)
 }
 
-fn load_any(spec: &str) -> Result<LoadedArchitecture, String> {
+fn load_any(spec: &str, git: &dyn GitReader) -> Result<LoadedArchitecture, String> {
     match InputSpec::parse(spec)? {
         InputSpec::Path(path) => {
             let doc = Document::load_path(&path).map_err(|e| e.to_string())?;
@@ -75,11 +100,11 @@ fn load_any(spec: &str) -> Result<LoadedArchitecture, String> {
             })
         }
         InputSpec::Git { rev, path } => {
-            let bytes = git_show(&rev, &path, spec)?;
+            let bytes = git.read_blob(&rev, &path, spec)?;
             let text = calm_model::json::decode(spec, bytes).map_err(|e| e.to_string())?;
             let doc = Document::parse(Source::new(spec, None, text)).map_err(|e| e.to_string())?;
             let mut base_dirs = Vec::new();
-            if let Some(top) = git_toplevel() {
+            if let Some(top) = git.toplevel() {
                 // ADR paths in `adrs` are usually relative to the repository root; also try the
                 // folder of the architecture inside the repository.
                 base_dirs.push(top.clone());
@@ -113,57 +138,6 @@ fn dirs_for_path(path: &Path) -> Vec<PathBuf> {
         cur = dir.parent();
     }
     out
-}
-
-/// The bytes of `PATH` at `REV`. `rev`/`path` come from [`InputSpec::parse`] (neither starts with
-/// `-`); `--end-of-options` makes git treat the object name as an argument whatever it contains,
-/// and `cat-file blob` takes exactly one object name (no pathspec guessing, no pager, raw bytes).
-fn git_show(rev: &str, path: &str, spec: &str) -> Result<Vec<u8>, String> {
-    if rev.starts_with('-') || path.starts_with('-') {
-        return Err(format!(
-            "`{spec}`: a revision or path starting with `-` is refused (git could read it as an option)"
-        ));
-    }
-    let object = format!("{rev}:{path}");
-    let output = Command::new("git")
-        .args(["cat-file", "blob", "--end-of-options"])
-        .arg(&object)
-        .output()
-        .map_err(|e| match e.kind() {
-            std::io::ErrorKind::NotFound => {
-                format!("{spec}: git is not installed or not on PATH (needed for git:REV:PATH)")
-            }
-            _ => format!("{spec}: cannot run git: {e}"),
-        })?;
-    if !output.status.success() {
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        let first = stderr
-            .lines()
-            .find(|l| !l.trim().is_empty())
-            .unwrap_or("git cat-file failed")
-            .trim();
-        let hint = if first.contains("end-of-options") {
-            " (git 2.24 or later is needed for git:REV:PATH)"
-        } else {
-            ""
-        };
-        return Err(format!(
-            "{spec}: cannot read `{path}` at revision `{rev}` (git cat-file blob {object}): {first}{hint}"
-        ));
-    }
-    Ok(output.stdout)
-}
-
-fn git_toplevel() -> Option<PathBuf> {
-    let out = Command::new("git")
-        .args(["rev-parse", "--show-toplevel"])
-        .output()
-        .ok()?;
-    if !out.status.success() {
-        return None;
-    }
-    let s = String::from_utf8(out.stdout).ok()?;
-    Some(PathBuf::from(s.trim()))
 }
 
 #[cfg(test)]
@@ -207,7 +181,40 @@ mod tests {
             InputSpec::parse("-odd.json").unwrap(),
             InputSpec::Path("-odd.json".into())
         );
-        // Refused before git runs.
-        assert!(load_architecture("git:--output=/nonexistent/evil:a.json").is_err());
+        // Refused before the reader (which runs git in the binary) is asked.
+        struct MustNotRun;
+        impl GitReader for MustNotRun {
+            fn read_blob(&self, _: &str, _: &str, spec: &str) -> Result<Vec<u8>, String> {
+                panic!("git asked for {spec}")
+            }
+            fn toplevel(&self) -> Option<PathBuf> {
+                panic!("git asked for the top level")
+            }
+        }
+        for spec in ["git:--output=/nonexistent/evil:a.json", "git:HEAD:-x.json"] {
+            assert!(load_architecture(spec, &MustNotRun).is_err(), "{spec}");
+        }
+    }
+
+    #[test]
+    fn git_inputs_come_from_the_reader() {
+        struct Fake;
+        impl GitReader for Fake {
+            fn read_blob(&self, rev: &str, path: &str, _: &str) -> Result<Vec<u8>, String> {
+                assert_eq!((rev, path), ("HEAD~1", "arch/x.json"));
+                Ok(br#"{"nodes": []}"#.to_vec())
+            }
+            fn toplevel(&self) -> Option<PathBuf> {
+                Some(PathBuf::from("/repo"))
+            }
+        }
+        let a = load_architecture("git:HEAD~1:arch/x.json", &Fake).unwrap();
+        assert_eq!(a.label, "git:HEAD~1:arch/x.json");
+        assert_eq!(
+            a.base_dirs,
+            [PathBuf::from("/repo"), PathBuf::from("/repo/arch")]
+        );
+        let e = load_architecture("git:HEAD:x.json", &NoGit).unwrap_err();
+        assert!(e.contains("not available"), "{e}");
     }
 }

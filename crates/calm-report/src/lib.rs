@@ -8,7 +8,7 @@ pub mod input;
 pub mod similarity;
 
 pub use diff::{Change, Detail, Op, Renames, Section, StructuralDiff, structural_diff};
-pub use input::{InputSpec, LoadedArchitecture, load_architecture};
+pub use input::{GitReader, InputSpec, LoadedArchitecture, NoGit, load_architecture};
 pub mod diff_output;
 pub mod improvements;
 pub mod requirement_text;

@@ -215,10 +215,9 @@ pub fn compare_reviews(renames: &Renames, old: &Review, new: &Review) -> ReviewD
     }
 }
 
-/// `99.601%` style, trimmed to three decimals.
-pub fn percent(a: f64) -> String {
-    format!("{:.3}%", a * 100.0)
-}
+/// `99.601%` style, three decimals: calm-analysis's [`pct`](calm_analysis::availability::pct)
+/// under its former name here (still imported by `improvements.rs`; new code uses `pct`).
+pub use calm_analysis::availability::pct as percent;
 
 #[cfg(test)]
 mod tests {

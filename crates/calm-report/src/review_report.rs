@@ -3,10 +3,12 @@
 
 use crate::adr::adr_label;
 use crate::diff::adr_links;
-use crate::diff_output::{md_cell, md_code};
+use crate::diff_output::md_code;
 use crate::input::LoadedArchitecture;
 use crate::requirement_text::control_requirements;
-use crate::review::{Review, percent};
+use crate::review::Review;
+use calm_analysis::availability::pct;
+use calm_analysis::output::markdown::md_cell;
 use calm_model::Document;
 use serde_json::Value;
 use std::fmt::Write;
@@ -177,11 +179,8 @@ pub fn review_report(
             } else {
                 format!("{} (`{}`)", f.name, md_code(&f.flow))
             };
-            let est = f.estimate.map(percent).unwrap_or_else(|| "n/a".into());
-            let tgt = f
-                .target
-                .map(percent)
-                .unwrap_or_else(|| "none declared".into());
+            let est = f.estimate.map(pct).unwrap_or_else(|| "n/a".into());
+            let tgt = f.target.map(pct).unwrap_or_else(|| "none declared".into());
             let _ = writeln!(out, "| {} | {est} | {tgt} |", md_cell(&name));
         }
         out.push_str("\nEstimates assume independent failures and default availabilities where the model declares none.\n\n");

@@ -329,7 +329,8 @@ fn a_top_level_array_is_not_an_architecture() {
     std::fs::create_dir_all(&dir).unwrap();
     let p = dir.join("array.json");
     std::fs::write(&p, "[]").unwrap();
-    let err = calm_report::load_architecture(&p.to_string_lossy()).unwrap_err();
+    let err =
+        calm_report::load_architecture(&p.to_string_lossy(), &calm_report::NoGit).unwrap_err();
     assert!(
         err.contains("array.json") && err.contains("not a CALM document"),
         "{err}"

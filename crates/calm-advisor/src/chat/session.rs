@@ -498,18 +498,10 @@ impl<'e> Session<'e> {
 
 /// Words joined for display, quoting the ones a shell would split.
 pub fn shell_words(words: &[String]) -> String {
+    // One quoting for every command line we print (an allow-list: `[ ] { } ~ # !` are quoted too).
     words
         .iter()
-        .map(|w| {
-            if w.is_empty()
-                || w.chars()
-                    .any(|c| c.is_whitespace() || "\"'$`\\;&|<>()*?".contains(c))
-            {
-                format!("'{}'", w.replace('\'', "'\\''"))
-            } else {
-                w.clone()
-            }
-        })
+        .map(|w| calm_analysis::finding_builder::shell_word(w))
         .collect::<Vec<_>>()
         .join(" ")
 }

@@ -4,9 +4,10 @@
 
 use crate::cli::{DiffArgs, DiffFormat, exit};
 use crate::common::{CliError, CmdResult, write_output};
+use crate::git::load_architecture;
 use calm_analysis::Severity;
 use calm_report::review::{compare_reviews, review_document};
-use calm_report::{ArchitectureDiff, load_architecture, structural_diff};
+use calm_report::{ArchitectureDiff, structural_diff};
 
 pub fn run(args: &DiffArgs) -> CmdResult {
     let old = load_architecture(&args.old).map_err(CliError::input)?;

@@ -3,6 +3,7 @@
 
 use crate::cli::{ExplainArgs, exit};
 use crate::common::{CliError, CmdResult, load_document, write_output};
+use calm_analysis::availability::pct;
 use calm_analysis::rules::RuleMeta;
 use calm_analysis::{Finding, ReviewOptions};
 use std::fmt::Write;
@@ -75,9 +76,9 @@ fn explain_finding(f: &Finding, flows: &[calm_analysis::review::FlowSummary]) ->
         let a = &fl.availability;
         let _ = writeln!(
             s,
-            "Flow {}: estimated availability {:.3}% (with closure), status {}, weakest links {}.",
+            "Flow {}: estimated availability {} (with closure), status {}, weakest links {}.",
             fl.flow,
-            a.estimated_with_closure * 100.0,
+            pct(a.estimated_with_closure),
             a.status,
             a.weakest.join(", ")
         );

@@ -4,11 +4,12 @@
 
 use crate::cli::ReportArgs;
 use crate::common::{CliError, CmdResult, write_atomic, write_output};
+use crate::git::load_architecture;
 use calm_model::Document;
 use calm_report::improvements::{Diagrams, ImprovementsOptions, improvements_report};
 use calm_report::review::{Review, review_document};
 use calm_report::review_report::review_report;
-use calm_report::{load_architecture, structural_diff};
+use calm_report::structural_diff;
 use std::path::{Component, Path, PathBuf};
 
 pub fn run(args: &ReportArgs) -> CmdResult {

@@ -1,4 +1,4 @@
-//! Findings JSON (advisor-design.md §5.1): the stable contract read by other tools.
+//! Findings JSON (docs/advisor-design.md §5.1): the stable contract read by other tools.
 
 use super::ViewOptions;
 use crate::availability::{downtime_hours, round6};

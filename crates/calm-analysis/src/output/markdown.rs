@@ -6,8 +6,15 @@ use crate::review::Review;
 use crate::rules;
 use std::fmt::Write;
 
-fn cell(s: &str) -> String {
-    s.replace('|', "\\|").replace('\n', " ")
+/// Escape text for a Markdown table cell (also used for headings): backslashes (so a `\|` in the
+/// text cannot turn the escape of its pipe into an escaped backslash followed by a cell
+/// boundary), pipes, the HTML-significant `<`, and line breaks (a cell is one line). The one
+/// definition for `review -f markdown` and calm-report's `diff`/`report` Markdown.
+pub fn md_cell(s: &str) -> String {
+    s.replace('\\', "\\\\")
+        .replace('|', "\\|")
+        .replace('<', "&lt;")
+        .replace(['\n', '\r'], " ")
 }
 
 pub fn render(review: &Review, view: &ViewOptions) -> String {
@@ -50,12 +57,12 @@ pub fn render(review: &Review, view: &ViewOptions) -> String {
                 "### {}. {} — {}\n",
                 i + 1,
                 f.severity.as_str().to_ascii_uppercase(),
-                cell(&heading)
+                md_cell(&heading)
             );
             let _ = writeln!(out, "Rule `{}` ({code}).\n", f.rule);
             for x in g {
                 if g.len() > 1 {
-                    let _ = writeln!(out, "#### `{}` — {}\n", x.id, cell(&x.title));
+                    let _ = writeln!(out, "#### `{}` — {}\n", x.id, md_cell(&x.title));
                 }
                 let _ = writeln!(out, "**Why.** {}\n", x.rationale);
                 if !x.evidence.is_empty() {
@@ -119,7 +126,7 @@ pub fn render(review: &Review, view: &ViewOptions) -> String {
                 downtime_hours(a.estimated_with_closure),
                 t,
                 a.status,
-                cell(&a.weakest.join(", "))
+                md_cell(&a.weakest.join(", "))
             );
         }
         let _ = writeln!(out);
@@ -160,4 +167,18 @@ pub fn render(review: &Review, view: &ViewOptions) -> String {
         let _ = writeln!(out, "- {c}");
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::md_cell;
+
+    #[test]
+    fn cells_stay_one_cell_on_one_line() {
+        assert_eq!(md_cell("a|b"), "a\\|b");
+        // A backslash before a pipe must not escape the pipe's own escape.
+        assert_eq!(md_cell("a\\|b"), "a\\\\\\|b");
+        assert_eq!(md_cell("x<script>\r\ny"), "x&lt;script>  y");
+        assert_eq!(md_cell("plain text"), "plain text");
+    }
 }

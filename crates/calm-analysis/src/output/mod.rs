@@ -1,4 +1,4 @@
-//! Review outputs: text (a senior architect's review), JSON (advisor-design.md §5.1), Markdown
+//! Review outputs: text (a senior architect's review), JSON (docs/advisor-design.md §5.1), Markdown
 //! and SARIF 2.1.0 (§6). Every output is a pure function of the [`Review`]: same input, same
 //! bytes.
 

@@ -1,4 +1,4 @@
-//! SARIF 2.1.0 (advisor-design.md §6). Hand-built with serde_json: the subset we emit is small
+//! SARIF 2.1.0 (docs/advisor-design.md §6). Hand-built with serde_json: the subset we emit is small
 //! and a typed SARIF crate would add a dependency for no behaviour.
 
 use crate::finding::{Confidence, Finding, Severity};

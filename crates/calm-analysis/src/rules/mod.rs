@@ -1,4 +1,4 @@
-//! The rule catalogue (advisor-design.md §4) and the [`Rule`] trait.
+//! The rule catalogue (docs/advisor-design.md §4) and the [`Rule`] trait.
 //!
 //! # How to add a rule
 //! 1. Create one file per rule under `src/rules/<category>/<rule_id_with_underscores>.rs` with:

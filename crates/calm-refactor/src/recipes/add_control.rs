@@ -128,7 +128,7 @@ fn cluster_replica(d: &Draft, id: &str) -> Option<String> {
         .map(str::to_string)
 }
 
-/// Control requirements published with the CALM TraderX sample (advisor-design.md §1.6).
+/// Control requirements published with the CALM TraderX sample (docs/advisor-design.md §1.6).
 const TRADERX: [&str; 19] = [
     "availability",
     "failover-redundancy",

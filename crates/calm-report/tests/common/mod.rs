@@ -1,7 +1,7 @@
 // Shared by the integration tests of this crate (included with `mod common_fixtures;`).
 #![allow(dead_code)]
 
-use calm_report::{LoadedArchitecture, load_architecture};
+use calm_report::{LoadedArchitecture, NoGit, load_architecture};
 use std::path::PathBuf;
 
 pub fn fixture(name: &str) -> LoadedArchitecture {
@@ -9,7 +9,7 @@ pub fn fixture(name: &str) -> LoadedArchitecture {
     let rel = format!("tests/fixtures/{name}");
     let dir = env!("CARGO_MANIFEST_DIR");
     std::env::set_current_dir(dir).expect("crate dir");
-    load_architecture(&rel).unwrap_or_else(|e| panic!("{e}"))
+    load_architecture(&rel, &NoGit).unwrap_or_else(|e| panic!("{e}"))
 }
 
 /// The tutorial fixtures in `../shared/fixtures`, or `None` (with a message) when absent.
@@ -21,7 +21,7 @@ pub fn tutorial(name: &str) -> Option<LoadedArchitecture> {
         eprintln!("skipping: {} not found", p.display());
         return None;
     }
-    let mut a = load_architecture(&p.to_string_lossy()).unwrap_or_else(|e| panic!("{e}"));
+    let mut a = load_architecture(&p.to_string_lossy(), &NoGit).unwrap_or_else(|e| panic!("{e}"));
     a.label = format!("shared/fixtures/{name}");
     Some(a)
 }

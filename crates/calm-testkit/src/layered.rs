@@ -1,10 +1,12 @@
-//! Deterministic generator of large CALM architectures for benchmarks and scale tests
-//! (no randomness source: a fixed linear congruential sequence from the seed).
-//!
-//! Shape: actors enter through a load balancer and a gateway pair; services in layers call
-//! lower layers synchronously, own databases, publish to queues inside brokers; nodes are
-//! deployed in clusters; flows follow actor → load balancer → gateway → service chains.
+//! The layered shape (review and render benchmarks, scale tests): actors enter through a load
+//! balancer and a gateway pair; services in layers call lower layers synchronously, own
+//! databases, publish to queues inside brokers; nodes are deployed in clusters; flows follow
+//! actor → load balancer → gateway → service chains. No randomness source: a fixed linear
+//! congruential sequence from the seed.
 
+use crate::calm::{
+    CALM_SCHEMA, composed_of, connects, deployed_in, flow, interacts, relationship, transition,
+};
 use serde_json::{Value, json};
 
 struct Lcg(u64);
@@ -21,8 +23,9 @@ impl Lcg {
     }
 }
 
-/// An architecture with about `nodes` nodes.
-pub fn architecture(nodes: usize, seed: u64) -> Value {
+/// A layered architecture with about `nodes` nodes (never fewer than 17), the same for the same
+/// `nodes` and `seed`.
+pub fn layered_architecture(nodes: usize, seed: u64) -> Value {
     let mut rng = Lcg(seed ^ 0x9e37_79b9_7f4a_7c15);
     let actors = (nodes / 5000).clamp(2, 32);
     let clusters = (nodes / 200).max(1);
@@ -36,7 +39,11 @@ pub fn architecture(nodes: usize, seed: u64) -> Value {
 
     let mut ns: Vec<Value> = Vec::with_capacity(nodes);
     let mut rs: Vec<Value> = Vec::with_capacity(nodes * 2);
-    let node = |id: String, t: &str, md: Value| json!({"unique-id": id, "node-type": t, "name": id, "description": format!("generated {t}"), "metadata": md});
+    let node = |id: String, t: &str, md: Value| {
+        let mut n = crate::calm::node(&id, t, &id, &format!("generated {t}"));
+        n["metadata"] = md;
+        n
+    };
     for a in 0..actors {
         ns.push(node(format!("actor-{a}"), "actor", json!({})));
     }
@@ -93,22 +100,17 @@ pub fn architecture(nodes: usize, seed: u64) -> Value {
     let mut rid = 0usize;
     let mut rel = |kind: Value, protocol: Option<&str>| {
         rid += 1;
-        let mut r = json!({"unique-id": format!("r-{rid}"), "description": "generated", "relationship-type": kind});
+        let mut r = relationship(&format!("r-{rid}"), "generated", kind);
         if let Some(p) = protocol {
             r["protocol"] = json!(p);
         }
         r
     };
-    let connects =
-        |s: &str, d: &str| json!({"connects": {"source": {"node": s}, "destination": {"node": d}}});
     let layer_of = |i: usize| i * layers / n_services.max(1);
     let first_of_layer = |l: usize| (l * n_services).div_ceil(layers);
     let mut entry_rels = Vec::new();
     for a in 0..actors {
-        rs.push(rel(
-            json!({"interacts": {"actor": format!("actor-{a}"), "nodes": ["edge-lb"]}}),
-            None,
-        ));
+        rs.push(rel(interacts(&format!("actor-{a}"), &["edge-lb"]), None));
         entry_rels.push(
             rs.last().unwrap()["unique-id"]
                 .as_str()
@@ -145,7 +147,7 @@ pub fn architecture(nodes: usize, seed: u64) -> Value {
     }
     // Service calls: each service calls 1–2 services of the next layer, maybe a db, maybe a queue.
     let mut calls: Vec<Vec<(usize, String)>> = vec![Vec::new(); n_services];
-    for i in 0..n_services {
+    for (i, calls_of_i) in calls.iter_mut().enumerate() {
         let l = layer_of(i);
         if l + 1 < layers {
             let (lo, hi) = (first_of_layer(l + 1), first_of_layer(l + 2).min(n_services));
@@ -153,7 +155,7 @@ pub fn architecture(nodes: usize, seed: u64) -> Value {
                 for _ in 0..1 + rng.below(2) {
                     let d = lo + rng.below(hi - lo);
                     rs.push(rel(connects(&svc(i), &svc(d)), Some("HTTPS")));
-                    calls[i].push((
+                    calls_of_i.push((
                         d,
                         rs.last().unwrap()["unique-id"]
                             .as_str()
@@ -186,10 +188,7 @@ pub fn architecture(nodes: usize, seed: u64) -> Value {
     }
     for (c, members) in per_cluster.into_iter().enumerate() {
         if !members.is_empty() {
-            rs.push(rel(
-                json!({"deployed-in": {"container": format!("cluster-{c}"), "nodes": members}}),
-                None,
-            ));
+            rs.push(rel(deployed_in(&format!("cluster-{c}"), members), None));
         }
     }
     let mut per_broker: Vec<Vec<String>> = vec![Vec::new(); brokers];
@@ -198,10 +197,7 @@ pub fn architecture(nodes: usize, seed: u64) -> Value {
     }
     for (b, members) in per_broker.into_iter().enumerate() {
         if !members.is_empty() {
-            rs.push(rel(
-                json!({"composed-of": {"container": format!("broker-{b}"), "nodes": members}}),
-                None,
-            ));
+            rs.push(rel(composed_of(&format!("broker-{b}"), members), None));
         }
     }
     // Flows: actor → lb → gateway-1 → top service → down the call chain.
@@ -217,11 +213,20 @@ pub fn architecture(nodes: usize, seed: u64) -> Value {
             ts.push(r);
             cur = next;
         }
-        let transitions: Vec<Value> = ts.iter().enumerate().map(|(i, r)| json!({"relationship-unique-id": r, "sequence-number": i + 1, "description": "step"})).collect();
-        flows.push(json!({"unique-id": format!("flow-{f}"), "name": format!("Flow {f}"), "description": "generated", "transitions": transitions}));
+        let transitions: Vec<Value> = ts
+            .iter()
+            .enumerate()
+            .map(|(i, r)| transition(r, i + 1, "step"))
+            .collect();
+        flows.push(flow(
+            &format!("flow-{f}"),
+            &format!("Flow {f}"),
+            "generated",
+            transitions,
+        ));
     }
     json!({
-        "$schema": "https://calm.finos.org/release/1.2/meta/calm.json",
+        "$schema": CALM_SCHEMA,
         "unique-id": format!("generated-{nodes}"),
         "controls": {"availability": {"description": "target", "requirements": [{"requirement-url": "https://example.org/availability", "config": {"availability-percent": 99.9}}]}},
         "nodes": ns,
