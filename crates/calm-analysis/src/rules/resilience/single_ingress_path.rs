@@ -27,8 +27,9 @@ instances behind it with health checks, and point the actors at the load balance
 `calm-advisor fix FILE add-load-balancer --target api-gateway --names api-gateway-1,api-gateway-2` \
 (clones the gateway, adds the load balancer, retargets actors and rewrites flow transitions).",
         false_positives: "A managed ingress (cloud API gateway, CDN) already redundant by design: \
-declare `managed: true` with an `sla`, or `high-availability: true`, or a cloud node-type such as \
-`aws:api-gateway`. To accept the risk: `metadata.calm-advisor.suppress: [{\"rule\": \
+declare `managed: true` (or the provider, `managed: \"Azure API Management\"`), \
+`high-availability: true`, or use a name or node-type the platform catalogue knows \
+(`aws:api-gateway`, CloudFront, Front Door…); a CDN is never reported. To accept the risk: `metadata.calm-advisor.suppress: [{\"rule\": \
 \"single-ingress-path\", \"status\": \"accepted\", \"owner\": \"…\", \"expires\": \"YYYY-MM-DD\"}]` \
 on the node. Journeys start at actors (`interacts` whose actor is a component is a call), at \
 client software nothing calls (CLI, IDE extension, desktop/mobile app, browser UI) and at entry \

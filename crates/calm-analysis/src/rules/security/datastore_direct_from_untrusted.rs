@@ -34,7 +34,10 @@ across subnets is normal and the model rarely says which zones trust each other.
 with the application's data privileges: SQL injection becomes irrelevant because raw access is \
 already granted, row-level authorization and input validation live nowhere, and credentials end \
 up on desktops or partner systems. Threagile calls this unguarded direct datastore access.\n\n\
-Severity: high; critical when the datastore holds confidential, PII, PCI or PHI data.",
+Severity: high from outside (an outside actor, the client software they use, an external \
+system, a public zone); critical when the datastore holds confidential, PII, PCI or PHI data; \
+for people inside the organisation medium with sensitive data (declared, or said by the store's \
+own words) and low otherwise.",
         example: "```json\n{\"unique-id\": \"teller-queries-db\", \"relationship-type\": {\"interacts\":\n  {\"actor\": \"branch-teller\", \"nodes\": [\"core-banking-db\"]}}}\n```",
         how_to_fix: "Put a data-access service (API) between the untrusted side and the datastore \
 that authenticates the caller, authorizes each operation and validates input; retarget the \

@@ -32,7 +32,9 @@ node, retarget the actor/client relationships to it, and connect it to the servi
 limiting and authentication there.",
         false_positives: "Services reachable only inside a corporate network: declare \
 `internal: true` (or `vpn`/`ip-allowlist` metadata). A service with a WAF built into its platform: \
-declare a `waf` control on the node.",
+declare a `waf` control on the node. Entries that only employees and operators (internal \
+actors, by their description or a `zone: internal` declaration) or the client software they alone \
+use reach are not public and are not reported.",
         references: &[
             "https://github.com/Threagile/threagile (unguarded-access-from-internet, missing-waf rules)",
             "https://owasp.org/www-project-web-security-testing-guide/",

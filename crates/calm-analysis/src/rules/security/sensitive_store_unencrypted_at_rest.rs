@@ -26,7 +26,9 @@ architecture-level control or metadata of the same kind (a policy that covers ev
         why: "Backups, snapshots, decommissioned disks, replicas in other accounts and storage-level \
 access bypass the application's access control. Encryption at rest with managed keys limits that \
 exposure and is required by most regimes for regulated data (PCI DSS 3.5, HIPAA 164.312, GDPR \
-Art. 32).\n\nSeverity: medium; high for PII, PCI and PHI.",
+Art. 32).\n\nSeverity: medium; high for PII, PCI and PHI; medium at most for managed stores \
+(providers commonly encrypt by default) and for stores whose sensitivity is only inferred from \
+their name or description (low confidence).",
         example: "```json\n{\"unique-id\": \"imaging-store\", \"node-type\": \"database\",\n \"metadata\": [{\"owner\": \"radiology-it\"}, {\"data-classification\": \"PII\"}]}\n```",
         how_to_fix: "Enable storage encryption with managed keys and declare it, e.g.\n\
 `calm-advisor fix FILE add-control --scope node:DB --id data-encryption --config \

@@ -36,10 +36,11 @@ Relationships without any protocol are left to `incomplete-model` (DOC-01) rathe
         why: "Anything on the wire in clear text can be read or altered by whoever shares the \
 network: credentials, session tokens, personal or payment data. Inside a data centre this still \
 matters (lateral movement, shared networks, compliance regimes such as PCI DSS 4.2.1 require \
-strong cryptography for cardholder data in transit).\n\nSeverity: high; critical when the \
-connection starts at an actor, web client or external system and either end handles \
-confidential/PII/PCI/PHI data; low when both ends are deployed in the same host or pod \
-(loopback-style traffic).",
+strong cryptography for cardholder data in transit).\n\nSeverity: high across a trust \
+boundary (an outside actor, the client software they use, or an external system at either end); \
+critical when it also carries confidential/PII/PCI/PHI data; medium inside the organisation's \
+network; low when both ends are deployed in the same host or pod, or when encryption is stated \
+only in the relationship's description; nothing on loopback.",
         example: "```json\n{\"unique-id\": \"web-to-accounts\", \"protocol\": \"HTTP\",\n \"relationship-type\": {\"connects\": {\"source\": {\"node\": \"online-banking-web\"},\n   \"destination\": {\"node\": \"accounts-service\"}}}}\n```\n\
 `accounts-service` is `confidential` and the caller is a browser: critical.",
         how_to_fix: "HTTP → HTTPS, FTP → SFTP, WebSocket → WSS (change `protocol` and the interface \
