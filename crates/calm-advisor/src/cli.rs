@@ -237,8 +237,9 @@ pub struct SimulateArgs {
 pub struct FixArgs {
     /// Architecture file to change.
     pub file: PathBuf,
+    /// The recipe and its arguments: calm-refactor's `Recipe` is the only definition of them.
     #[command(subcommand)]
-    pub recipe: Option<Recipe>,
+    pub recipe: Option<calm_refactor::Recipe>,
     /// Apply the recommended fix of this review finding.
     #[arg(long, value_name = "FINDING-ID", conflicts_with = "all")]
     pub finding: Option<String>,
@@ -258,136 +259,6 @@ pub struct FixArgs {
     /// Write the result to this file instead of changing FILE in place.
     #[arg(short = 'o', long, global = true, value_name = "FILE")]
     pub output: Option<PathBuf>,
-}
-
-#[derive(Debug, Subcommand)]
-pub enum Recipe {
-    /// Put a load balancer in front of a node and clone the node into redundant instances.
-    AddLoadBalancer(AddLoadBalancerArgs),
-    /// Turn a database into a primary/replica cluster.
-    ReplicateDatabase(ReplicateDatabaseArgs),
-    /// Replace a synchronous call with a message broker and queue.
-    Decouple(DecoupleArgs),
-    /// Add a control at architecture, node, relationship or flow scope.
-    AddControl(AddControlArgs),
-    /// Rename a unique-id everywhere it is referenced.
-    Rename(RenameArgs),
-}
-
-#[derive(Debug, Args)]
-pub struct AddLoadBalancerArgs {
-    /// Node to put behind the load balancer.
-    #[arg(long, value_name = "NODE")]
-    pub target: String,
-    /// Number of instances of the target.
-    #[arg(long, default_value_t = 2)]
-    pub instances: usize,
-    /// Ids of the instances (default: TARGET-1, TARGET-2, …).
-    #[arg(long, value_delimiter = ',', value_name = "IDS")]
-    pub names: Vec<String>,
-    /// Id of the load balancer node.
-    #[arg(long, default_value = "load-balancer", value_name = "ID")]
-    pub lb_id: String,
-    /// node-type of the load balancer.
-    #[arg(long, default_value = "service", value_name = "TYPE")]
-    pub lb_type: String,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ReplicationMode {
-    Async,
-    Sync,
-}
-
-#[derive(Debug, Args)]
-pub struct ReplicateDatabaseArgs {
-    /// Database node to replicate.
-    #[arg(long, value_name = "NODE")]
-    pub target: String,
-    /// Number of read replicas.
-    #[arg(long, default_value_t = 1)]
-    pub replicas: usize,
-    /// Replication mode.
-    #[arg(long, value_enum, default_value = "async")]
-    pub mode: ReplicationMode,
-    /// Id of the primary (default: TARGET-primary).
-    #[arg(long, value_name = "ID")]
-    pub primary_id: Option<String>,
-    /// Id of the cluster node (default: TARGET-cluster).
-    #[arg(long, value_name = "ID")]
-    pub cluster_id: Option<String>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Broker {
-    Rabbitmq,
-    Kafka,
-}
-
-#[derive(Debug, Args)]
-pub struct DecoupleArgs {
-    /// The caller whose synchronous call is replaced.
-    #[arg(long, value_name = "NODE")]
-    pub from: String,
-    /// The callee.
-    #[arg(long, value_name = "NODE")]
-    pub to: String,
-    /// Broker technology (sets protocol and default port).
-    #[arg(long, value_enum, default_value = "rabbitmq")]
-    pub broker: Broker,
-    /// Id of the broker node (reused when it exists).
-    #[arg(long, default_value = "message-broker", value_name = "ID")]
-    pub broker_id: String,
-    /// Id of the queue node.
-    #[arg(long, value_name = "ID")]
-    pub queue_id: Option<String>,
-    /// Broker port (default 5672 for RabbitMQ, 9092 for Kafka).
-    #[arg(long)]
-    pub port: Option<u16>,
-    /// ADR that records the decision (stored as `adr` metadata and added to `adrs`).
-    #[arg(long, value_name = "PATH")]
-    pub adr: Option<String>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ControlPreset {
-    HighAvailability,
-    Failover,
-    CircuitBreaker,
-}
-
-#[derive(Debug, Args)]
-pub struct AddControlArgs {
-    /// Where: architecture, node:ID, relationship:ID or flow:ID.
-    #[arg(long, default_value = "architecture")]
-    pub scope: String,
-    /// Control id (default: the preset's name).
-    #[arg(long, value_name = "ID")]
-    pub id: Option<String>,
-    /// Requirement URL (default: the preset's; without a preset, the CALM TraderX requirement of
-    /// that id when there is one, else https://internal-policy.example.com/controls/ID).
-    #[arg(long, value_name = "URL")]
-    pub requirement_url: Option<String>,
-    /// Description of the control (default: the preset's).
-    #[arg(long)]
-    pub description: Option<String>,
-    /// Config values, key=value (numbers, booleans and {…}/[…] JSON are typed); overrides the
-    /// preset's.
-    #[arg(long, value_name = "KEY=VALUE", num_args = 1..)]
-    pub config: Vec<String>,
-    /// Start from a preset: high-availability (availability-percent 99.9, monthly, 43.8 min),
-    /// failover (rto-minutes 5, rpo-minutes 1, automatic), circuit-breaker (failure-threshold 5
-    /// in failure-window-seconds 30, open 60 s, 3 half-open calls).
-    #[arg(long, value_enum)]
-    pub preset: Option<ControlPreset>,
-}
-
-#[derive(Debug, Args)]
-pub struct RenameArgs {
-    /// Current unique-id.
-    pub old: String,
-    /// New unique-id.
-    pub new: String,
 }
 
 // ---------------------------------------------------------------------------------------------

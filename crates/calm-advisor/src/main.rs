@@ -4,6 +4,7 @@ mod chat;
 mod cli;
 mod commands;
 mod common;
+mod engine;
 mod git;
 mod mcp;
 

@@ -1,7 +1,7 @@
 //! MCP server over stdio (official `rmcp` SDK): calm-advisor's commands as tools for AI
 //! assistants. Every tool takes the architecture as `path` (a file) or `document` (the JSON
 //! inline, as an object or a string) and returns structured results (with an output schema).
-//! The tools run the same engine as `chat` (`chat::engine`), so answers match the CLI.
+//! The tools run the same engine as `fix` and `chat` (`crate::engine`), so answers match the CLI.
 //!
 //! Confinement (SECURITY.md): every path a tool reads or writes, and every file a document's
 //! references make the validator read, stays inside the allowed roots (`roots.rs`); `render`
@@ -13,8 +13,7 @@ mod roots;
 
 pub use roots::Roots;
 
-use crate::chat::engine::{Engine, EngineError, LibraryEngine};
-use crate::chat::llm::change_from_args;
+use crate::engine::{Engine, EngineError, FixSpec, LibraryEngine};
 use calm_model::Document;
 use rmcp::handler::server::wrapper::{Json, Parameters};
 use rmcp::{ServerHandler, ServiceExt, schemars, tool, tool_handler, tool_router};
@@ -147,68 +146,12 @@ pub struct SimulateInput {
     pub fail: Vec<String>,
 }
 
-/// A change, as a refactoring recipe with its arguments.
-#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
-pub struct FixSpec {
-    /// add-load-balancer, replicate-database, decouple, add-control, rename or set-metadata.
-    pub recipe: String,
-    /// add-load-balancer: node to front; replicate-database: database to replicate.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub target: Option<String>,
-    /// add-load-balancer: ids of the instances.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub instances: Vec<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub lb_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub primary_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub replica_ids: Vec<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cluster_id: Option<String>,
-    /// async or sync replication.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mode: Option<String>,
-    /// decouple: caller and callee of the synchronous call.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub from: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub to: Option<String>,
-    /// rabbitmq or kafka.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub broker: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub broker_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub queue_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub port: Option<u16>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub adr: Option<String>,
-    /// add-control / set-metadata: architecture, node:ID, relationship:ID or flow:ID.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scope: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub control_id: Option<String>,
-    /// high-availability, failover or circuit-breaker.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub preset: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub requirement_url: Option<String>,
-    /// Control config (add-control) or metadata entries (set-metadata).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub config: Option<serde_json::Map<String, Value>>,
-    /// rename: current and new unique-id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub old: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub new: Option<String>,
-}
-
 #[derive(Debug, Deserialize, schemars::JsonSchema)]
 pub struct FixInput {
     #[serde(flatten)]
     pub source: Source,
+    /// The change: calm-refactor's recipe in its serde form (`{"recipe": "add-load-balancer",
+    /// "target": "api-gateway"}`), or set-metadata.
     pub fix: FixSpec,
 }
 
@@ -332,12 +275,10 @@ fn err(e: EngineError) -> String {
 fn plan_for(
     ctx: &AdvisorServer,
     input: &FixInput,
-) -> Result<(Document, String, crate::chat::engine::Plan), String> {
+) -> Result<(Document, String, crate::engine::Plan), String> {
     let (doc, text) = input.source.load(ctx)?;
-    let spec = serde_json::to_value(&input.fix).map_err(|e| e.to_string())?;
-    let change = change_from_args(&spec)?;
     let plan = LibraryEngine::new()
-        .plan(&doc, std::slice::from_ref(&change))
+        .plan(&doc, std::slice::from_ref(&input.fix.0))
         .map_err(err)?;
     Ok((doc, text, plan))
 }

@@ -18,12 +18,12 @@ fn bench(c: &mut Criterion) {
         println!("skipped: {path} not found");
         return;
     };
-    let lb = Recipe::from_words(
+    let lb = Recipe::parse_args(
         "add-load-balancer",
         &words("--target api-gateway --names api-gateway-1,api-gateway-2"),
     )
     .unwrap();
-    let mq = Recipe::from_words(
+    let mq = Recipe::parse_args(
         "decouple",
         &words("--from order-service --to payment-service --queue-id order-queue"),
     )

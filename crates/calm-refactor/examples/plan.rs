@@ -7,7 +7,7 @@ fn main() {
         std::process::exit(2);
     }
     let text = std::fs::read_to_string(&args[0]).expect("readable file");
-    let recipe = calm_refactor::Recipe::from_words(&args[1], &args[2..]).unwrap_or_else(|e| {
+    let recipe = calm_refactor::Recipe::parse_args(&args[1], &args[2..]).unwrap_or_else(|e| {
         eprintln!("{e}");
         std::process::exit(2)
     });

@@ -3,9 +3,11 @@
 //! # How to use it (CLI, chat, MCP)
 //!
 //! 1. **Pick a recipe**: build a [`Recipe`] directly (`Recipe::AddLoadBalancer(AddLoadBalancer {
-//!    .. })`, `Recipe::AddControl(AddControl::preset("node:order-service",
-//!    ControlPreset::CircuitBreaker))`, …) or from CLI words with
-//!    [`Recipe::from_words`]`("add-load-balancer", &["--target".into(), "api-gateway".into()])`.
+//!    .. })`, `Recipe::AddControl(AddControl::preset(Scope::Node("order-service".into()),
+//!    ControlPreset::CircuitBreaker))`, …), from CLI words with `Recipe::try_parse_from(["add-load-balancer",
+//!    "--target", "api-gateway"])` (feature `cli`: the clap parser of `calm-advisor fix`), or
+//!    from its serde form with [`Recipe::from_json`]`(json!({"recipe": "add-load-balancer",
+//!    "target": "api-gateway"}))` (its JSON schema with feature `schema`).
 //!    A review finding's [`calm_analysis::FixSuggestion`] (`recipe` + `args`) becomes a recipe
 //!    with [`recipe_for_finding`]. Recipes: `add-load-balancer`, `replicate-database`,
 //!    `decouple`, `add-control` (presets `high-availability`, `failover`, `circuit-breaker`,
@@ -141,7 +143,8 @@ pub fn plan(name: &str, text: &str, recipe: &Recipe) -> Result<Plan, RefactorErr
     })
 }
 
-/// The recipe behind a review finding's fix suggestion.
+/// The recipe behind a review finding's fix suggestion (its words parsed by the CLI's parser).
+#[cfg(feature = "cli")]
 pub fn recipe_for_finding(finding: &calm_analysis::Finding) -> Result<Recipe, OpError> {
     let fix = finding.fix.as_ref().ok_or_else(|| {
         OpError::Invalid(format!(
@@ -149,7 +152,7 @@ pub fn recipe_for_finding(finding: &calm_analysis::Finding) -> Result<Recipe, Op
             finding.id
         ))
     })?;
-    Recipe::from_words(&fix.recipe, &fix.args).map_err(|e| {
+    Recipe::parse_args(&fix.recipe, &fix.args).map_err(|e| {
         OpError::Invalid(format!(
             "finding {}: its fix `{}` cannot be applied: {e}",
             finding.id, fix.command

@@ -25,9 +25,11 @@ pub enum OpError {
     Invalid(String),
 }
 
-/// Where a control goes.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Where a control or metadata goes. Written `architecture`, `node:ID`, `relationship:ID` or
+/// `flow:ID` (on the command line and in the serde form alike); anything else is rejected.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub enum Scope {
+    #[default]
     Architecture,
     Node(String),
     Relationship(String),
@@ -59,6 +61,15 @@ impl Scope {
             ))),
         }
     }
+    /// The `--scope` spelling: `architecture`, `node:ID`, `relationship:ID` or `flow:ID`.
+    pub fn as_arg(&self) -> String {
+        match self {
+            Scope::Architecture => "architecture".into(),
+            Scope::Node(id) => format!("node:{id}"),
+            Scope::Relationship(id) => format!("relationship:{id}"),
+            Scope::Flow(id) => format!("flow:{id}"),
+        }
+    }
     pub fn label(&self) -> String {
         match self {
             Scope::Architecture => "the architecture".to_string(),
@@ -66,6 +77,46 @@ impl Scope {
             Scope::Relationship(id) => format!("relationship {id}"),
             Scope::Flow(id) => format!("flow {id}"),
         }
+    }
+}
+
+impl std::fmt::Display for Scope {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.as_arg())
+    }
+}
+
+impl std::str::FromStr for Scope {
+    type Err = OpError;
+    fn from_str(s: &str) -> Result<Scope, OpError> {
+        Scope::parse(s)
+    }
+}
+
+impl serde::Serialize for Scope {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.as_arg())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Scope {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Scope, D::Error> {
+        let s = String::deserialize(d)?;
+        Scope::parse(&s).map_err(serde::de::Error::custom)
+    }
+}
+
+#[cfg(feature = "schema")]
+impl schemars::JsonSchema for Scope {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Scope".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "string",
+            "description": "architecture, node:ID, relationship:ID or flow:ID",
+            "pattern": "^(architecture|(node|relationship|rel|flow):.+)$"
+        })
     }
 }
 

@@ -11,7 +11,7 @@ const TABS: &str = include_str!("fixtures/trading-tabs.json");
 const FOUR: &str = include_str!("fixtures/trading-4space.json");
 
 fn recipe(name: &str, args: &str) -> Recipe {
-    Recipe::from_words(
+    Recipe::parse_args(
         name,
         &args
             .split_whitespace()
@@ -309,7 +309,7 @@ fn errors_are_clear_and_change_nothing() {
         ),
     ];
     for (r, a, msg) in cases {
-        let err = Recipe::from_words(
+        let err = Recipe::parse_args(
             r,
             &a.split_whitespace().map(str::to_string).collect::<Vec<_>>(),
         )
@@ -343,7 +343,7 @@ fn existing_nodes_are_not_hijacked() {
         ),
     ];
     for (r, a, msg) in cases {
-        let rec = Recipe::from_words(
+        let rec = Recipe::parse_args(
             r,
             &a.split_whitespace().map(str::to_string).collect::<Vec<_>>(),
         )
@@ -360,7 +360,7 @@ fn second_load_balancer_gets_its_own_id() {
         ("add-load-balancer", "--target trade-api"),
         ("add-load-balancer", "--target risk-engine"),
     ] {
-        let rec = Recipe::from_words(
+        let rec = Recipe::parse_args(
             r,
             &a.split_whitespace().map(str::to_string).collect::<Vec<_>>(),
         )

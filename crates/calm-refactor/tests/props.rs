@@ -161,7 +161,7 @@ fn recipe_for(step: &Step, doc: &Value) -> Option<Recipe> {
     let r = match step {
         Step::Lb(i) => {
             let t = services.get(i % services.len().max(1))?;
-            Recipe::from_words(
+            Recipe::parse_args(
                 "add-load-balancer",
                 &w(format!("--target {t} --lb-id lb-{t}")),
             )
@@ -172,7 +172,7 @@ fn recipe_for(step: &Step, doc: &Value) -> Option<Recipe> {
                 .filter(|d| !d.contains("replica"))
                 .collect();
             let t = dbs.get(i % dbs.len().max(1))?;
-            Recipe::from_words(
+            Recipe::parse_args(
                 "replicate-database",
                 &w(format!("--target {t} --replicas {n}")),
             )
@@ -193,7 +193,7 @@ fn recipe_for(step: &Step, doc: &Value) -> Option<Recipe> {
                 })
                 .collect();
             let (a, b) = calls.get(i % calls.len().max(1))?;
-            Recipe::from_words(
+            Recipe::parse_args(
                 "decouple",
                 &w(format!(
                     "--from {a} --to {b} --broker-id broker-{a} --queue-id q-{a}-{b}"
@@ -211,14 +211,14 @@ fn recipe_for(step: &Step, doc: &Value) -> Option<Recipe> {
                 ),
                 _ => format!("flow:{}", doc.get("flows")?.get(0)?["unique-id"].as_str()?),
             };
-            Recipe::from_words(
+            Recipe::parse_args(
                 "add-control",
                 &w(format!("--scope {scope} --preset {preset}")),
             )
         }
         Step::Rename(i) => {
             let t = services.get(i % services.len().max(1))?;
-            Recipe::from_words("rename", &w(format!("{t} {t}-renamed")))
+            Recipe::parse_args("rename", &w(format!("{t} {t}-renamed")))
         }
     };
     Some(r.expect("recipe words parse"))

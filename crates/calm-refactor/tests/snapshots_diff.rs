@@ -13,7 +13,7 @@ fn day13() -> Option<String> {
 }
 
 fn step(text: &str, recipe: &str, args: &str) -> Plan {
-    let r = Recipe::from_words(
+    let r = Recipe::parse_args(
         recipe,
         &args
             .split_whitespace()

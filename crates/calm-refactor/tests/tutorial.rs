@@ -37,7 +37,7 @@ fn day14_steps() -> Vec<Recipe> {
         ("add-control", "--scope node:order-service --preset circuit-breaker"),
     ]
     .iter()
-    .map(|(r, a)| Recipe::from_words(r, &words(a)).unwrap())
+    .map(|(r, a)| Recipe::parse_args(r, &words(a)).unwrap())
     .collect()
 }
 

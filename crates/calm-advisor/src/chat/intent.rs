@@ -1,7 +1,7 @@
 //! Request understanding: one request (a sentence or a multi-line prompt) becomes a typed
 //! [`Intent`] with its slots filled from the text and the document, a clarifying question, or an
 //! honest "not understood". Nothing here edits or analyses anything: executing an intent is the
-//! libraries' job (see `engine.rs`).
+//! libraries' job (see `crate::engine`).
 
 use super::slots::{self, Vocabulary, has_any};
 use serde_json::{Value, json};
@@ -43,350 +43,13 @@ pub enum Intent {
     Confirm(bool),
 }
 
-/// Where a control or metadata goes.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Scope {
-    Architecture,
-    Node(String),
-    Relationship(String),
-    Flow(String),
-}
-
-impl Scope {
-    /// The `fix add-control --scope` spelling.
-    pub fn as_arg(&self) -> String {
-        match self {
-            Scope::Architecture => "architecture".into(),
-            Scope::Node(id) => format!("node:{id}"),
-            Scope::Relationship(id) => format!("relationship:{id}"),
-            Scope::Flow(id) => format!("flow:{id}"),
-        }
-    }
-}
-
-/// A change described in words, as typed data (each maps onto one calm-refactor recipe).
-#[derive(Debug, Clone, PartialEq)]
-pub enum Change {
-    AddLoadBalancer {
-        target: String,
-        lb_id: String,
-        lb_type: String,
-        instances: Vec<String>,
-        count: usize,
-    },
-    ReplicateDatabase {
-        target: String,
-        primary_id: Option<String>,
-        replica_ids: Vec<String>,
-        replicas: usize,
-        cluster_id: Option<String>,
-        mode: String,
-    },
-    Decouple {
-        from: String,
-        to: String,
-        broker: String,
-        broker_id: String,
-        queue_id: Option<String>,
-        port: Option<u16>,
-        adr: Option<String>,
-    },
-    AddControl {
-        scope: Scope,
-        id: String,
-        preset: Option<String>,
-        requirement_url: Option<String>,
-        description: Option<String>,
-        config: Vec<(String, Value)>,
-    },
-    Rename {
-        old: String,
-        new: String,
-    },
-    /// Apply the review's own recommended fix: `concern:N` (the N-th concern of the review,
-    /// all its fixable findings), `node:ID` (the top fixable concern about a node) or a finding id.
-    ApplyFinding {
-        selector: String,
-    },
-    SetMetadata {
-        scope: Scope,
-        entries: Vec<(String, Value)>,
-    },
-}
-
-impl Change {
-    /// The equivalent `calm-advisor fix` words (recipe name first), as the review's
-    /// `FixSuggestion.args` spells them.
-    pub fn recipe_args(&self) -> Vec<String> {
-        let mut a: Vec<String> = Vec::new();
-        let mut push = |k: &str, v: &str| {
-            a.push(k.to_string());
-            a.push(v.to_string());
-        };
-        match self {
-            Change::AddLoadBalancer {
-                target,
-                lb_id,
-                lb_type,
-                instances,
-                count,
-            } => {
-                push("--target", target);
-                push("--instances", &count.to_string());
-                if !instances.is_empty() {
-                    push("--names", &instances.join(","));
-                }
-                push("--lb-id", lb_id);
-                push("--lb-type", lb_type);
-                a.insert(0, "add-load-balancer".into());
-            }
-            Change::ReplicateDatabase {
-                target,
-                primary_id,
-                replica_ids: _,
-                replicas,
-                cluster_id,
-                mode,
-            } => {
-                push("--target", target);
-                push("--replicas", &replicas.to_string());
-                push("--mode", mode);
-                if let Some(p) = primary_id {
-                    push("--primary-id", p);
-                }
-                if let Some(c) = cluster_id {
-                    push("--cluster-id", c);
-                }
-                a.insert(0, "replicate-database".into());
-            }
-            Change::Decouple {
-                from,
-                to,
-                broker,
-                broker_id,
-                queue_id,
-                port,
-                adr,
-            } => {
-                push("--from", from);
-                push("--to", to);
-                push("--broker", broker);
-                push("--broker-id", broker_id);
-                if let Some(q) = queue_id {
-                    push("--queue-id", q);
-                }
-                if let Some(p) = port {
-                    push("--port", &p.to_string());
-                }
-                if let Some(adr) = adr {
-                    push("--adr", adr);
-                }
-                a.insert(0, "decouple".into());
-            }
-            Change::AddControl {
-                scope,
-                id,
-                preset,
-                requirement_url,
-                description,
-                config,
-            } => {
-                push("--scope", &scope.as_arg());
-                push("--id", id);
-                if let Some(p) = preset {
-                    push("--preset", p);
-                }
-                if let Some(u) = requirement_url {
-                    push("--requirement-url", u);
-                }
-                if let Some(d) = description {
-                    push("--description", d);
-                }
-                if !config.is_empty() {
-                    a.push("--config".into());
-                    for (k, v) in config {
-                        a.push(format!("{k}={}", value_word(v)));
-                    }
-                }
-                a.insert(0, "add-control".into());
-            }
-            Change::Rename { old, new } => {
-                a = vec!["rename".into(), old.clone(), new.clone()];
-            }
-            Change::ApplyFinding { selector } => {
-                a = vec!["--finding".into(), selector.clone()];
-            }
-            Change::SetMetadata { scope, entries } => {
-                push("--scope", &scope.as_arg());
-                for (k, v) in entries {
-                    push("--set", &format!("{k}={}", value_word(v)));
-                }
-                a.insert(0, "set-metadata".into());
-            }
-        }
-        a
-    }
-
-    /// The recipe calls that make this change, in order (`recipe_args` plus the renames that
-    /// give replicas the ids asked for). Empty for metadata, which has no recipe.
-    pub fn steps(&self) -> Vec<Vec<String>> {
-        match self {
-            Change::SetMetadata { .. } | Change::ApplyFinding { .. } => Vec::new(),
-            Change::ReplicateDatabase {
-                target,
-                replica_ids,
-                replicas,
-                ..
-            } => {
-                let mut steps = vec![self.recipe_args()];
-                // The recipe names replicas TARGET-replica (or TARGET-replica-N).
-                let defaults: Vec<String> = if *replicas == 1 {
-                    vec![format!("{target}-replica")]
-                } else {
-                    (1..=*replicas)
-                        .map(|i| format!("{target}-replica-{i}"))
-                        .collect()
-                };
-                for (d, want) in defaults.iter().zip(replica_ids) {
-                    if d != want {
-                        steps.push(vec!["rename".into(), d.clone(), want.clone()]);
-                    }
-                }
-                steps
-            }
-            _ => vec![self.recipe_args()],
-        }
-    }
-
-    /// One line saying what will be done, naming every slot read from the request.
-    pub fn describe(&self) -> String {
-        match self {
-            Change::AddLoadBalancer {
-                target,
-                lb_id,
-                lb_type,
-                instances,
-                count,
-            } => {
-                let inst = if instances.is_empty() {
-                    format!("{count} instances")
-                } else {
-                    format!("instances {}", instances.join(", "))
-                };
-                format!(
-                    "put load balancer `{lb_id}` ({lb_type}) in front of `{target}`, with {inst}"
-                )
-            }
-            Change::ReplicateDatabase {
-                target,
-                primary_id,
-                replica_ids,
-                replicas,
-                cluster_id,
-                mode,
-            } => {
-                let mut s = format!("replicate database `{target}` ({mode} replication");
-                if let Some(p) = primary_id {
-                    s += &format!(", primary `{p}`");
-                }
-                if replica_ids.is_empty() {
-                    s += &format!(", {replicas} replica(s)");
-                } else {
-                    s += &format!(
-                        ", replica(s) {}",
-                        replica_ids
-                            .iter()
-                            .map(|r| format!("`{r}`"))
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    );
-                }
-                if let Some(c) = cluster_id {
-                    s += &format!(", cluster `{c}`");
-                }
-                s + ")"
-            }
-            Change::Decouple {
-                from,
-                to,
-                broker,
-                broker_id,
-                queue_id,
-                port,
-                adr,
-            } => {
-                let mut s =
-                    format!("route `{from}` -> `{to}` through {broker} broker `{broker_id}`");
-                if let Some(q) = queue_id {
-                    s += &format!(", queue `{q}`");
-                }
-                if let Some(p) = port {
-                    s += &format!(", port {p}");
-                }
-                if let Some(a) = adr {
-                    s += &format!(", ADR {a}");
-                }
-                s
-            }
-            Change::AddControl {
-                scope,
-                id,
-                config,
-                requirement_url,
-                ..
-            } => {
-                let mut s = format!("add control `{id}` at {}", scope_words(scope));
-                if !config.is_empty() {
-                    let kv: Vec<String> = config
-                        .iter()
-                        .map(|(k, v)| format!("{k}={}", value_word(v)))
-                        .collect();
-                    s += &format!(" with {}", kv.join(", "));
-                }
-                if let Some(u) = requirement_url {
-                    s += &format!(" (requirement {u})");
-                }
-                s
-            }
-            Change::Rename { old, new } => {
-                format!("rename `{old}` to `{new}` everywhere it is referenced")
-            }
-            Change::ApplyFinding { selector } => match selector.split_once(':') {
-                Some(("concern", n)) => {
-                    let n = n.split(':').next().unwrap_or(n);
-                    format!("apply the review's recommended fix for concern #{n}")
-                }
-                Some(("node", id)) => {
-                    format!("apply the review's recommended fix for the top concern about `{id}`")
-                }
-                _ => format!("apply the review's recommended fix for finding `{selector}`"),
-            },
-            Change::SetMetadata { scope, entries } => {
-                let kv: Vec<String> = entries
-                    .iter()
-                    .map(|(k, v)| format!("{k}={}", value_word(v)))
-                    .collect();
-                format!("set metadata {} on {}", kv.join(", "), scope_words(scope))
-            }
-        }
-    }
-}
-
-fn scope_words(scope: &Scope) -> String {
-    match scope {
-        Scope::Architecture => "architecture level".into(),
-        Scope::Node(id) => format!("node `{id}`"),
-        Scope::Relationship(id) => format!("relationship `{id}`"),
-        Scope::Flow(id) => format!("flow `{id}`"),
-    }
-}
-
-fn value_word(v: &Value) -> String {
-    match v {
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
-    }
-}
+// A change is a calm-refactor recipe value (see `engine::Change`); scopes are calm-refactor's.
+pub use crate::engine::Change;
+pub use calm_refactor::Scope;
+use calm_refactor::{
+    AddControl, AddLoadBalancer, BrokerKind, ControlPreset, Decouple, Recipe, Rename,
+    ReplicateDatabase, ReplicationMode,
+};
 
 /// The outcome of reading one request.
 #[derive(Debug, Clone, PartialEq)]
@@ -1161,7 +824,7 @@ fn parse_load_balancer(text: &str, t: &str, vocab: &Vocabulary) -> Parsed {
                 .cloned()
         })
         .or(lb_names.first().cloned())
-        .unwrap_or_else(|| "load-balancer".to_string());
+        .unwrap_or_else(|| calm_refactor::recipes::DEFAULT_LB_ID.to_string());
     let candidates: Vec<String> = vocab
         .mentioned_ids(text)
         .into_iter()
@@ -1220,14 +883,17 @@ fn parse_load_balancer(text: &str, t: &str, vocab: &Vocabulary) -> Parsed {
             instances.join(", ")
         ));
     }
-    let lb_type = node_type_near(text, "balancer").unwrap_or_else(|| "service".to_string());
-    Parsed::Understood(Intent::Change(vec![Change::AddLoadBalancer {
-        target,
-        lb_id,
-        lb_type,
-        instances,
-        count,
-    }]))
+    let lb_type = node_type_near(text, "balancer")
+        .unwrap_or_else(|| calm_refactor::recipes::DEFAULT_LB_TYPE.to_string());
+    Parsed::Understood(Intent::Change(vec![Change::Recipe(
+        Recipe::AddLoadBalancer(AddLoadBalancer {
+            target,
+            instances: count,
+            names: instances,
+            lb_id,
+            lb_type,
+        }),
+    )]))
 }
 
 /// The node-type given for the thing named `near` ("load-balancer" node (type: service)).
@@ -1396,14 +1062,24 @@ fn parse_replicate(text: &str, t: &str, vocab: &Vocabulary) -> Parsed {
             replica_ids.join(", ")
         ));
     }
-    let mode = slots::replication_mode(text).unwrap_or("async").to_string();
+    let mode = match slots::replication_mode(text) {
+        None | Some("async") => ReplicationMode::Async,
+        Some("sync") => ReplicationMode::Sync,
+        Some(m) => {
+            return Parsed::Clarify(format!(
+                "replicate-database does not do {m} replication, only async or sync: which one?"
+            ));
+        }
+    };
     Parsed::Understood(Intent::Change(vec![Change::ReplicateDatabase {
-        target,
-        primary_id,
+        recipe: ReplicateDatabase {
+            target,
+            replicas,
+            mode,
+            primary_id,
+            cluster_id,
+        },
         replica_ids,
-        replicas,
-        cluster_id,
-        mode,
     }]))
 }
 
@@ -1424,7 +1100,7 @@ fn parse_decouple(text: &str, t: &str, vocab: &Vocabulary) -> Parsed {
         })
         .cloned()
         .or(existing_broker.clone())
-        .unwrap_or_else(|| "message-broker".to_string());
+        .unwrap_or_else(|| calm_refactor::recipes::DEFAULT_BROKER_ID.to_string());
     let positioned = slots::new_ids(text, vocab);
     let queue_id = news
         .iter()
@@ -1551,7 +1227,10 @@ fn parse_decouple(text: &str, t: &str, vocab: &Vocabulary) -> Parsed {
         }
     }
     let (from, to) = (from.unwrap(), to.unwrap());
-    let broker = slots::broker_kind(text).unwrap_or("rabbitmq").to_string();
+    let broker = match slots::broker_kind(text) {
+        Some("kafka") => BrokerKind::Kafka,
+        _ => BrokerKind::default(),
+    };
     let port = slots::port(text);
     let adr = slots::adr_path(text).or_else(|| {
         let n = slots::adr_number(text)?;
@@ -1573,15 +1252,17 @@ fn parse_decouple(text: &str, t: &str, vocab: &Vocabulary) -> Parsed {
             }
         ));
     }
-    Parsed::Understood(Intent::Change(vec![Change::Decouple {
-        from,
-        to,
-        broker,
-        broker_id,
-        queue_id,
-        port,
-        adr,
-    }]))
+    Parsed::Understood(Intent::Change(vec![Change::Recipe(Recipe::Decouple(
+        Decouple {
+            from,
+            to,
+            broker,
+            broker_id,
+            queue_id,
+            port,
+            adr,
+        },
+    ))]))
 }
 
 /// "order-to-payment" → (order-service, payment-service) when each prefix names one node.
@@ -1652,7 +1333,9 @@ fn rename_pair(text: &str, vocab: &Vocabulary) -> Option<(String, String)> {
 
 fn parse_rename(text: &str, vocab: &Vocabulary) -> Parsed {
     match rename_pair(text, vocab) {
-        Some((old, new)) => Parsed::Understood(Intent::Change(vec![Change::Rename { old, new }])),
+        Some((old, new)) => Parsed::Understood(Intent::Change(vec![Change::Recipe(
+            Recipe::Rename(Rename { old, new }),
+        )])),
         None => {
             let mentioned = vocab.mentioned_ids(text);
             if mentioned.is_empty() {
@@ -1864,14 +1547,17 @@ fn parse_controls(text: &str, vocab: &Vocabulary) -> Parsed {
             }
         });
         let _ = &header;
-        changes.push(Change::AddControl {
+        changes.push(Change::Recipe(Recipe::AddControl(AddControl {
             scope,
-            id,
-            preset: preset.map(str::to_string),
+            id: Some(id),
             requirement_url,
             description: None,
-            config,
-        });
+            config: config
+                .iter()
+                .map(|(k, v)| format!("{k}={}", calm_refactor::recipes::value_word(v)))
+                .collect(),
+            preset: preset.and_then(|p| ControlPreset::parse(p).ok()),
+        })));
     }
     if changes.is_empty() {
         return Parsed::NotUnderstood;
@@ -2038,36 +1724,38 @@ mod tests {
         );
         assert_eq!(
             change(parse(&p[1], &v)),
-            vec![Change::AddLoadBalancer {
+            vec![Change::Recipe(Recipe::AddLoadBalancer(AddLoadBalancer {
                 target: "api-gateway".into(),
                 lb_id: "load-balancer".into(),
                 lb_type: "service".into(),
-                instances: vec!["api-gateway-1".into(), "api-gateway-2".into()],
-                count: 2
-            }]
+                names: vec!["api-gateway-1".into(), "api-gateway-2".into()],
+                instances: 2
+            }))]
         );
         assert_eq!(
             change(parse(&p[2], &v)),
             vec![Change::ReplicateDatabase {
-                target: "order-database".into(),
-                primary_id: Some("order-database-primary".into()),
+                recipe: ReplicateDatabase {
+                    target: "order-database".into(),
+                    primary_id: Some("order-database-primary".into()),
+                    replicas: 1,
+                    cluster_id: Some("order-database-cluster".into()),
+                    mode: ReplicationMode::Async
+                },
                 replica_ids: vec!["order-database-replica".into()],
-                replicas: 1,
-                cluster_id: Some("order-database-cluster".into()),
-                mode: "async".into()
             }]
         );
         assert_eq!(
             change(parse(&p[3], &v)),
-            vec![Change::Decouple {
+            vec![Change::Recipe(Recipe::Decouple(Decouple {
                 from: "order-service".into(),
                 to: "payment-service".into(),
-                broker: "rabbitmq".into(),
+                broker: BrokerKind::Rabbitmq,
                 broker_id: "message-broker".into(),
                 queue_id: Some("order-queue".into()),
                 port: Some(5672),
                 adr: Some("docs/adr/0001-use-message-queue-for-async-processing.md".into())
-            }]
+            }))]
         );
         assert_eq!(parse(&p[4], &v), Parsed::Understood(Intent::Validate));
         // Before the cluster exists, the failover control's target is asked for, not guessed.
@@ -2110,34 +1798,25 @@ mod tests {
             "Add a failover control on bookings-db with RTO 90 seconds and RPO of 2 minutes",
             &v,
         ));
-        let Change::AddControl {
+        let Change::Recipe(Recipe::AddControl(AddControl {
             scope, id, config, ..
-        } = &c[0]
+        })) = &c[0]
         else {
             panic!()
         };
         assert_eq!(scope, &Scope::Node("bookings-db".into()));
-        assert_eq!(id, "failover");
-        assert_eq!(
-            config,
-            &vec![
-                ("rto-seconds".to_string(), json!(90)),
-                ("rpo-minutes".to_string(), json!(2))
-            ]
-        );
+        assert_eq!(id.as_deref(), Some("failover"));
+        assert_eq!(config, &vec!["rto-seconds=90", "rpo-minutes=2"]);
         let c = change(parse(
             "circuit breaker on pricing-service: 7 errors within 2 minutes",
             &v,
         ));
-        let Change::AddControl { config, .. } = &c[0] else {
+        let Change::Recipe(Recipe::AddControl(AddControl { config, .. })) = &c[0] else {
             panic!()
         };
         assert_eq!(
             config,
-            &vec![
-                ("failure-threshold".to_string(), json!(7)),
-                ("failure-window-seconds".to_string(), json!(120))
-            ]
+            &vec!["failure-threshold=7", "failure-window-seconds=120"]
         );
     }
 }

@@ -9,8 +9,7 @@
 //! as any other change. Hand-written on `ureq` (already a dependency) because the part of the
 //! protocol we need is two JSON shapes; an SDK crate would pull in an async stack.
 
-use super::engine::Engine;
-use super::intent::{Change, Scope};
+use crate::engine::{Change, Engine};
 use calm_model::Document;
 use serde_json::{Value, json};
 use std::time::Duration;
@@ -236,76 +235,69 @@ fn list(args: &Value, k: &str) -> Vec<String> {
         .unwrap_or_default()
 }
 
-fn parse_scope(s: &str) -> Scope {
-    match s.split_once(':') {
-        Some(("node", id)) => Scope::Node(id.into()),
-        Some(("relationship", id)) => Scope::Relationship(id.into()),
-        Some(("flow", id)) => Scope::Flow(id.into()),
-        _ => Scope::Architecture,
-    }
-}
-
-/// The typed change a `plan_fix` call describes, or why it cannot be one.
+/// The typed change a `plan_fix` call describes, or why it cannot be one. The tool's arguments
+/// are mapped onto the recipe's serde form (the one the MCP server takes) and read by it, so
+/// defaults, enums and scopes are checked exactly as everywhere else (an unknown scope is an
+/// error, not the architecture).
 pub fn change_from_args(args: &Value) -> Result<Change, String> {
-    let need = |k: &str| s(args, k).ok_or_else(|| format!("plan_fix needs `{k}`"));
-    let config: Vec<(String, Value)> = args
-        .get("config")
-        .and_then(Value::as_object)
-        .map(|m| m.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
-        .unwrap_or_default();
-    Ok(match s(args, "recipe").as_deref() {
+    let recipe = s(args, "recipe");
+    let mut spec = match args.as_object() {
+        Some(m) => m.clone(),
+        None => return Err("plan_fix needs an object of arguments".into()),
+    };
+    // Empty strings mean "not given", as the model sometimes fills every field.
+    spec.retain(|_, v| !matches!(v, Value::String(s) if s.is_empty()) && !v.is_null());
+    let mut replica_ids = Vec::new();
+    match recipe.as_deref() {
         Some("add-load-balancer") => {
-            let instances = list(args, "instances");
-            Change::AddLoadBalancer {
-                target: need("target")?,
-                lb_id: s(args, "lb_id").unwrap_or_else(|| "load-balancer".into()),
-                lb_type: "service".into(),
-                count: instances.len().max(2),
-                instances,
+            // The tool's `instances` are the instance ids (the recipe's `names`).
+            let names = list(args, "instances");
+            spec.remove("instances");
+            if !names.is_empty() {
+                spec.insert("names".into(), json!(names));
             }
         }
         Some("replicate-database") => {
-            let replica_ids = list(args, "replica_ids");
-            Change::ReplicateDatabase {
-                target: need("target")?,
-                primary_id: s(args, "primary_id"),
-                replicas: replica_ids.len().max(1),
-                replica_ids,
-                cluster_id: s(args, "cluster_id"),
-                mode: s(args, "mode").unwrap_or_else(|| "async".into()),
+            replica_ids = list(args, "replica_ids");
+            spec.remove("replica_ids");
+            spec.insert("replicas".into(), json!(replica_ids.len().max(1)));
+        }
+        Some("add-control") => {
+            if s(args, "control_id").is_none() && s(args, "preset").is_none() {
+                return Err("plan_fix add-control needs `control_id` or `preset`".into());
+            }
+            if let Some(id) = s(args, "control_id").or_else(|| s(args, "preset")) {
+                spec.remove("control_id");
+                spec.insert("id".into(), json!(id));
             }
         }
-        Some("decouple") => Change::Decouple {
-            from: need("from")?,
-            to: need("to")?,
-            broker: s(args, "broker").unwrap_or_else(|| "rabbitmq".into()),
-            broker_id: s(args, "broker_id").unwrap_or_else(|| "message-broker".into()),
-            queue_id: s(args, "queue_id"),
-            port: args
-                .get("port")
-                .and_then(Value::as_u64)
-                .and_then(|p| u16::try_from(p).ok()),
-            adr: s(args, "adr"),
-        },
-        Some("add-control") => Change::AddControl {
-            scope: parse_scope(&s(args, "scope").unwrap_or_else(|| "architecture".into())),
-            id: s(args, "control_id")
-                .or_else(|| s(args, "preset"))
-                .ok_or("plan_fix add-control needs `control_id` or `preset`")?,
-            preset: s(args, "preset"),
-            requirement_url: s(args, "requirement_url"),
-            description: None,
-            config,
-        },
-        Some("rename") => Change::Rename {
-            old: need("old")?,
-            new: need("new")?,
-        },
-        Some("set-metadata") => Change::SetMetadata {
-            scope: parse_scope(&s(args, "scope").unwrap_or_else(|| "architecture".into())),
-            entries: config,
-        },
+        _ => {}
+    }
+    for k in ["target", "from", "to", "old", "new"] {
+        let needed = match recipe.as_deref() {
+            Some("add-load-balancer" | "replicate-database") => k == "target",
+            Some("decouple") => k == "from" || k == "to",
+            Some("rename") => k == "old" || k == "new",
+            _ => false,
+        };
+        if needed && s(args, k).is_none() {
+            return Err(format!("plan_fix needs `{k}`"));
+        }
+    }
+    match recipe.as_deref() {
+        Some(
+            "add-load-balancer" | "replicate-database" | "decouple" | "add-control" | "rename"
+            | "set-metadata",
+        ) => {}
         other => return Err(format!("unknown recipe {other:?}")),
+    }
+    let change = Change::from_json(Value::Object(spec))?;
+    Ok(match change {
+        Change::ReplicateDatabase { recipe, .. } => Change::ReplicateDatabase {
+            recipe,
+            replica_ids,
+        },
+        c => c,
     })
 }
 

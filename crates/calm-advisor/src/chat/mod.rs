@@ -4,10 +4,9 @@
 //!   using `slots.rs` to pull ids, numbers, ports, durations and names out of the sentence;
 //! - `session.rs` keeps the document's states (undo/redo), the change awaiting confirmation and
 //!   the question awaiting an answer;
-//! - `engine.rs` is where intents meet the libraries (shared with the MCP server);
+//! - `crate::engine` is where intents meet the libraries (shared with `fix` and the MCP server);
 //! - `llm.rs` is the optional OpenAI-compatible model for requests the parser cannot read.
 
-pub mod engine;
 pub mod intent;
 pub mod llm;
 pub mod session;

@@ -1,10 +1,10 @@
 //! One conversation about one architecture: the document's states (with undo/redo), the change
 //! waiting for confirmation, the question waiting for an answer, and the replies.
 
-use super::engine::{Engine, EngineError, Plan, unified_diff};
 use super::intent::{self, CAPABILITIES, Change, Intent, Parsed};
 use super::llm::LlmClient;
 use super::slots::Vocabulary;
+use crate::engine::{Engine, EngineError, Plan, unified_diff};
 use calm_model::Document;
 use std::path::{Path, PathBuf};
 
@@ -335,7 +335,7 @@ impl<'e> Session<'e> {
         let mut head = String::from("Understood:");
         for c in changes {
             head += &format!("\n  - {}", c.describe());
-            let steps = c.steps();
+            let steps: Vec<Vec<String>> = c.recipes().iter().map(|r| r.to_words()).collect();
             if steps.is_empty() {
                 head += match c {
                     Change::ApplyFinding { .. } => {

@@ -2,12 +2,12 @@
 //! architecture. Interactive with line editing and history, or scripted (the transcript goes to
 //! stdout). The file is written only by a `save` request.
 
-use crate::chat::engine::LibraryEngine;
 use crate::chat::llm::{LlmClient, LlmConfig};
 use crate::chat::session::Session;
 use crate::chat::{quote_request, split_requests};
 use crate::cli::{ChatArgs, exit};
 use crate::common::{CliError, CmdResult, load_document};
+use crate::engine::LibraryEngine;
 use std::io::{IsTerminal, Read, Write};
 
 pub fn run(args: &ChatArgs) -> CmdResult {

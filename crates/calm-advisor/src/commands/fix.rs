@@ -4,71 +4,14 @@
 
 use crate::cli::{self, FixArgs};
 use crate::common::{CliError, CmdResult, load_document, write_atomic};
-use calm_analysis::{Finding, Severity};
-use calm_refactor::{Plan, Recipe, Verification, Verifier};
+use crate::engine::{EngineError, LibraryEngine, Step};
+use calm_analysis::Severity;
+use calm_refactor::Recipe;
 use std::path::Path;
 
-/// The library's recipe for a parsed `fix FILE RECIPE …` subcommand.
-pub fn to_recipe(r: &cli::Recipe) -> Recipe {
-    use calm_refactor as cr;
-    match r {
-        cli::Recipe::AddLoadBalancer(a) => Recipe::AddLoadBalancer(cr::AddLoadBalancer {
-            target: a.target.clone(),
-            instances: if a.names.is_empty() {
-                a.instances
-            } else {
-                a.names.len()
-            },
-            names: a.names.clone(),
-            lb_id: a.lb_id.clone(),
-            lb_type: a.lb_type.clone(),
-        }),
-        cli::Recipe::ReplicateDatabase(a) => Recipe::ReplicateDatabase(cr::ReplicateDatabase {
-            target: a.target.clone(),
-            replicas: a.replicas,
-            mode: match a.mode {
-                cli::ReplicationMode::Async => cr::ReplicationMode::Async,
-                cli::ReplicationMode::Sync => cr::ReplicationMode::Sync,
-            },
-            primary_id: a.primary_id.clone(),
-            cluster_id: a.cluster_id.clone(),
-        }),
-        cli::Recipe::Decouple(a) => Recipe::Decouple(cr::Decouple {
-            from: a.from.clone(),
-            to: a.to.clone(),
-            broker: match a.broker {
-                cli::Broker::Rabbitmq => cr::BrokerKind::Rabbitmq,
-                cli::Broker::Kafka => cr::BrokerKind::Kafka,
-            },
-            broker_id: a.broker_id.clone(),
-            queue_id: a.queue_id.clone(),
-            port: a.port,
-            adr: a.adr.clone(),
-        }),
-        cli::Recipe::AddControl(a) => Recipe::AddControl(cr::AddControl {
-            scope: a.scope.clone(),
-            id: a.id.clone(),
-            requirement_url: a.requirement_url.clone(),
-            description: a.description.clone(),
-            config: a.config.clone(),
-            preset: a.preset.map(|p| match p {
-                cli::ControlPreset::HighAvailability => cr::ControlPreset::HighAvailability,
-                cli::ControlPreset::Failover => cr::ControlPreset::Failover,
-                cli::ControlPreset::CircuitBreaker => cr::ControlPreset::CircuitBreaker,
-            }),
-        }),
-        cli::Recipe::Rename(a) => Recipe::Rename(cr::Rename {
-            old: a.old.clone(),
-            new: a.new.clone(),
-        }),
-    }
-}
-
-/// One applied step: what was run and what the checks said.
-struct Step {
-    label: String,
-    plan: Plan,
-    verification: Verification,
+/// A plan error as the CLI reports it: `FILE: RECIPE: reason`.
+fn plan_error(name: &str, recipe: &Recipe, e: EngineError) -> CliError {
+    CliError::input(format!("{name}: {}: {e}", recipe.name()))
 }
 
 pub fn run(args: &FixArgs) -> CmdResult {
@@ -77,7 +20,7 @@ pub fn run(args: &FixArgs) -> CmdResult {
     // The exact bytes (a byte-order mark included) so the result and the on-disk check match them.
     let original =
         std::fs::read_to_string(&args.file).unwrap_or_else(|_| doc.source.text().to_string());
-    let verifier = Verifier::new();
+    let engine = LibraryEngine::new();
 
     let steps = if let Some(r) = &args.recipe {
         if args.finding.is_some() || args.all {
@@ -85,19 +28,16 @@ pub fn run(args: &FixArgs) -> CmdResult {
                 "give either a recipe, --finding or --all, not several",
             ));
         }
-        let recipe = to_recipe(r);
-        vec![plan_step(
-            &verifier,
-            &name,
-            &original,
-            recipe.name().to_string(),
-            &recipe,
-            None,
-        )?]
+        let recipe = r.clone().normalized();
+        vec![
+            engine
+                .plan_step(&name, &original, recipe.name().to_string(), &recipe, None)
+                .map_err(|e| plan_error(&name, &recipe, e))?,
+        ]
     } else if let Some(id) = &args.finding {
-        let findings = verifier
+        let findings = engine
             .findings(&name, &original)
-            .map_err(CliError::input)?;
+            .map_err(|e| CliError::input(e.to_string()))?;
         let finding = findings.iter().find(|f| f.id == *id).ok_or_else(|| {
             let known: Vec<&str> = findings
                 .iter()
@@ -116,21 +56,25 @@ pub fn run(args: &FixArgs) -> CmdResult {
         })?;
         let recipe = calm_refactor::recipe_for_finding(finding)
             .map_err(|e| CliError::input(e.to_string()))?;
-        vec![plan_step(
-            &verifier,
-            &name,
-            &original,
-            format!("{} (fix for {id})", recipe.name()),
-            &recipe,
-            Some(id),
-        )?]
+        vec![
+            engine
+                .plan_step(
+                    &name,
+                    &original,
+                    format!("{} (fix for {id})", recipe.name()),
+                    &recipe,
+                    Some(id),
+                )
+                .map_err(|e| plan_error(&name, &recipe, e))?,
+        ]
     } else if args.all {
-        apply_all(
-            &verifier,
-            &name,
-            &original,
-            args.min_severity.map(Severity::from),
-        )?
+        let (steps, skipped) = engine
+            .fix_all(&name, &original, args.min_severity.map(Severity::from))
+            .map_err(|e| CliError::input(e.to_string()))?;
+        for s in skipped {
+            eprintln!("{s}");
+        }
+        steps
     } else {
         return Err(CliError::input(
             "say what to fix: a recipe (e.g. `fix FILE add-load-balancer --target api-gateway`), --finding ID or --all",
@@ -176,12 +120,7 @@ pub fn run(args: &FixArgs) -> CmdResult {
     let after: serde_json::Value =
         serde_json::from_str(&final_text).map_err(|e| CliError::input(e.to_string()))?;
     if args.dry_run {
-        let diff = calm_refactor::unified_diff(
-            &original,
-            &final_text,
-            &format!("a/{name}"),
-            &format!("b/{name}"),
-        );
+        let diff = crate::engine::unified_diff(&original, &final_text, &name);
         crate::common::write_output(None, diff.as_bytes())?;
     }
     if args.emit_patch {
@@ -208,84 +147,6 @@ pub fn run(args: &FixArgs) -> CmdResult {
     write_atomic(target, final_text.as_bytes())?;
     eprintln!("wrote {}", target.display());
     Ok(cli::exit::OK)
-}
-
-fn plan_step(
-    verifier: &Verifier,
-    name: &str,
-    text: &str,
-    label: String,
-    recipe: &Recipe,
-    target: Option<&str>,
-) -> Result<Step, CliError> {
-    let plan = calm_refactor::plan(name, text, recipe)
-        .map_err(|e| CliError::input(format!("{name}: {}: {e}", recipe.name())))?;
-    let verification = if plan.is_noop() {
-        Verification::default()
-    } else {
-        verifier.verify(&plan, target)
-    };
-    Ok(Step {
-        label,
-        plan,
-        verification,
-    })
-}
-
-/// Apply every fixable finding (most severe first), re-reviewing after each step so a fix that
-/// already cleared a later finding is not applied twice.
-fn apply_all(
-    verifier: &Verifier,
-    name: &str,
-    original: &str,
-    min: Option<Severity>,
-) -> Result<Vec<Step>, CliError> {
-    let mut steps: Vec<Step> = Vec::new();
-    let mut text = original.to_string();
-    let mut tried: Vec<String> = Vec::new();
-    // Each fix can surface new findings; a bound keeps a pathological review from looping.
-    for _ in 0..100 {
-        let findings = verifier.findings(name, &text).map_err(CliError::input)?;
-        let next: Option<&Finding> = findings
-            .iter()
-            .filter(|f| {
-                f.suppression.is_none() && f.fix.is_some() && min.is_none_or(|m| f.severity >= m)
-            })
-            .find(|f| !tried.contains(&f.id));
-        let Some(f) = next else { break };
-        tried.push(f.id.clone());
-        let recipe = match calm_refactor::recipe_for_finding(f) {
-            Ok(r) => r,
-            Err(e) => {
-                eprintln!("skipped {}: {e}", f.id);
-                continue;
-            }
-        };
-        let step = match plan_step(
-            verifier,
-            name,
-            &text,
-            format!("{} (fix for {})", recipe.name(), f.id),
-            &recipe,
-            Some(&f.id),
-        ) {
-            Ok(s) => s,
-            Err(e) => {
-                eprintln!("skipped {}: {}", f.id, e.message);
-                continue;
-            }
-        };
-        if step.plan.is_noop() {
-            continue;
-        }
-        let ok = step.verification.ok();
-        text = step.plan.after_text.clone();
-        steps.push(step);
-        if !ok {
-            break; // reported and refused by the caller
-        }
-    }
-    Ok(steps)
 }
 
 fn report_step(s: &Step) {

@@ -13,7 +13,10 @@ use super::*;
 use crate::ops::{Draft, OpError, Scope};
 use serde_json::{Map, Value};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "kebab-case")]
 pub enum ControlPreset {
     HighAvailability,
     Failover,
@@ -161,16 +164,73 @@ pub fn default_requirement_url(id: &str) -> String {
     }
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "cli", derive(clap::Args))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct AddControl {
-    /// `architecture`, `node:ID`, `relationship:ID` or `flow:ID`.
-    pub scope: String,
+    /// Where: architecture, node:ID, relationship:ID or flow:ID.
+    #[cfg_attr(feature = "cli", arg(long, default_value = "architecture"))]
+    #[serde(default)]
+    pub scope: Scope,
+    /// Control id (default: the preset's name).
+    #[cfg_attr(feature = "cli", arg(long, value_name = "ID"))]
+    #[serde(default, alias = "control_id", skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
+    /// Requirement URL (default: the preset's; without a preset, the CALM TraderX requirement of
+    /// that id when there is one, else https://internal-policy.example.com/controls/ID).
+    #[cfg_attr(feature = "cli", arg(long, value_name = "URL"))]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub requirement_url: Option<String>,
+    /// Description of the control (default: the preset's).
+    #[cfg_attr(feature = "cli", arg(long))]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `key=value` overrides.
+    /// Config values, key=value (numbers, booleans and {…}/[…] JSON are typed); overrides the
+    /// preset's.
+    #[cfg_attr(feature = "cli", arg(long, value_name = "KEY=VALUE", num_args = 1..))]
+    #[serde(default, with = "config_form", skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "schema", schemars(with = "serde_json::Map<String, Value>"))]
     pub config: Vec<String>,
+    /// Start from a preset: high-availability (availability-percent 99.9, monthly, 43.8 min),
+    /// failover (rto-minutes 5, rpo-minutes 1, automatic), circuit-breaker (failure-threshold 5
+    /// in failure-window-seconds 30, open 60 s, 3 half-open calls).
+    #[cfg_attr(feature = "cli", arg(long, value_enum))]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub preset: Option<ControlPreset>,
+}
+
+/// `config` in the serde form: an object (`{"rto-minutes": 5}`); a list of `key=value` words is
+/// accepted too. Values are kept as the CLI's `key=value` words.
+mod config_form {
+    use serde::{Deserialize, Deserializer, Serializer, ser::SerializeMap};
+    use serde_json::Value;
+
+    pub fn serialize<S: Serializer>(config: &[String], s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(config.len()))?;
+        for kv in config {
+            let (k, v) = kv.split_once('=').unwrap_or((kv.as_str(), ""));
+            m.serialize_entry(k, &super::parse_config_value(v))?;
+        }
+        m.end()
+    }
+
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Form {
+        Object(serde_json::Map<String, Value>),
+        Words(Vec<String>),
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+        Ok(match Option::<Form>::deserialize(d)? {
+            None => Vec::new(),
+            Some(Form::Words(w)) => w,
+            Some(Form::Object(m)) => m
+                .iter()
+                .map(|(k, v)| format!("{k}={}", crate::recipes::value_word(v)))
+                .collect(),
+        })
+    }
 }
 
 /// Parse `key=value`: integers, floats, booleans, null and JSON objects/arrays are typed.
@@ -200,9 +260,9 @@ pub fn parse_config_value(raw: &str) -> Value {
 }
 
 impl AddControl {
-    pub fn preset(scope: &str, preset: ControlPreset) -> Self {
+    pub fn preset(scope: Scope, preset: ControlPreset) -> Self {
         AddControl {
-            scope: scope.into(),
+            scope,
             id: None,
             requirement_url: None,
             description: None,
@@ -212,7 +272,7 @@ impl AddControl {
     }
 
     pub fn apply(&self, d: &mut Draft) -> Result<(), OpError> {
-        let scope = Scope::parse(&self.scope)?;
+        let scope = &self.scope;
         let id = match (&self.id, self.preset) {
             (Some(id), _) => id.clone(),
             (None, Some(p)) => p.name().to_string(),
@@ -229,7 +289,7 @@ impl AddControl {
             (None, None) => default_requirement_url(&id),
         };
         // Check the scope exists before asking the preset about it.
-        match &scope {
+        match scope {
             Scope::Node(n) if d.node(n).is_none() => return Err(OpError::NoNode(n.clone())),
             Scope::Relationship(r) if d.relationship(r).is_none() => {
                 return Err(OpError::NoRelationship(r.clone()));
@@ -239,7 +299,7 @@ impl AddControl {
             }
             _ => {}
         }
-        let mut config = self.preset.map(|p| p.config(&scope, d)).unwrap_or_default();
+        let mut config = self.preset.map(|p| p.config(scope, d)).unwrap_or_default();
         for kv in &self.config {
             let (k, v) = kv
                 .split_once('=')
@@ -252,10 +312,10 @@ impl AddControl {
         }
         let description = match (&self.description, self.preset) {
             (Some(x), _) => x.clone(),
-            (None, Some(p)) => p.description(&scope, d),
+            (None, Some(p)) => p.description(scope, d),
             (None, None) => format!("{id} requirement"),
         };
-        d.add_control(&scope, &id, &description, &url, config)?;
+        d.add_control(scope, &id, &description, &url, config)?;
         Ok(())
     }
 }

@@ -14,13 +14,45 @@ use super::*;
 use crate::ops::{Draft, NewTransition, OpError, Scope, derive_id};
 use serde_json::{Value, json};
 
-#[derive(Debug, Clone, PartialEq)]
+/// Default number of instances of the target.
+pub const DEFAULT_INSTANCES: usize = 2;
+/// Default id of the load balancer node.
+pub const DEFAULT_LB_ID: &str = "load-balancer";
+/// Default node-type of the load balancer.
+pub const DEFAULT_LB_TYPE: &str = "service";
+
+fn default_instances() -> usize {
+    DEFAULT_INSTANCES
+}
+fn default_lb_id() -> String {
+    DEFAULT_LB_ID.into()
+}
+fn default_lb_type() -> String {
+    DEFAULT_LB_TYPE.into()
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "cli", derive(clap::Args))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct AddLoadBalancer {
+    /// Node to put behind the load balancer.
+    #[cfg_attr(feature = "cli", arg(long, value_name = "NODE"))]
     pub target: String,
+    /// Number of instances of the target.
+    #[cfg_attr(feature = "cli", arg(long, default_value_t = DEFAULT_INSTANCES))]
+    #[serde(default = "default_instances")]
     pub instances: usize,
-    /// Instance ids (default `TARGET-1`, `TARGET-2`, …).
+    /// Ids of the instances (default: TARGET-1, TARGET-2, …).
+    #[cfg_attr(feature = "cli", arg(long, value_delimiter = ',', value_name = "IDS"))]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub names: Vec<String>,
+    /// Id of the load balancer node.
+    #[cfg_attr(feature = "cli", arg(long, default_value = DEFAULT_LB_ID, value_name = "ID"))]
+    #[serde(default = "default_lb_id")]
     pub lb_id: String,
+    /// node-type of the load balancer.
+    #[cfg_attr(feature = "cli", arg(long, default_value = DEFAULT_LB_TYPE, value_name = "TYPE"))]
+    #[serde(default = "default_lb_type")]
     pub lb_type: String,
 }
 
@@ -28,10 +60,10 @@ impl AddLoadBalancer {
     pub fn new(target: &str) -> Self {
         AddLoadBalancer {
             target: target.into(),
-            instances: 2,
+            instances: DEFAULT_INSTANCES,
             names: Vec::new(),
-            lb_id: "load-balancer".into(),
-            lb_type: "service".into(),
+            lb_id: DEFAULT_LB_ID.into(),
+            lb_type: DEFAULT_LB_TYPE.into(),
         }
     }
 

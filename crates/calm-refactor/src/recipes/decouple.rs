@@ -13,20 +13,61 @@ use super::*;
 use crate::ops::{Draft, NewTransition, OpError};
 use serde_json::{Value, json};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "lowercase")]
 pub enum BrokerKind {
+    #[default]
     Rabbitmq,
     Kafka,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+impl BrokerKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BrokerKind::Rabbitmq => "rabbitmq",
+            BrokerKind::Kafka => "kafka",
+        }
+    }
+}
+
+/// Default id of the broker node.
+pub const DEFAULT_BROKER_ID: &str = "message-broker";
+
+fn default_broker_id() -> String {
+    DEFAULT_BROKER_ID.into()
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "cli", derive(clap::Args))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Decouple {
+    /// The caller whose synchronous call is replaced.
+    #[cfg_attr(feature = "cli", arg(long, value_name = "NODE"))]
     pub from: String,
+    /// The callee.
+    #[cfg_attr(feature = "cli", arg(long, value_name = "NODE"))]
     pub to: String,
+    /// Broker technology (sets protocol and default port).
+    #[cfg_attr(feature = "cli", arg(long, value_enum, default_value_t = BrokerKind::default()))]
+    #[serde(default)]
     pub broker: BrokerKind,
+    /// Id of the broker node (reused when it exists).
+    #[cfg_attr(feature = "cli", arg(long, default_value = DEFAULT_BROKER_ID, value_name = "ID"))]
+    #[serde(default = "default_broker_id")]
     pub broker_id: String,
+    /// Id of the queue node.
+    #[cfg_attr(feature = "cli", arg(long, value_name = "ID"))]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub queue_id: Option<String>,
+    /// Broker port (default 5672 for RabbitMQ, 9092 for Kafka).
+    #[cfg_attr(feature = "cli", arg(long))]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub port: Option<u16>,
+    /// ADR that records the decision (stored as `adr` metadata and added to `adrs`).
+    #[cfg_attr(feature = "cli", arg(long, value_name = "PATH"))]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub adr: Option<String>,
 }
 
@@ -35,8 +76,8 @@ impl Decouple {
         Decouple {
             from: from.into(),
             to: to.into(),
-            broker: BrokerKind::Rabbitmq,
-            broker_id: "message-broker".into(),
+            broker: BrokerKind::default(),
+            broker_id: DEFAULT_BROKER_ID.into(),
             queue_id: None,
             port: None,
             adr: None,

@@ -10,21 +10,34 @@ pub mod rename;
 pub mod replicate_database;
 
 pub use add_control::{AddControl, ControlPreset};
-pub use add_load_balancer::AddLoadBalancer;
-pub use decouple::{BrokerKind, Decouple};
+pub use add_load_balancer::{AddLoadBalancer, DEFAULT_INSTANCES, DEFAULT_LB_ID, DEFAULT_LB_TYPE};
+pub use decouple::{BrokerKind, DEFAULT_BROKER_ID, Decouple};
 pub use rename::Rename;
-pub use replicate_database::{ReplicateDatabase, ReplicationMode};
+pub use replicate_database::{DEFAULT_REPLICAS, ReplicateDatabase, ReplicationMode};
 
 use crate::ops::{Draft, OpError};
 use serde_json::Value;
 
-/// One recipe call with its arguments.
-#[derive(Debug, Clone, PartialEq)]
+/// One recipe call with its arguments: the only definition of a recipe's parameters.
+///
+/// The same type is the `calm-advisor fix FILE RECIPE …` subcommand (feature `cli`, clap), the
+/// JSON form used by the MCP server and the chat's language-model tools (serde:
+/// `{"recipe": "add-load-balancer", "target": "api-gateway"}`, omitted fields take the same
+/// defaults as the CLI flags) and that form's JSON schema (feature `schema`, schemars).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "cli", derive(clap::Subcommand))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(tag = "recipe", rename_all = "kebab-case")]
 pub enum Recipe {
+    /// Put a load balancer in front of a node and clone the node into redundant instances.
     AddLoadBalancer(AddLoadBalancer),
+    /// Turn a database into a primary/replica cluster.
     ReplicateDatabase(ReplicateDatabase),
+    /// Replace a synchronous call with a message broker and queue.
     Decouple(Decouple),
+    /// Add a control at architecture, node, relationship or flow scope.
     AddControl(AddControl),
+    /// Rename a unique-id everywhere it is referenced.
     Rename(Rename),
 }
 
@@ -51,178 +64,134 @@ impl Recipe {
         }
     }
 
-    /// Build a recipe from its name and CLI words, as in a review finding's `FixSuggestion`
-    /// (`recipe: "add-load-balancer", args: ["--target", "api-gateway"]`). Accepts `--k v`,
-    /// `--k=v` and, for `rename`, two positional ids.
-    pub fn from_words(recipe: &str, args: &[String]) -> Result<Recipe, OpError> {
-        let mut w = Words::parse(args)?;
-        let r = match recipe {
-            "add-load-balancer" => {
-                let target = w.required("target")?;
-                let names = w.list("names");
-                let instances = match w.take("instances") {
-                    Some(s) => s.parse().map_err(|_| {
-                        OpError::Invalid(format!("--instances `{s}` is not a number"))
-                    })?,
-                    None if !names.is_empty() => names.len(),
-                    None => 2,
-                };
-                Recipe::AddLoadBalancer(AddLoadBalancer {
-                    target,
-                    instances,
-                    names,
-                    lb_id: w.take("lb-id").unwrap_or_else(|| "load-balancer".into()),
-                    lb_type: w.take("lb-type").unwrap_or_else(|| "service".into()),
-                })
-            }
-            "replicate-database" => Recipe::ReplicateDatabase(ReplicateDatabase {
-                target: w.required("target")?,
-                replicas: match w.take("replicas") {
-                    Some(s) => s.parse().map_err(|_| {
-                        OpError::Invalid(format!("--replicas `{s}` is not a number"))
-                    })?,
-                    None => 1,
-                },
-                mode: match w.take("mode").as_deref() {
-                    None | Some("async") => ReplicationMode::Async,
-                    Some("sync") => ReplicationMode::Sync,
-                    Some(m) => {
-                        return Err(OpError::Invalid(format!(
-                            "--mode `{m}`: expected async or sync"
-                        )));
-                    }
-                },
-                primary_id: w.take("primary-id"),
-                cluster_id: w.take("cluster-id"),
-            }),
-            "decouple" => Recipe::Decouple(Decouple {
-                from: w.required("from")?,
-                to: w.required("to")?,
-                broker: match w.take("broker").as_deref() {
-                    None | Some("rabbitmq") => BrokerKind::Rabbitmq,
-                    Some("kafka") => BrokerKind::Kafka,
-                    Some(b) => {
-                        return Err(OpError::Invalid(format!(
-                            "--broker `{b}`: expected rabbitmq or kafka"
-                        )));
-                    }
-                },
-                broker_id: w
-                    .take("broker-id")
-                    .unwrap_or_else(|| "message-broker".into()),
-                queue_id: w.take("queue-id"),
-                port: match w.take("port") {
-                    Some(s) => Some(s.parse().map_err(|_| {
-                        OpError::Invalid(format!("--port `{s}` is not a port number"))
-                    })?),
-                    None => None,
-                },
-                adr: w.take("adr"),
-            }),
-            "add-control" => Recipe::AddControl(AddControl {
-                scope: w.take("scope").unwrap_or_else(|| "architecture".into()),
-                id: w.take("id"),
-                requirement_url: w.take("requirement-url"),
-                description: w.take("description"),
-                config: w.all("config"),
-                preset: match w.take("preset") {
-                    Some(p) => Some(ControlPreset::parse(&p)?),
-                    None => None,
-                },
-            }),
-            "rename" => {
-                let old = w
-                    .positional
-                    .first()
-                    .cloned()
-                    .ok_or_else(|| OpError::Invalid("rename needs OLD and NEW".into()))?;
-                let new = w
-                    .positional
-                    .get(1)
-                    .cloned()
-                    .ok_or_else(|| OpError::Invalid("rename needs OLD and NEW".into()))?;
-                w.positional.drain(..2);
-                Recipe::Rename(Rename { old, new })
-            }
-            other => return Err(OpError::Invalid(format!("unknown recipe `{other}`"))),
+    /// The same recipe with its redundant arguments made consistent, so equal requests compare
+    /// equal whichever front end built them: with `names`, `instances` is their number.
+    pub fn normalized(mut self) -> Recipe {
+        if let Recipe::AddLoadBalancer(r) = &mut self
+            && !r.names.is_empty()
+        {
+            r.instances = r.names.len();
+        }
+        self
+    }
+
+    /// The recipe from its serde form (`{"recipe": "decouple", "from": …}`), normalized.
+    pub fn from_json(value: Value) -> Result<Recipe, OpError> {
+        serde_json::from_value::<Recipe>(value)
+            .map(Recipe::normalized)
+            .map_err(|e| OpError::Invalid(e.to_string()))
+    }
+
+    /// The recipe from its CLI words, recipe name first (`["add-load-balancer", "--target",
+    /// "api-gateway"]`), parsed by the same clap parser as `calm-advisor fix`; normalized.
+    #[cfg(feature = "cli")]
+    pub fn try_parse_from<I, T>(words: I) -> Result<Recipe, OpError>
+    where
+        I: IntoIterator<Item = T>,
+        T: Into<std::ffi::OsString> + Clone,
+    {
+        use clap::Parser;
+        #[derive(clap::Parser)]
+        #[command(name = "fix", no_binary_name = true)]
+        struct Words {
+            #[command(subcommand)]
+            recipe: Recipe,
+        }
+        Words::try_parse_from(words)
+            .map(|w| w.recipe.normalized())
+            .map_err(|e| {
+                // clap's first line, without its `error: ` prefix and usage hints.
+                let text = e.to_string();
+                let first = text.lines().next().unwrap_or("").trim();
+                OpError::Invalid(first.strip_prefix("error: ").unwrap_or(first).to_string())
+            })
+    }
+
+    /// [`Recipe::try_parse_from`] for a review finding's `FixSuggestion` (`recipe: "add-load-balancer",
+    /// args: ["--target", "api-gateway"]`).
+    #[cfg(feature = "cli")]
+    pub fn parse_args(recipe: &str, args: &[String]) -> Result<Recipe, OpError> {
+        Recipe::try_parse_from(std::iter::once(recipe).chain(args.iter().map(String::as_str)))
+    }
+
+    /// The `calm-advisor fix` words of this recipe, recipe name first; every argument spelled
+    /// out (defaults included) so the command reads the same whatever the defaults become.
+    /// [`Recipe::try_parse_from`] reads them back to an equal recipe.
+    pub fn to_words(&self) -> Vec<String> {
+        let mut a: Vec<String> = vec![self.name().to_string()];
+        let mut push = |k: &str, v: &str| {
+            a.push(k.to_string());
+            a.push(v.to_string());
         };
-        w.finish()?;
-        Ok(r)
-    }
-}
-
-/// `--key value` words of a FixSuggestion. Hand-rolled because clap lives in the binary and the
-/// words come from our own analysis engine, not from a user's shell.
-struct Words {
-    flags: Vec<(String, String)>,
-    positional: Vec<String>,
-}
-
-impl Words {
-    fn parse(args: &[String]) -> Result<Words, OpError> {
-        let mut flags = Vec::new();
-        let mut positional = Vec::new();
-        let mut i = 0;
-        while i < args.len() {
-            let a = &args[i];
-            if let Some(k) = a.strip_prefix("--") {
-                if let Some((k, v)) = k.split_once('=') {
-                    flags.push((k.to_string(), v.to_string()));
-                } else {
-                    let v = args
-                        .get(i + 1)
-                        .ok_or_else(|| OpError::Invalid(format!("--{k} needs a value")))?;
-                    flags.push((k.to_string(), v.clone()));
-                    i += 1;
-                    // `--config a=1 b=2`: following words without `--` belong to --config.
-                    if k == "config" {
-                        while let Some(next) = args
-                            .get(i + 1)
-                            .filter(|n| !n.starts_with("--") && n.contains('='))
-                        {
-                            flags.push((k.to_string(), next.clone()));
-                            i += 1;
-                        }
-                    }
+        match self {
+            Recipe::AddLoadBalancer(r) => {
+                push("--target", &r.target);
+                push("--instances", &r.instances.to_string());
+                if !r.names.is_empty() {
+                    push("--names", &r.names.join(","));
                 }
-            } else {
-                positional.push(a.clone());
+                push("--lb-id", &r.lb_id);
+                push("--lb-type", &r.lb_type);
             }
-            i += 1;
+            Recipe::ReplicateDatabase(r) => {
+                push("--target", &r.target);
+                push("--replicas", &r.replicas.to_string());
+                push("--mode", r.mode.as_str());
+                if let Some(p) = &r.primary_id {
+                    push("--primary-id", p);
+                }
+                if let Some(c) = &r.cluster_id {
+                    push("--cluster-id", c);
+                }
+            }
+            Recipe::Decouple(r) => {
+                push("--from", &r.from);
+                push("--to", &r.to);
+                push("--broker", r.broker.as_str());
+                push("--broker-id", &r.broker_id);
+                if let Some(q) = &r.queue_id {
+                    push("--queue-id", q);
+                }
+                if let Some(p) = r.port {
+                    push("--port", &p.to_string());
+                }
+                if let Some(adr) = &r.adr {
+                    push("--adr", adr);
+                }
+            }
+            Recipe::AddControl(r) => {
+                push("--scope", &r.scope.to_string());
+                if let Some(id) = &r.id {
+                    push("--id", id);
+                }
+                if let Some(p) = r.preset {
+                    push("--preset", p.name());
+                }
+                if let Some(u) = &r.requirement_url {
+                    push("--requirement-url", u);
+                }
+                if let Some(d) = &r.description {
+                    push("--description", d);
+                }
+                if !r.config.is_empty() {
+                    a.push("--config".into());
+                    a.extend(r.config.iter().cloned());
+                }
+            }
+            Recipe::Rename(r) => {
+                a.push(r.old.clone());
+                a.push(r.new.clone());
+            }
         }
-        Ok(Words { flags, positional })
+        a
     }
-    fn take(&mut self, key: &str) -> Option<String> {
-        let i = self.flags.iter().position(|(k, _)| k == key)?;
-        Some(self.flags.remove(i).1)
-    }
-    fn all(&mut self, key: &str) -> Vec<String> {
-        let mut out = Vec::new();
-        while let Some(v) = self.take(key) {
-            out.push(v);
-        }
-        out
-    }
-    fn list(&mut self, key: &str) -> Vec<String> {
-        self.all(key)
-            .iter()
-            .flat_map(|v| v.split(','))
-            .map(|s| s.trim().to_string())
-            .filter(|s| !s.is_empty())
-            .collect()
-    }
-    fn required(&mut self, key: &str) -> Result<String, OpError> {
-        self.take(key)
-            .ok_or_else(|| OpError::Invalid(format!("--{key} is required")))
-    }
-    fn finish(self) -> Result<(), OpError> {
-        if let Some((k, _)) = self.flags.first() {
-            return Err(OpError::Invalid(format!("unexpected argument --{k}")));
-        }
-        if let Some(p) = self.positional.first() {
-            return Err(OpError::Invalid(format!("unexpected argument `{p}`")));
-        }
-        Ok(())
+}
+
+/// A JSON value as a `--config key=VALUE` word: strings as they are, the rest as JSON.
+pub fn value_word(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
     }
 }
 

@@ -4,9 +4,13 @@
 
 use crate::ops::{Draft, OpError};
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "cli", derive(clap::Args))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Rename {
+    /// Current unique-id.
     pub old: String,
+    /// New unique-id.
     pub new: String,
 }
 

@@ -13,8 +13,12 @@ use super::*;
 use crate::ops::{Draft, OpError, Scope, derive_id};
 use serde_json::{Value, json};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "lowercase")]
 pub enum ReplicationMode {
+    #[default]
     Async,
     Sync,
 }
@@ -28,12 +32,35 @@ impl ReplicationMode {
     }
 }
 
-#[derive(Debug, Clone, PartialEq)]
+/// Default number of read replicas.
+pub const DEFAULT_REPLICAS: usize = 1;
+
+fn default_replicas() -> usize {
+    DEFAULT_REPLICAS
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "cli", derive(clap::Args))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ReplicateDatabase {
+    /// Database node to replicate.
+    #[cfg_attr(feature = "cli", arg(long, value_name = "NODE"))]
     pub target: String,
+    /// Number of read replicas.
+    #[cfg_attr(feature = "cli", arg(long, default_value_t = DEFAULT_REPLICAS))]
+    #[serde(default = "default_replicas")]
     pub replicas: usize,
+    /// Replication mode.
+    #[cfg_attr(feature = "cli", arg(long, value_enum, default_value_t = ReplicationMode::default()))]
+    #[serde(default)]
     pub mode: ReplicationMode,
+    /// Id of the primary (default: TARGET-primary).
+    #[cfg_attr(feature = "cli", arg(long, value_name = "ID"))]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub primary_id: Option<String>,
+    /// Id of the cluster node (default: TARGET-cluster).
+    #[cfg_attr(feature = "cli", arg(long, value_name = "ID"))]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster_id: Option<String>,
 }
 
@@ -56,8 +83,8 @@ impl ReplicateDatabase {
     pub fn new(target: &str) -> Self {
         ReplicateDatabase {
             target: target.into(),
-            replicas: 1,
-            mode: ReplicationMode::Async,
+            replicas: DEFAULT_REPLICAS,
+            mode: ReplicationMode::default(),
             primary_id: None,
             cluster_id: None,
         }

@@ -1,9 +1,14 @@
-//! Executing intents: the one place where chat, the LLM tools and the MCP server call the
-//! libraries (calm-validate, calm-analysis, calm-refactor, calm-render, calm-report). Nothing
-//! here analyses or edits a document by itself; when a library does not offer an operation yet,
-//! the answer says so instead of inventing a result.
+//! The service layer: the one place where the `fix` command, chat, the LLM tools and the MCP
+//! server call the libraries (calm-validate, calm-analysis, calm-refactor, calm-render,
+//! calm-report). Changes go plan → verify → diff here (writing stays with the front end: the
+//! CLI writes atomically, chat keeps states until `save`, MCP's `apply_fix` writes a checked
+//! path). Nothing here analyses or edits a document by itself; when a library does not offer an
+//! operation yet, the answer says so instead of inventing a result.
 
-use super::intent::Change;
+mod change;
+
+pub use change::{Change, FixSpec};
+
 use calm_model::Document;
 use serde::Serialize;
 
@@ -85,13 +90,19 @@ pub trait Engine {
     fn report(&self, before: &Document, after: &Document) -> EngineResult<String>;
 }
 
-/// Unified diff of two texts (3 lines of context), for showing a change before it is applied.
+/// Unified diff of two texts (3 lines of context) with `a/NAME` / `b/NAME` headers: calm-refactor's
+/// [`calm_refactor::unified_diff`], the one diff every front end shows.
 pub fn unified_diff(old: &str, new: &str, name: &str) -> String {
-    similar::TextDiff::from_lines(old, new)
-        .unified_diff()
-        .context_radius(3)
-        .header(&format!("a/{name}"), &format!("b/{name}"))
-        .to_string()
+    calm_refactor::unified_diff(old, new, &format!("a/{name}"), &format!("b/{name}"))
+}
+
+/// One planned and verified recipe call (not refused: the caller reads `verification`).
+pub struct Step {
+    /// What was run (`add-load-balancer`, `decouple (fix for FINDING)`).
+    pub label: String,
+    pub plan: calm_refactor::Plan,
+    /// Empty (default) for a no-op plan.
+    pub verification: calm_refactor::Verification,
 }
 
 /// The findings a `Change::ApplyFinding` selector names (only those with an automatic fix).
@@ -229,36 +240,111 @@ impl LibraryEngine {
         Ok(calm_analysis::review(doc, &opts))
     }
 
-    /// Plan one recipe on `text`, verified; the plan's new text and what it found.
-    fn plan_recipe(
+    /// The review findings of `text` (for `fix --finding` / `--all`).
+    pub fn findings(&self, name: &str, text: &str) -> EngineResult<Vec<calm_analysis::Finding>> {
+        self.verifier()
+            .findings(name, text)
+            .map_err(EngineError::Failed)
+    }
+
+    /// Plan one recipe on `text` and verify it (unless it is a no-op), aiming at finding
+    /// `target` when given. A plan error is `Failed` with the library's message.
+    pub fn plan_step(
         &self,
         name: &str,
         text: &str,
-        words: &[String],
-    ) -> EngineResult<calm_refactor::Plan> {
-        let recipe = calm_refactor::Recipe::from_words(&words[0], &words[1..])
+        label: String,
+        recipe: &calm_refactor::Recipe,
+        target: Option<&str>,
+    ) -> EngineResult<Step> {
+        let plan = calm_refactor::plan(name, text, recipe)
             .map_err(|e| EngineError::Failed(e.to_string()))?;
-        let plan = calm_refactor::plan(name, text, &recipe)
-            .map_err(|e| EngineError::Failed(e.to_string()))?;
-        Ok(plan)
+        let verification = if plan.is_noop() {
+            calm_refactor::Verification::default()
+        } else {
+            self.verifier().verify(&plan, target)
+        };
+        Ok(Step {
+            label,
+            plan,
+            verification,
+        })
+    }
+
+    /// Apply every fixable finding (most severe first, at `min` or worse), re-reviewing after
+    /// each step so a fix that already cleared a later finding is not applied twice. Stops after
+    /// the first step that does not verify (the caller refuses it). Returns the steps and, for
+    /// findings whose fix could not be planned, a `skipped ID: reason` line each.
+    pub fn fix_all(
+        &self,
+        name: &str,
+        original: &str,
+        min: Option<calm_analysis::Severity>,
+    ) -> EngineResult<(Vec<Step>, Vec<String>)> {
+        let mut steps: Vec<Step> = Vec::new();
+        let mut skipped = Vec::new();
+        let mut text = original.to_string();
+        let mut tried: Vec<String> = Vec::new();
+        // Each fix can surface new findings; a bound keeps a pathological review from looping.
+        for _ in 0..100 {
+            let findings = self.findings(name, &text)?;
+            let next = findings
+                .iter()
+                .filter(|f| {
+                    f.suppression.is_none()
+                        && f.fix.is_some()
+                        && min.is_none_or(|m| f.severity >= m)
+                })
+                .find(|f| !tried.contains(&f.id));
+            let Some(f) = next else { break };
+            tried.push(f.id.clone());
+            let recipe = match calm_refactor::recipe_for_finding(f) {
+                Ok(r) => r,
+                Err(e) => {
+                    skipped.push(format!("skipped {}: {e}", f.id));
+                    continue;
+                }
+            };
+            let step = match self.plan_step(
+                name,
+                &text,
+                format!("{} (fix for {})", recipe.name(), f.id),
+                &recipe,
+                Some(&f.id),
+            ) {
+                Ok(s) => s,
+                Err(e) => {
+                    skipped.push(format!("skipped {}: {name}: {}: {e}", f.id, recipe.name()));
+                    continue;
+                }
+            };
+            if step.plan.is_noop() {
+                continue;
+            }
+            let ok = step.verification.ok();
+            text = step.plan.after_text.clone();
+            steps.push(step);
+            if !ok {
+                break; // reported and refused by the caller
+            }
+        }
+        Ok((steps, skipped))
     }
 
     /// Metadata has no recipe: set it through calm-refactor's operations and format-preserving edit.
     fn plan_metadata(
         &self,
         text: &str,
-        scope: &str,
+        scope: &calm_refactor::Scope,
         entries: &[(String, serde_json::Value)],
     ) -> EngineResult<(String, Vec<String>)> {
         let doc = Document::from_str("document.json", text)
             .map_err(|e| EngineError::Failed(e.to_string()))?;
         let before = doc.value.clone();
         let mut draft = calm_refactor::Draft::new(before.clone());
-        let scope =
-            calm_refactor::Scope::parse(scope).map_err(|e| EngineError::Failed(e.to_string()))?;
         let map: serde_json::Map<String, serde_json::Value> = entries.iter().cloned().collect();
         draft
-            .set_metadata(&scope, map)
+            .set_metadata(scope, map)
             .map_err(|e| EngineError::Failed(e.to_string()))?;
         let after = calm_refactor::edit::apply(text, &before, &draft.value)
             .map_err(|e| EngineError::Failed(e.to_string()))?;
@@ -428,7 +514,7 @@ impl Engine for LibraryEngine {
                 continue;
             }
             if let Change::SetMetadata { scope, entries } = change {
-                let (after, lines) = self.plan_metadata(&text, &scope.as_arg(), entries)?;
+                let (after, lines) = self.plan_metadata(&text, scope, entries)?;
                 let before_errors = self
                     .verifier()
                     .validation_errors(&name, &text)
@@ -451,11 +537,14 @@ impl Engine for LibraryEngine {
                 text = after;
                 continue;
             }
-            let steps = change.steps();
-            for step in steps {
-                let p = self.plan_recipe(&name, &text, &step)?;
+            for recipe in change.recipes() {
+                let p = calm_refactor::plan(&name, &text, &recipe)
+                    .map_err(|e| EngineError::Failed(e.to_string()))?;
                 if p.is_noop() {
-                    summary.push(format!("{}: already in place, nothing to change", step[0]));
+                    summary.push(format!(
+                        "{}: already in place, nothing to change",
+                        recipe.name()
+                    ));
                     continue;
                 }
                 text = self.accept(p, None, &mut summary, &mut resolved, &mut introduced)?;
@@ -591,5 +680,129 @@ impl Engine for LibraryEngine {
             (&orev, &nrev),
             &Default::default(),
         ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use calm_refactor::Recipe;
+    use clap::Parser;
+    use serde_json::json;
+
+    fn day13() -> Option<(String, String)> {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../../shared/fixtures/ecommerce-platform.day13.json"
+        );
+        std::fs::read_to_string(path)
+            .ok()
+            .map(|t| (path.to_string(), t))
+    }
+
+    /// The same request from the `fix` CLI words, the chat's LLM tool call and the MCP `fix`
+    /// argument is the same `Recipe`, and plans to the same new text.
+    #[test]
+    fn cli_llm_and_mcp_build_the_same_recipe_and_edits() {
+        let Some((path, text)) = day13() else {
+            println!("skipped: Day 13 fixture not found");
+            return;
+        };
+        // CLI: `calm-advisor fix FILE add-load-balancer --target api-gateway`.
+        let cli = crate::cli::Cli::try_parse_from([
+            "calm-advisor",
+            "fix",
+            &path,
+            "add-load-balancer",
+            "--target",
+            "api-gateway",
+        ])
+        .unwrap();
+        let crate::cli::Command::Fix(args) = cli.command else {
+            panic!("not fix")
+        };
+        let from_cli = args.recipe.unwrap().normalized();
+        // Chat: the language model's plan_fix tool call.
+        let from_llm = crate::chat::llm::change_from_args(
+            &json!({"recipe": "add-load-balancer", "target": "api-gateway"}),
+        )
+        .unwrap();
+        // MCP: the plan_fix / apply_fix tool's input.
+        let input: crate::mcp::FixInput = serde_json::from_value(json!({
+            "path": path,
+            "fix": {"recipe": "add-load-balancer", "target": "api-gateway"}
+        }))
+        .unwrap();
+        let from_mcp = input.fix.0;
+
+        let expected = Recipe::AddLoadBalancer(calm_refactor::AddLoadBalancer::new("api-gateway"));
+        assert_eq!(from_cli, expected);
+        assert_eq!(from_llm, Change::Recipe(expected.clone()));
+        assert_eq!(from_mcp, Change::Recipe(expected.clone()));
+        // And the same words round-trip through the findings' parser.
+        assert_eq!(
+            Recipe::try_parse_from(expected.to_words()).unwrap(),
+            expected
+        );
+
+        let engine = LibraryEngine::new();
+        let cli_text = engine
+            .plan_step(&path, &text, "cli".into(), &from_cli, None)
+            .unwrap()
+            .plan
+            .after_text;
+        let doc = Document::from_str(&path, &text).unwrap();
+        let llm_text = engine.plan(&doc, &[from_llm]).unwrap().new_text;
+        let mcp_text = engine.plan(&doc, &[from_mcp]).unwrap().new_text;
+        assert_ne!(cli_text, text);
+        assert_eq!(cli_text, llm_text);
+        assert_eq!(cli_text, mcp_text);
+    }
+
+    #[test]
+    fn an_unknown_scope_is_rejected_everywhere() {
+        let llm = crate::chat::llm::change_from_args(
+            &json!({"recipe": "add-control", "preset": "failover", "scope": "database:orders"}),
+        );
+        assert!(llm.unwrap_err().contains("scope"));
+        let mcp = Change::from_json(json!({"recipe": "set-metadata", "scope": "nodes/x"}));
+        assert!(mcp.is_err());
+        let cli = Recipe::try_parse_from(["add-control", "--scope", "database:orders"]);
+        assert!(cli.is_err());
+    }
+
+    #[test]
+    fn every_recipe_reads_back_its_words_and_json() {
+        use calm_refactor::*;
+        let recipes = [
+            Recipe::AddLoadBalancer(AddLoadBalancer {
+                names: vec!["a-1".into(), "a-2".into(), "a-3".into()],
+                instances: 3,
+                ..AddLoadBalancer::new("a")
+            }),
+            Recipe::ReplicateDatabase(ReplicateDatabase {
+                mode: ReplicationMode::Sync,
+                cluster_id: Some("c".into()),
+                ..ReplicateDatabase::new("db")
+            }),
+            Recipe::Decouple(Decouple {
+                broker: BrokerKind::Kafka,
+                port: Some(9093),
+                ..Decouple::new("x", "y")
+            }),
+            Recipe::AddControl(AddControl {
+                config: vec!["rto-minutes=3".into(), "mode=manual".into()],
+                ..AddControl::preset(Scope::Node("db".into()), ControlPreset::Failover)
+            }),
+            Recipe::Rename(Rename {
+                old: "a".into(),
+                new: "b".into(),
+            }),
+        ];
+        for r in recipes {
+            assert_eq!(Recipe::try_parse_from(r.to_words()).unwrap(), r);
+            let json = serde_json::to_value(&r).unwrap();
+            assert_eq!(Recipe::from_json(json).unwrap(), r);
+        }
     }
 }
