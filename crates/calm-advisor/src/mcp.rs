@@ -275,7 +275,7 @@ fn err(e: EngineError) -> String {
 fn plan_for(
     ctx: &AdvisorServer,
     input: &FixInput,
-) -> Result<(Document, String, crate::engine::Plan), String> {
+) -> Result<(Document, String, crate::engine::VerifiedChange), String> {
     let (doc, text) = input.source.load(ctx)?;
     let plan = LibraryEngine::new()
         .plan(&doc, std::slice::from_ref(&input.fix.0))

@@ -233,7 +233,7 @@ impl Verification {
 
 /// Runs the checks; holds the validator so its schemas are compiled once.
 pub struct Verifier {
-    engine: Result<calm_validate::Engine, String>,
+    engine: Result<calm_validate::Validator, String>,
     review: ReviewOptions,
 }
 
@@ -245,8 +245,8 @@ impl Default for Verifier {
 
 impl Verifier {
     pub fn new() -> Verifier {
-        let engine =
-            calm_validate::Engine::new(calm_validate::Config::default()).map_err(|e| e.to_string());
+        let engine = calm_validate::Validator::new(calm_validate::Config::default())
+            .map_err(|e| e.to_string());
         // Today's date decides which suppressions have expired, as in `review`.
         let review = ReviewOptions::default();
         Verifier { engine, review }

@@ -1,7 +1,7 @@
 //! Before/after: both architectures side by side on the same scale, with added (green),
 //! removed (red) and changed (amber) nodes and relationships, and a one-line summary.
 
-use crate::svg::{self, Change, Decor, num};
+use crate::svg::{self, Decor, DiffMark, num};
 use crate::{
     Direction, Options, RGraph, RenderError, Theme, active, decorations, layout, spof_nodes, style,
 };
@@ -188,20 +188,20 @@ pub fn render(
         let mut decor: Decor = decorations(doc, &g, &o);
         decor.title.clear();
         decor.findings_legend = false;
-        let mark = |ids: &Vec<String>, c: Change, m: &mut BTreeMap<String, Change>| {
+        let mark = |ids: &Vec<String>, c: DiffMark, m: &mut BTreeMap<String, DiffMark>| {
             for id in ids {
                 m.insert(id.clone(), c);
             }
         };
         if is_before {
-            mark(&d.nodes_removed, Change::Removed, &mut decor.node_changes);
-            mark(&d.rels_removed, Change::Removed, &mut decor.rel_changes);
+            mark(&d.nodes_removed, DiffMark::Removed, &mut decor.node_changes);
+            mark(&d.rels_removed, DiffMark::Removed, &mut decor.rel_changes);
         } else {
-            mark(&d.nodes_added, Change::Added, &mut decor.node_changes);
-            mark(&d.rels_added, Change::Added, &mut decor.rel_changes);
+            mark(&d.nodes_added, DiffMark::Added, &mut decor.node_changes);
+            mark(&d.rels_added, DiffMark::Added, &mut decor.rel_changes);
         }
-        mark(&d.nodes_changed, Change::Changed, &mut decor.node_changes);
-        mark(&d.rels_changed, Change::Changed, &mut decor.rel_changes);
+        mark(&d.nodes_changed, DiffMark::Changed, &mut decor.node_changes);
+        mark(&d.rels_changed, DiffMark::Changed, &mut decor.rel_changes);
         let cfg = layout::LayoutConfig {
             direction: opts.direction,
             top: BAND + PANEL_HEAD + 4.0,
@@ -212,7 +212,7 @@ pub fn render(
         sides.push((doc, g, l, decor));
     }
     let legend_decor = Decor {
-        node_changes: [(String::new(), Change::Added)].into_iter().collect(),
+        node_changes: [(String::new(), DiffMark::Added)].into_iter().collect(),
         findings_legend: false,
         ..Decor::default()
     };

@@ -23,7 +23,7 @@ pub use graph::{RGraph, Shape};
 pub use layout::{Direction, Layout, Rect};
 use std::collections::{BTreeMap, BTreeSet};
 pub use style::Theme;
-pub use svg::{Change, Decor};
+pub use svg::{Decor, DiffMark};
 
 /// Above this many nodes a drawing is refused (suggesting `--focus`): the picture would not be
 /// readable and the layout time grows faster than linearly.

@@ -19,7 +19,7 @@ pub struct NodeMark {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Change {
+pub enum DiffMark {
     Added,
     Removed,
     Changed,
@@ -37,8 +37,8 @@ pub struct Decor {
     /// Flow highlight: relationship id -> (sequence number, goes destination-to-source).
     pub flow_steps: BTreeMap<String, Vec<(i64, bool)>>,
     pub flow_nodes: BTreeSet<String>,
-    pub node_changes: BTreeMap<String, Change>,
-    pub rel_changes: BTreeMap<String, Change>,
+    pub node_changes: BTreeMap<String, DiffMark>,
+    pub rel_changes: BTreeMap<String, DiffMark>,
 }
 
 pub const TITLE_H: f64 = 46.0;
@@ -380,27 +380,27 @@ fn point_from_end(points: &[(f64, f64)], dist: f64, from_end: bool) -> (f64, f64
     layout::point_along(points, if from_end { 1.0 - t } else { t })
 }
 
-fn change_color(p: &Palette, c: Change) -> &'static str {
+fn change_color(p: &Palette, c: DiffMark) -> &'static str {
     match c {
-        Change::Added => p.added,
-        Change::Removed => p.removed,
-        Change::Changed => p.changed,
+        DiffMark::Added => p.added,
+        DiffMark::Removed => p.removed,
+        DiffMark::Changed => p.changed,
     }
 }
 
-fn change_class(c: Change) -> &'static str {
+fn change_class(c: DiffMark) -> &'static str {
     match c {
-        Change::Added => " added",
-        Change::Removed => " removed",
-        Change::Changed => " changed",
+        DiffMark::Added => " added",
+        DiffMark::Removed => " removed",
+        DiffMark::Changed => " changed",
     }
 }
 
-fn change_marker(c: Change) -> &'static str {
+fn change_marker(c: DiffMark) -> &'static str {
     match c {
-        Change::Added => "arrow-added",
-        Change::Removed => "arrow-removed",
-        Change::Changed => "arrow-changed",
+        DiffMark::Added => "arrow-added",
+        DiffMark::Removed => "arrow-removed",
+        DiffMark::Changed => "arrow-changed",
     }
 }
 

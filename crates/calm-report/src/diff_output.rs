@@ -1,6 +1,6 @@
 //! The diff as text (terminal), Markdown (PR comments) or JSON (tools).
 
-use crate::diff::{Change, Detail, Op, Section, StructuralDiff, compact};
+use crate::diff::{Detail, ElementChange, Op, Section, StructuralDiff, compact};
 use crate::review::ReviewDelta;
 use calm_analysis::availability::pct;
 use serde::Serialize;
@@ -14,7 +14,7 @@ pub struct ArchitectureDiff {
     pub new: String,
     pub identical: bool,
     pub summary: Vec<SectionCounts>,
-    pub changes: Vec<Change>,
+    pub changes: Vec<ElementChange>,
     pub renames: crate::diff::Renames,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub review: Option<ReviewDelta>,
@@ -73,7 +73,7 @@ impl ArchitectureDiff {
         } else {
             let _ = writeln!(out, "{}", self.summary_line());
             for section in Section::ALL {
-                let changes: Vec<&Change> = self
+                let changes: Vec<&ElementChange> = self
                     .changes
                     .iter()
                     .filter(|c| c.section == section)
@@ -151,7 +151,7 @@ impl ArchitectureDiff {
                 );
             }
             for section in Section::ALL {
-                let changes: Vec<&Change> = self
+                let changes: Vec<&ElementChange> = self
                     .changes
                     .iter()
                     .filter(|c| c.section == section)

@@ -7,7 +7,7 @@ pub mod diff;
 pub mod input;
 pub mod similarity;
 
-pub use diff::{Change, Detail, Op, Renames, Section, StructuralDiff, structural_diff};
+pub use diff::{Detail, ElementChange, Op, Renames, Section, StructuralDiff, structural_diff};
 pub use input::{GitReader, InputSpec, LoadedArchitecture, NoGit, load_architecture};
 pub mod diff_output;
 pub mod improvements;
@@ -16,4 +16,4 @@ pub mod review;
 pub mod review_report;
 
 pub use diff_output::ArchitectureDiff;
-pub use review::{Review, ReviewDelta, compare_reviews};
+pub use review::{ReviewDelta, ReviewOutcome, compare_reviews};

@@ -8,13 +8,13 @@ use std::collections::BTreeSet;
 
 /// The outcome of reviewing one architecture, as the report needs it.
 #[derive(Debug, Clone, Default)]
-pub struct Review {
-    /// Ranked findings (suppressed ones included; see [`Review::active`]).
+pub struct ReviewOutcome {
+    /// Ranked findings (suppressed ones included; see [`ReviewOutcome::active`]).
     pub findings: Vec<Finding>,
     pub flows: Vec<FlowAvailability>,
 }
 
-impl Review {
+impl ReviewOutcome {
     /// Findings that are not suppressed as accepted or false positive.
     pub fn active(&self) -> impl Iterator<Item = &Finding> {
         self.findings.iter().filter(|f| f.suppression.is_none())
@@ -43,7 +43,7 @@ pub fn subject_node(f: &Finding) -> Option<String> {
 
 /// Review one architecture with the calm-analysis engine (default options) and keep what the
 /// diff and the reports need.
-pub fn review_document(doc: &calm_model::Document) -> Review {
+pub fn review_document(doc: &calm_model::Document) -> ReviewOutcome {
     let r = calm_analysis::review(doc, &calm_analysis::ReviewOptions::default());
     let flows = r
         .flows
@@ -55,7 +55,7 @@ pub fn review_document(doc: &calm_model::Document) -> Review {
             target: f.availability.target.as_ref().and_then(|t| t.value),
         })
         .collect();
-    Review {
+    ReviewOutcome {
         findings: r.findings,
         flows,
     }
@@ -157,7 +157,7 @@ pub fn finding_key(f: &Finding, renames: Option<&Renames>) -> String {
 }
 
 /// Findings of OLD that NEW no longer has (resolved), and of NEW that OLD did not have.
-pub fn compare_reviews(renames: &Renames, old: &Review, new: &Review) -> ReviewDelta {
+pub fn compare_reviews(renames: &Renames, old: &ReviewOutcome, new: &ReviewOutcome) -> ReviewDelta {
     let old_keys: BTreeSet<String> = old
         .active()
         .map(|f| finding_key(f, Some(renames)))
@@ -253,7 +253,7 @@ mod tests {
 
     #[test]
     fn spofs_are_finding_subjects_not_every_listed_node() {
-        let r = Review {
+        let r = ReviewOutcome {
             findings: vec![
                 finding(
                     "broker-single-instance@message-broker",

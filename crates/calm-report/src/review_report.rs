@@ -6,7 +6,7 @@ use crate::diff::adr_links;
 use crate::diff_output::md_code;
 use crate::input::LoadedArchitecture;
 use crate::requirement_text::control_requirements;
-use crate::review::Review;
+use crate::review::ReviewOutcome;
 use calm_analysis::availability::pct;
 use calm_analysis::output::markdown::md_cell;
 use calm_model::Document;
@@ -73,7 +73,7 @@ pub fn architecture_name(loaded: &LoadedArchitecture) -> String {
 
 pub fn review_report(
     loaded: &LoadedArchitecture,
-    review: &Review,
+    review: &ReviewOutcome,
     title: Option<&str>,
     mermaid: Option<&str>,
 ) -> String {

@@ -4,11 +4,16 @@
 mod common;
 
 use calm_model::Document;
-use calm_report::{Change, Op, Section, StructuralDiff, structural_diff};
+use calm_report::{ElementChange, Op, Section, StructuralDiff, structural_diff};
 use common::{fixture, tutorial};
 use serde_json::Value;
 
-fn find<'a>(d: &'a StructuralDiff, section: Section, op: Op, id: &str) -> Option<&'a Change> {
+fn find<'a>(
+    d: &'a StructuralDiff,
+    section: Section,
+    op: Op,
+    id: &str,
+) -> Option<&'a ElementChange> {
     d.changes
         .iter()
         .find(|c| c.section == section && c.op == op && c.id == id)

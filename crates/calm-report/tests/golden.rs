@@ -6,7 +6,7 @@ mod common;
 
 use calm_analysis::{Category, Confidence, Evidence, Finding, Severity};
 use calm_report::improvements::{Diagrams, ImprovementsOptions, improvements_report};
-use calm_report::review::{FlowAvailability, Review, compare_reviews};
+use calm_report::review::{FlowAvailability, ReviewOutcome, compare_reviews};
 use calm_report::review_report::review_report;
 use calm_report::{ArchitectureDiff, structural_diff};
 use common::{fixture, tutorial};
@@ -73,8 +73,8 @@ fn flow(id: &str, name: &str, estimate: f64, target: Option<f64>) -> FlowAvailab
     }
 }
 
-fn clinic_reviews() -> (Review, Review) {
-    let before = Review {
+fn clinic_reviews() -> (ReviewOutcome, ReviewOutcome) {
+    let before = ReviewOutcome {
         findings: vec![
             finding(
                 "datastore-no-replication",
@@ -106,7 +106,7 @@ fn clinic_reviews() -> (Review, Review) {
             flow("cancel-appointment", "Cancel Appointment", 0.998, None),
         ],
     };
-    let after = Review {
+    let after = ReviewOutcome {
         findings: vec![
             finding(
                 "broker-single-instance",
@@ -133,8 +133,8 @@ fn clinic_reviews() -> (Review, Review) {
     (before, after)
 }
 
-fn telemetry_reviews() -> (Review, Review) {
-    let before = Review {
+fn telemetry_reviews() -> (ReviewOutcome, ReviewOutcome) {
+    let before = ReviewOutcome {
         findings: vec![
             finding(
                 "datastore-direct-from-untrusted",
@@ -160,7 +160,7 @@ fn telemetry_reviews() -> (Review, Review) {
             Some(0.995),
         )],
     };
-    let after = Review {
+    let after = ReviewOutcome {
         findings: vec![
             finding(
                 "spof-node",

@@ -16,7 +16,7 @@
 use crate::diagnostic::{Bucket, Diagnostic, Origin, Report, Severity};
 use crate::json_schema::{self, SchemaTarget};
 use crate::resolve::{Resolved, Resolver};
-use crate::rules::{self, Rule};
+use crate::rules::{self, ValidationRule};
 use crate::schemas::registry::{RegistryError, SchemaRegistry};
 use calm_model::{Document, LoadError, Source};
 use serde_json::Value;
@@ -147,7 +147,7 @@ impl Outcome {
 }
 
 /// A validator with its schema registry (build once, validate many files).
-pub struct Engine {
+pub struct Validator {
     registry: SchemaRegistry,
     config: Config,
 }
@@ -158,8 +158,8 @@ struct Pending {
     path: String,
 }
 
-impl Engine {
-    pub fn new(config: Config) -> Result<Engine, FatalError> {
+impl Validator {
+    pub fn new(config: Config) -> Result<Validator, FatalError> {
         let mut registry = SchemaRegistry::embedded();
         for dir in &config.schema_dirs {
             // A missing -s directory is accepted silently by the reference; we say so with -v.
@@ -182,7 +182,7 @@ impl Engine {
                 &format!("loaded URL mappings from {}", map.display()),
             );
         }
-        Ok(Engine { registry, config })
+        Ok(Validator { registry, config })
     }
 
     pub fn registry(&self) -> &SchemaRegistry {
@@ -228,7 +228,7 @@ impl Engine {
         outcome
     }
 
-    /// [`Engine::validate_architecture`] for documents already loaded.
+    /// [`Validator::validate_architecture`] for documents already loaded.
     pub fn validate_architecture_doc(
         &self,
         doc: Document,
@@ -853,7 +853,13 @@ fn diagnostic(
     }
 }
 
-fn run_rules(rules: &[&Rule], value: &Value, origin: Origin, file: &str, ctx: &mut RunCtx) {
+fn run_rules(
+    rules: &[&ValidationRule],
+    value: &Value,
+    origin: Origin,
+    file: &str,
+    ctx: &mut RunCtx,
+) {
     for rule in rules {
         let started = std::time::Instant::now();
         let hits = rule.check(value);

@@ -45,5 +45,5 @@ pub mod rules;
 pub mod schemas;
 
 pub use diagnostic::{Bucket, Diagnostic, Origin, Report, Severity};
-pub use engine::{Config, Engine, FatalError, Mode, Outcome};
+pub use engine::{Config, FatalError, Mode, Outcome, Validator};
 pub use output::Format;

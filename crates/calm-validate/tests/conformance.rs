@@ -7,7 +7,7 @@
 //! with its reason, in `tests/conformance-differences.json`; an unlisted disagreement, or a
 //! listed case that now agrees, fails the test. The agreement figure is printed.
 
-use calm_validate::{Config, Engine, Outcome};
+use calm_validate::{Config, Outcome, Validator};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -46,7 +46,7 @@ fn parse_command(command: &str) -> Invocation {
 
 /// Our verdict and code set for one invocation (cwd must be the corpus root).
 fn run_ours(inv: &Invocation, compat: bool) -> (String, BTreeSet<String>, Option<Outcome>) {
-    let engine = Engine::new(Config {
+    let engine = Validator::new(Config {
         url_mapping: inv.url_mapping.as_ref().map(PathBuf::from),
         reference_compat: compat,
         ..Config::default()

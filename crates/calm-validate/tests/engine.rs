@@ -1,7 +1,7 @@
-//! Engine behaviour: modes, the reference's quirks we keep, detailed-architecture recursion
+//! Validator behaviour: modes, the reference's quirks we keep, detailed-architecture recursion
 //! (cycle-safe, prefixed paths), fatal errors, and reference-compatibility switches.
 
-use calm_validate::{Config, Engine, FatalError, Mode, Severity};
+use calm_validate::{Config, FatalError, Mode, Severity, Validator};
 use std::path::{Path, PathBuf};
 
 fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
@@ -13,8 +13,8 @@ fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
     p
 }
 
-fn engine() -> Engine {
-    Engine::new(Config::default()).unwrap()
+fn engine() -> Validator {
+    Validator::new(Config::default()).unwrap()
 }
 
 fn codes(o: &calm_validate::Outcome) -> Vec<&str> {
@@ -199,7 +199,7 @@ fn options_without_choices_do_not_crash_and_compat_mode_reproduces_the_reference
         ),
     );
     assert!(engine().validate_architecture(&a, None).is_ok());
-    let compat = Engine::new(Config {
+    let compat = Validator::new(Config {
         reference_compat: true,
         ..Config::default()
     })

@@ -4,12 +4,12 @@
 //! log against the required properties of the SARIF 2.1.0 schema.
 
 use calm_validate::output::{self, Format};
-use calm_validate::{Config, Engine, Outcome};
+use calm_validate::{Config, Outcome, Validator};
 use serde_json::Value;
 use std::path::Path;
 
 fn outcome() -> Outcome {
-    let engine = Engine::new(Config::default()).unwrap();
+    let engine = Validator::new(Config::default()).unwrap();
     engine
         .validate_architecture(Path::new("tests/fixtures/snapshot-architecture.json"), None)
         .unwrap()
@@ -51,7 +51,7 @@ fn sarif_report_snapshot() {
 
 #[test]
 fn timeline_snapshot() {
-    let engine = Engine::new(Config::default()).unwrap();
+    let engine = Validator::new(Config::default()).unwrap();
     let o = engine
         .validate_timeline(Path::new("tests/fixtures/snapshot-timeline.json"))
         .unwrap();

@@ -4,7 +4,7 @@
 
 use calm_model::Document;
 use calm_validate::output::{self, Format};
-use calm_validate::{Config, Engine, rules};
+use calm_validate::{Config, Validator, rules};
 use proptest::prelude::*;
 use serde_json::{Value, json};
 use std::path::Path;
@@ -164,7 +164,7 @@ proptest! {
         for rule in rules::catalogue() {
             let _ = rule.check(&doc);
         }
-        let engine = Engine::new(Config::default()).unwrap();
+        let engine = Validator::new(Config::default()).unwrap();
         let document = Document::from_value("mutated.json", &doc);
         if let Ok(outcome) = engine.validate_architecture_doc(document.clone(), None) {
             for f in [Format::Json, Format::Pretty, Format::Junit, Format::Sarif] {

@@ -6,7 +6,7 @@
 
 use calm_model::Document;
 use calm_validate::rules::{self, AppliesTo};
-use calm_validate::{Bucket, Config, Engine, Severity};
+use calm_validate::{Bucket, Config, Severity, Validator};
 use serde_json::{Value, json};
 
 struct Case {
@@ -601,8 +601,8 @@ fn severities_and_applies_to_match_the_reference_table() {
     }
 }
 
-fn engine() -> Engine {
-    Engine::new(Config::default()).unwrap()
+fn engine() -> Validator {
+    Validator::new(Config::default()).unwrap()
 }
 
 #[test]

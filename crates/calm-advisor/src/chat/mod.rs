@@ -8,6 +8,7 @@
 //! - `llm.rs` is the optional OpenAI-compatible model for requests the parser cannot read.
 
 pub mod intent;
+mod intents;
 pub mod llm;
 pub mod session;
 pub mod slots;

@@ -4,14 +4,14 @@
 use super::intent::{self, CAPABILITIES, Change, Intent, Parsed};
 use super::llm::LlmClient;
 use super::slots::Vocabulary;
-use crate::engine::{Engine, EngineError, Plan, unified_diff};
+use crate::engine::{Engine, EngineError, VerifiedChange, unified_diff};
 use calm_model::Document;
 use std::path::{Path, PathBuf};
 
 /// A change shown to the user and not applied yet.
 #[derive(Debug, Clone)]
 struct Pending {
-    plan: Plan,
+    plan: VerifiedChange,
     what: String,
 }
 
@@ -393,7 +393,7 @@ impl<'e> Session<'e> {
         }
     }
 
-    fn apply(&mut self, plan: Plan, what: &str) -> Reply {
+    fn apply(&mut self, plan: VerifiedChange, what: &str) -> Reply {
         self.states.truncate(self.cursor + 1);
         if self.saved > self.cursor {
             // The saved state was undone and is now replaced: nothing in memory matches the file.

@@ -7,7 +7,7 @@ use crate::common::{CliError, CmdResult, write_atomic, write_output};
 use crate::git::load_architecture;
 use calm_model::Document;
 use calm_report::improvements::{Diagrams, ImprovementsOptions, improvements_report};
-use calm_report::review::{Review, review_document};
+use calm_report::review::{ReviewOutcome, review_document};
 use calm_report::review_report::review_report;
 use calm_report::structural_diff;
 use std::path::{Component, Path, PathBuf};
@@ -78,7 +78,7 @@ pub fn run(args: &ReportArgs) -> CmdResult {
 }
 
 /// Mermaid flowchart with the review's findings marked (worst severity per node).
-fn mermaid(doc: &Document, review: &Review) -> String {
+fn mermaid(doc: &Document, review: &ReviewOutcome) -> String {
     let opts = calm_render::Options {
         findings: Some(review.findings.clone()),
         ..calm_render::Options::default()
@@ -100,7 +100,7 @@ fn stem(label: &str) -> String {
 /// Render a PNG into `dir` and return its link relative to the report's folder.
 fn write_png(
     doc: &Document,
-    review: &Review,
+    review: &ReviewOutcome,
     dir: &Path,
     name: &str,
     report: Option<&Path>,

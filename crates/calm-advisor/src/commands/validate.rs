@@ -3,7 +3,7 @@
 
 use crate::cli::{ValidateArgs, ValidateFormat, exit};
 use crate::common::{CliError, CmdResult, write_output};
-use calm_validate::{Config, Engine, Format, Outcome};
+use calm_validate::{Config, Format, Outcome, Validator};
 use std::io::IsTerminal;
 
 pub fn run(args: &ValidateArgs) -> CmdResult {
@@ -21,7 +21,7 @@ pub fn run(args: &ValidateArgs) -> CmdResult {
         verbose: args.verbose,
         ..Config::default()
     };
-    let engine = Engine::new(config).map_err(|e| CliError::input(e.to_string()))?;
+    let engine = Validator::new(config).map_err(|e| CliError::input(e.to_string()))?;
     let fatal = |e: calm_validate::FatalError| match e {
         // Show the line with a caret, as for every other command.
         calm_validate::FatalError::Load(l) => CliError::from(l),

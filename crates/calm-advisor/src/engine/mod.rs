@@ -57,7 +57,7 @@ pub struct ValidationAnswer {
 
 /// A planned change, verified (valid) and not applied yet.
 #[derive(Debug, Clone, Serialize)]
-pub struct Plan {
+pub struct VerifiedChange {
     /// What the recipe did, one line per step.
     pub summary: Vec<String>,
     /// Unified diff of the document text.
@@ -82,7 +82,7 @@ pub trait Engine {
     fn explain(&self, doc: &Document, target: &str) -> EngineResult<String>;
     fn simulate(&self, doc: &Document, fail: &[String]) -> EngineResult<String>;
     /// Plan `changes` (applied in order) on `doc`, and verify the result validates.
-    fn plan(&self, doc: &Document, changes: &[Change]) -> EngineResult<Plan>;
+    fn plan(&self, doc: &Document, changes: &[Change]) -> EngineResult<VerifiedChange>;
     fn validate(&self, doc: &Document) -> EngineResult<ValidationAnswer>;
     fn render(&self, doc: &Document, format: &str) -> EngineResult<Vec<u8>>;
     fn diff(&self, before: &Document, after: &Document) -> EngineResult<String>;
@@ -156,7 +156,7 @@ fn select_findings(
 #[derive(Default)]
 pub struct LibraryEngine {
     verifier: std::sync::OnceLock<calm_refactor::Verifier>,
-    validator: std::sync::OnceLock<Result<calm_validate::Engine, String>>,
+    validator: std::sync::OnceLock<Result<calm_validate::Validator, String>>,
 }
 
 fn categories_of(names: &[String]) -> Result<Vec<calm_analysis::Category>, EngineError> {
@@ -218,10 +218,10 @@ impl LibraryEngine {
         Ok(p.after_text)
     }
 
-    fn validator(&self) -> Result<&calm_validate::Engine, EngineError> {
+    fn validator(&self) -> Result<&calm_validate::Validator, EngineError> {
         self.validator
             .get_or_init(|| {
-                calm_validate::Engine::new(calm_validate::Config::default())
+                calm_validate::Validator::new(calm_validate::Config::default())
                     .map_err(|e| e.to_string())
             })
             .as_ref()
@@ -464,7 +464,7 @@ impl Engine for LibraryEngine {
         ))
     }
 
-    fn plan(&self, doc: &Document, changes: &[Change]) -> EngineResult<Plan> {
+    fn plan(&self, doc: &Document, changes: &[Change]) -> EngineResult<VerifiedChange> {
         let name = doc.name().to_string();
         let original = doc.source.text().to_string();
         let mut text = original.clone();
@@ -561,7 +561,7 @@ impl Engine for LibraryEngine {
             serde_json::Value::Array(calm_refactor::patch::diff(&doc.value, &after_doc.value));
         // A finding resolved by one step and reintroduced by a later one is not resolved.
         resolved.retain(|r| !introduced.contains(r));
-        Ok(Plan {
+        Ok(VerifiedChange {
             summary,
             diff: unified_diff(&original, &text, &name),
             patch,

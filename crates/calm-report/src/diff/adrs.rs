@@ -1,6 +1,6 @@
 //! ADR links: the architecture's `adrs` list and ADR references in element metadata.
 
-use super::{Change, Op, Renames, Section};
+use super::{ElementChange, Op, Renames, Section};
 use calm_model::Document;
 use serde_json::Value;
 use std::collections::BTreeSet;
@@ -58,13 +58,13 @@ pub(super) fn adr_changes(
     old: &Document,
     new: &Document,
     renames: &Renames,
-    out: &mut Vec<Change>,
+    out: &mut Vec<ElementChange>,
 ) {
     let oa: Vec<&str> = old.adrs().collect();
     let na: Vec<&str> = new.adrs().collect();
     for a in &na {
         if !oa.contains(a) {
-            out.push(Change {
+            out.push(ElementChange {
                 section: Section::Adr,
                 op: Op::Added,
                 id: a.to_string(),
@@ -77,7 +77,7 @@ pub(super) fn adr_changes(
     }
     for a in &oa {
         if !na.contains(a) {
-            out.push(Change {
+            out.push(ElementChange {
                 section: Section::Adr,
                 op: Op::Removed,
                 id: a.to_string(),
@@ -91,7 +91,7 @@ pub(super) fn adr_changes(
     let ol = adr_links(old, Some(renames));
     let nl = adr_links(new, None);
     for (scope, path) in nl.difference(&ol) {
-        out.push(Change {
+        out.push(ElementChange {
             section: Section::Adr,
             op: Op::Added,
             id: path.clone(),
@@ -102,7 +102,7 @@ pub(super) fn adr_changes(
         });
     }
     for (scope, path) in ol.difference(&nl) {
-        out.push(Change {
+        out.push(ElementChange {
             section: Section::Adr,
             op: Op::Removed,
             id: path.clone(),

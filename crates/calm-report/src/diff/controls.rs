@@ -2,7 +2,7 @@
 //! control re-keyed within its scope.
 
 use super::values::{arr_of, details_of, str_of};
-use super::{Change, Detail, Op, Renames, Section};
+use super::{Detail, ElementChange, Op, Renames, Section};
 use calm_model::Document;
 use serde_json::{Map, Value};
 use std::collections::{BTreeMap, BTreeSet};
@@ -92,7 +92,7 @@ pub(super) fn control_changes(
     old: &Document,
     new: &Document,
     renames: &Renames,
-    out: &mut Vec<Change>,
+    out: &mut Vec<ElementChange>,
 ) {
     let oc = all_controls(old, Some(renames));
     let nc = all_controls(new, None);
@@ -126,7 +126,7 @@ pub(super) fn control_changes(
         let here = (scope.as_str(), *key);
         if let Some(old_key) = renamed.get(&here) {
             let ov = oi[&(scope.as_str(), *old_key)];
-            out.push(Change {
+            out.push(ElementChange {
                 section: Section::Control,
                 op: Op::Renamed,
                 id: key.to_string(),
@@ -138,7 +138,7 @@ pub(super) fn control_changes(
             continue;
         }
         match oi.get(&here) {
-            None => out.push(Change {
+            None => out.push(ElementChange {
                 section: Section::Control,
                 op: Op::Added,
                 id: key.to_string(),
@@ -150,7 +150,7 @@ pub(super) fn control_changes(
             Some(ov) => {
                 let details = details_of(&control_for_compare(ov), &control_for_compare(v), &[]);
                 if !details.is_empty() {
-                    out.push(Change {
+                    out.push(ElementChange {
                         section: Section::Control,
                         op: Op::Changed,
                         id: key.to_string(),
@@ -166,7 +166,7 @@ pub(super) fn control_changes(
     for (scope, key, v) in &oc {
         let here = (scope.as_str(), *key);
         if !ni.contains_key(&here) && !renamed_old.contains(&here) {
-            out.push(Change {
+            out.push(ElementChange {
                 section: Section::Control,
                 op: Op::Removed,
                 id: key.to_string(),

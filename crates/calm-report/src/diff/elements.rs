@@ -7,7 +7,7 @@ use super::summaries::{
     transition_summary,
 };
 use super::values::{compact, details_of, str_of, value_details};
-use super::{Change, Detail, Op, Renames, Section};
+use super::{Detail, ElementChange, Op, Renames, Section};
 use calm_model::{Document, RelationshipRef};
 use serde_json::Value;
 
@@ -20,10 +20,10 @@ const TOP_LEVEL_STRUCTURED: &[&str] = &[
     "adrs",
 ];
 
-pub(super) fn document_changes(old: &Document, new: &Document, out: &mut Vec<Change>) {
+pub(super) fn document_changes(old: &Document, new: &Document, out: &mut Vec<ElementChange>) {
     let details = details_of(&old.value, &new.value, TOP_LEVEL_STRUCTURED);
     if !details.is_empty() {
-        out.push(Change {
+        out.push(ElementChange {
             section: Section::Document,
             op: Op::Changed,
             id: "document".into(),
@@ -108,9 +108,9 @@ fn element_changes<T: Element>(
     (old, new): (&[T], &[T]),
     pairs: &Pairs,
     mut compare: impl FnMut(&T, &T) -> Compared,
-    out: &mut Vec<Change>,
+    out: &mut Vec<ElementChange>,
 ) {
-    let change = |op: Op, e: &T, old_id: Option<String>, summary: String, details| Change {
+    let change = |op: Op, e: &T, old_id: Option<String>, summary: String, details| ElementChange {
         section,
         op,
         id: e.id().into(),
@@ -159,7 +159,7 @@ pub(super) fn node_changes(
     new: &Document,
     pairs: &Pairs,
     renames: &Renames,
-    out: &mut Vec<Change>,
+    out: &mut Vec<ElementChange>,
 ) {
     let on: Vec<_> = old.nodes().collect();
     let nn: Vec<_> = new.nodes().collect();
@@ -196,7 +196,7 @@ fn interface_changes(
     oi: &[Value],
     ni: &[Value],
     _renames: &Renames,
-    out: &mut Vec<Change>,
+    out: &mut Vec<ElementChange>,
 ) {
     let (pairs, _) = pair_interfaces(oi, ni);
     let old: Vec<Interface> = oi.iter().map(Interface).collect();
@@ -219,7 +219,7 @@ pub(super) fn relationship_changes(
     new: &Document,
     pairs: &Pairs,
     renames: &Renames,
-    out: &mut Vec<Change>,
+    out: &mut Vec<ElementChange>,
 ) {
     let or: Vec<_> = old.relationships().collect();
     let nr: Vec<_> = new.relationships().collect();
@@ -250,7 +250,7 @@ pub(super) fn flow_changes(
     new: &Document,
     pairs: &Pairs,
     renames: &Renames,
-    out: &mut Vec<Change>,
+    out: &mut Vec<ElementChange>,
 ) {
     let of: Vec<_> = old.flows().collect();
     let nf: Vec<_> = new.flows().collect();
@@ -291,7 +291,7 @@ fn transition_changes(
     old: &calm_model::FlowRef,
     new: &calm_model::FlowRef,
     renames: &Renames,
-) -> Vec<Change> {
+) -> Vec<ElementChange> {
     let ot = old.ordered_transitions();
     let nt = new.ordered_transitions();
     let key = |rel: &str, t: &calm_model::TransitionRef| format!("{rel}\u{0}{}", t.is_reverse());
@@ -327,7 +327,7 @@ fn transition_changes(
                     }
                     value_details("", Some(&ov), Some(n.value), &[], &mut details);
                     if !details.is_empty() {
-                        out.push(Change {
+                        out.push(ElementChange {
                             section: Section::Transition,
                             op: Op::Changed,
                             id: tid(n.relationship_id(), n),
@@ -341,7 +341,7 @@ fn transition_changes(
             } else {
                 for oi in orange {
                     let o = &ot[oi];
-                    removed.push(Change {
+                    removed.push(ElementChange {
                         section: Section::Transition,
                         op: Op::Removed,
                         id: tid(o.relationship_id(), o),
@@ -353,7 +353,7 @@ fn transition_changes(
                 }
                 for ni in nrange {
                     let n = &nt[ni];
-                    out.push(Change {
+                    out.push(ElementChange {
                         section: Section::Transition,
                         op: Op::Added,
                         id: tid(n.relationship_id(), n),

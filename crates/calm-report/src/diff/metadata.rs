@@ -2,7 +2,7 @@
 
 use super::pairing::Pairs;
 use super::values::details_of;
-use super::{Change, Op, Section};
+use super::{ElementChange, Op, Section};
 use calm_model::Document;
 use serde_json::{Map, Value};
 
@@ -12,12 +12,12 @@ pub(super) fn metadata_changes(
     nodes: &Pairs,
     rels: &Pairs,
     flows: &Pairs,
-    out: &mut Vec<Change>,
+    out: &mut Vec<ElementChange>,
 ) {
     let mut push = |scope: String, om: Map<String, Value>, nm: Map<String, Value>| {
         let details = details_of(&Value::Object(om), &Value::Object(nm), &[]);
         if !details.is_empty() {
-            out.push(Change {
+            out.push(ElementChange {
                 section: Section::Metadata,
                 op: Op::Changed,
                 id: scope.clone(),

@@ -111,7 +111,7 @@ pub struct Detail {
 
 /// One added, removed, renamed or changed element.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Change {
+pub struct ElementChange {
     pub section: Section,
     pub op: Op,
     /// The element's id in NEW (in OLD when removed). Controls: the control key. Transitions:
@@ -155,7 +155,7 @@ impl Renames {
 /// The structural difference between two architectures.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct StructuralDiff {
-    pub changes: Vec<Change>,
+    pub changes: Vec<ElementChange>,
     pub renames: Renames,
 }
 
@@ -169,7 +169,7 @@ impl StructuralDiff {
             .filter(|c| c.section == section && c.op == op)
             .count()
     }
-    pub fn in_section(&self, section: Section) -> impl Iterator<Item = &Change> {
+    pub fn in_section(&self, section: Section) -> impl Iterator<Item = &ElementChange> {
         self.changes.iter().filter(move |c| c.section == section)
     }
 }

@@ -1,7 +1,7 @@
 //! "Controls Added": new control requirements, controls copied, renamed and removed.
 
 use super::{md_inline, node_name};
-use crate::diff::{Change, Op, Section, StructuralDiff};
+use crate::diff::{ElementChange, Op, Section, StructuralDiff};
 use crate::diff_output::{md_cell, md_code};
 use crate::requirement_text::control_requirements;
 use calm_model::Document;
@@ -12,15 +12,16 @@ use std::fmt::Write;
 pub(super) fn controls_added(od: &Document, nd: &Document, diff: &StructuralDiff) -> String {
     let mut out = String::new();
     out.push_str("## Controls Added\n\n");
-    let added_controls: Vec<&Change> = diff
+    let added_controls: Vec<&ElementChange> = diff
         .in_section(Section::Control)
         .filter(|c| c.op == Op::Added)
         .collect();
     let old_controls = all_control_values(od);
-    let (copies, fresh): (Vec<&Change>, Vec<&Change>) = added_controls.iter().partition(|c| {
-        let scope = c.scope.as_deref().unwrap_or("architecture");
-        control_value(nd, scope, &c.id).is_some_and(|v| old_controls.contains(&v))
-    });
+    let (copies, fresh): (Vec<&ElementChange>, Vec<&ElementChange>) =
+        added_controls.iter().partition(|c| {
+            let scope = c.scope.as_deref().unwrap_or("architecture");
+            control_value(nd, scope, &c.id).is_some_and(|v| old_controls.contains(&v))
+        });
     if fresh.is_empty() {
         out.push_str("No new control requirement.\n\n");
     } else {
@@ -81,7 +82,7 @@ pub(super) fn controls_added(od: &Document, nd: &Document, diff: &StructuralDiff
             md_inline(&renamed_controls.join(", "))
         );
     }
-    let removed_controls: Vec<&Change> = diff
+    let removed_controls: Vec<&ElementChange> = diff
         .in_section(Section::Control)
         .filter(|c| c.op == Op::Removed)
         .collect();

@@ -4,7 +4,7 @@
 use super::controls::all_control_values;
 use super::list_or_none;
 use crate::diff_output::md_cell;
-use crate::review::{Review, ReviewDelta, percent};
+use crate::review::{ReviewDelta, ReviewOutcome, percent};
 use calm_model::Document;
 use std::fmt::Write;
 
@@ -12,7 +12,7 @@ use std::fmt::Write;
 pub(super) fn architecture_evolution(
     od: &Document,
     nd: &Document,
-    (orev, nrev): (&Review, &Review),
+    (orev, nrev): (&ReviewOutcome, &ReviewOutcome),
     delta: &ReviewDelta,
 ) -> String {
     let mut out = String::new();

@@ -3,7 +3,7 @@
 
 use super::{Improvement, node_name};
 use crate::adr::adr_label;
-use crate::diff::{Change, Op, Section, StructuralDiff};
+use crate::diff::{ElementChange, Op, Section, StructuralDiff};
 use crate::similarity::jaccard;
 use calm_analysis::Finding;
 use calm_model::{Document, RelKind, RelationshipRef};
@@ -65,7 +65,7 @@ pub fn group_improvements(
         r
     }
     let idx = |id: &str| changed_nodes.iter().position(|n| n == id);
-    let rel_changes: Vec<&Change> = diff
+    let rel_changes: Vec<&ElementChange> = diff
         .in_section(Section::Relationship)
         .filter(|c| c.op != Op::Removed)
         .collect();
@@ -233,7 +233,7 @@ fn improvement_title(
     diff: &StructuralDiff,
     g: &Improvement,
 ) -> String {
-    let renamed: Vec<&Change> = diff
+    let renamed: Vec<&ElementChange> = diff
         .in_section(Section::Node)
         .filter(|c| c.op == Op::Renamed && g.nodes.contains(&c.id))
         .collect();

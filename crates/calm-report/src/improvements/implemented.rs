@@ -3,7 +3,7 @@
 
 use super::{Improvement, first_sentence, md_inline, node_name};
 use crate::adr::adr_label;
-use crate::diff::{Change, Op, Section, StructuralDiff};
+use crate::diff::{ElementChange, Op, Section, StructuralDiff};
 use crate::review::{ReviewDelta, percent};
 use calm_model::Document;
 use std::fmt::Write;
@@ -49,7 +49,7 @@ pub(super) fn improvements_implemented(
             md_inline(&benefit_text(nd, g, delta))
         );
     }
-    let ungrouped: Vec<&Change> = diff
+    let ungrouped: Vec<&ElementChange> = diff
         .in_section(Section::Relationship)
         .filter(|c| {
             !improvements

@@ -17,10 +17,10 @@ mod remaining;
 
 pub use grouping::group_improvements;
 
-use crate::diff::{Change, StructuralDiff};
+use crate::diff::{ElementChange, StructuralDiff};
 use crate::diff_output::md_code;
 use crate::input::LoadedArchitecture;
-use crate::review::{Review, compare_reviews};
+use crate::review::{ReviewOutcome, compare_reviews};
 use calm_analysis::{Finding, Severity};
 use calm_model::Document;
 use std::collections::BTreeSet;
@@ -49,7 +49,7 @@ pub struct Improvement {
     /// Nodes (new ids) added or renamed in this group, in document order.
     pub nodes: Vec<String>,
     /// Relationship changes attached to this group.
-    pub relationships: Vec<Change>,
+    pub relationships: Vec<ElementChange>,
     /// Resolved findings (from OLD) this group addresses.
     pub resolved: Vec<Finding>,
     /// ADR paths linked by elements of this group.
@@ -98,7 +98,7 @@ pub fn improvements_report(
     old: &LoadedArchitecture,
     new: &LoadedArchitecture,
     diff: &StructuralDiff,
-    reviews: (&Review, &Review),
+    reviews: (&ReviewOutcome, &ReviewOutcome),
     opts: &ImprovementsOptions,
 ) -> String {
     let (od, nd) = (&old.doc, &new.doc);

@@ -4,7 +4,7 @@ use super::{plural, severity_counts};
 use crate::diff::{Op, Section, StructuralDiff};
 use crate::diff_output::md_code;
 use crate::input::LoadedArchitecture;
-use crate::review::{Review, ReviewDelta};
+use crate::review::{ReviewDelta, ReviewOutcome};
 use calm_analysis::Finding;
 use std::fmt::Write;
 
@@ -13,7 +13,7 @@ pub(super) fn overview(
     old: &LoadedArchitecture,
     new: &LoadedArchitecture,
     diff: &StructuralDiff,
-    (orev, nrev): (&Review, &Review),
+    (orev, nrev): (&ReviewOutcome, &ReviewOutcome),
     delta: &ReviewDelta,
 ) -> String {
     let mut out = String::new();

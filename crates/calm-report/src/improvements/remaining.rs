@@ -4,7 +4,7 @@ use super::{first_sentence, plural, sev_title, severity_counts};
 use crate::diff::StructuralDiff;
 use crate::diff_output::{md_cell, md_code};
 use crate::input::LoadedArchitecture;
-use crate::review::{Review, finding_key};
+use crate::review::{ReviewOutcome, finding_key};
 use calm_analysis::{Finding, Severity};
 use std::collections::BTreeSet;
 use std::fmt::Write;
@@ -14,7 +14,7 @@ use std::fmt::Write;
 pub(super) fn remaining_concerns(
     new: &LoadedArchitecture,
     diff: &StructuralDiff,
-    (orev, nrev): (&Review, &Review),
+    (orev, nrev): (&ReviewOutcome, &ReviewOutcome),
 ) -> String {
     // What the earlier review reported (renamed ids mapped), to mark concerns that are new.
     let old_keys: BTreeSet<String> = orev

@@ -50,7 +50,7 @@ pub fn render(outcome: &Outcome) -> String {
     report.add_test_suite(schema_suite);
 
     let mut spectral = TestSuite::new("Spectral Suite");
-    let mut listed: Vec<&rules::Rule> = rules::architecture_rules()
+    let mut listed: Vec<&rules::ValidationRule> = rules::architecture_rules()
         .iter()
         .chain(rules::pattern_rules())
         .copied()

@@ -34,7 +34,7 @@ impl AppliesTo {
 
 /// The documentation sections of a rule.
 #[derive(Debug, Clone, Copy)]
-pub struct RuleDocs {
+pub struct ValidationRuleDoc {
     pub what_it_does: &'static str,
     pub why_it_matters: &'static str,
     /// A small JSON document (or fragment) that triggers the rule.
@@ -62,18 +62,18 @@ pub type CheckFn = fn(&Value) -> Vec<Hit>;
 
 /// One validation rule (or, for [`other_codes`], one documented output code without a check).
 #[derive(Debug, Clone, Copy)]
-pub struct Rule {
+pub struct ValidationRule {
     /// The `code` value in reports, identical to the reference CLI's.
     pub code: &'static str,
     pub severity: Severity,
     pub applies_to: AppliesTo,
     /// One line, for `calm-advisor rules`.
     pub summary: &'static str,
-    pub docs: RuleDocs,
+    pub docs: ValidationRuleDoc,
     pub(crate) check: Option<CheckFn>,
 }
 
-impl Rule {
+impl ValidationRule {
     /// Run the rule on a document value.
     pub fn check(&self, doc: &Value) -> Vec<Hit> {
         self.check.map(|f| f(doc)).unwrap_or_default()
@@ -100,7 +100,7 @@ impl Rule {
     }
 }
 
-static ARCHITECTURE: [&Rule; 14] = [
+static ARCHITECTURE: [&ValidationRule; 14] = [
     &architecture::has_nodes_relationships::RULE,
     &architecture::no_empty_string_properties::RULE,
     &architecture::placeholder_numerical::RULE,
@@ -117,7 +117,7 @@ static ARCHITECTURE: [&Rule; 14] = [
     &architecture::flow_sequence_numbers_unique::RULE,
 ];
 
-static PATTERN: [&Rule; 17] = [
+static PATTERN: [&ValidationRule; 17] = [
     &pattern::has_nodes_relationships::RULE,
     &pattern::no_empty_properties::RULE,
     &pattern::placeholder_numerical::RULE,
@@ -137,7 +137,7 @@ static PATTERN: [&Rule; 17] = [
     &pattern::option_max_one_item::RULE,
 ];
 
-static TIMELINE: [&Rule; 7] = [
+static TIMELINE: [&ValidationRule; 7] = [
     &timeline::no_empty_properties::RULE,
     &timeline::current_moment_references_moment::RULE,
     &timeline::unique_ids::RULE,
@@ -148,22 +148,22 @@ static TIMELINE: [&Rule; 7] = [
 ];
 
 /// The 14 architecture rules, in the reference's order.
-pub fn architecture_rules() -> &'static [&'static Rule] {
+pub fn architecture_rules() -> &'static [&'static ValidationRule] {
     &ARCHITECTURE
 }
 
 /// The 17 pattern rules, in the reference's order.
-pub fn pattern_rules() -> &'static [&'static Rule] {
+pub fn pattern_rules() -> &'static [&'static ValidationRule] {
     &PATTERN
 }
 
 /// The 7 timeline rules, in the reference's order.
-pub fn timeline_rules() -> &'static [&'static Rule] {
+pub fn timeline_rules() -> &'static [&'static ValidationRule] {
     &TIMELINE
 }
 
 /// All 38 rules: architecture, then pattern, then timeline.
-pub fn catalogue() -> Vec<&'static Rule> {
+pub fn catalogue() -> Vec<&'static ValidationRule> {
     ARCHITECTURE
         .iter()
         .chain(PATTERN.iter())
@@ -173,7 +173,7 @@ pub fn catalogue() -> Vec<&'static Rule> {
 }
 
 /// A rule (or other documented output code) by its code.
-pub fn find(code: &str) -> Option<&'static Rule> {
+pub fn find(code: &str) -> Option<&'static ValidationRule> {
     catalogue()
         .into_iter()
         .chain(other_codes().iter())
@@ -182,17 +182,17 @@ pub fn find(code: &str) -> Option<&'static Rule> {
 
 /// The output codes that are not Spectral-style rules: JSON Schema, controls, node details
 /// and load warnings. Documented here so `explain` can describe every code a report contains.
-pub fn other_codes() -> &'static [Rule] {
+pub fn other_codes() -> &'static [ValidationRule] {
     &OTHER
 }
 
-static OTHER: [Rule; 6] = [
-    Rule {
+static OTHER: [ValidationRule; 6] = [
+    ValidationRule {
         code: "json-schema",
         severity: Severity::Error,
         applies_to: AppliesTo::Architecture,
         summary: "The document does not conform to its JSON Schema (CALM meta-schema or pattern).",
-        docs: RuleDocs {
+        docs: ValidationRuleDoc {
             what_it_does: "Validates the architecture against its pattern (`-p`, else the document at its `$schema`, else the latest CALM core schema), a pattern against its meta-schema, or a timeline against its `$schema`.",
             why_it_matters: "Tools that read CALM (visualisers, generators, CalmHub) rely on the schema; a document that does not conform may be misread or rejected.",
             example: "{ \"nodes\": [ { \"unique-id\": \"a\", \"node-type\": \"service\" } ], \"relationships\": [] }\n(missing `name` and `description`)",
@@ -200,12 +200,12 @@ static OTHER: [Rule; 6] = [
         },
         check: None,
     },
-    Rule {
+    ValidationRule {
         code: "control-requirement-validation",
         severity: Severity::Error,
         applies_to: AppliesTo::Architecture,
         summary: "A control's configuration does not satisfy its requirement schema, or cannot be loaded.",
-        docs: RuleDocs {
+        docs: ValidationRuleDoc {
             what_it_does: "For each control requirement, loads the schema at `requirement-url` and validates the inline `config` (or the document at `config-url`) against it.",
             why_it_matters: "A control whose configuration does not meet its requirement gives false assurance: the architecture claims a control it does not actually specify.",
             example: "\"controls\": { \"tls\": { \"description\": \"TLS\", \"requirements\": [ { \"requirement-url\": \"controls/tls.requirement.json\", \"config\": { \"min-version\": 1.0 } } ] } }",
@@ -213,12 +213,12 @@ static OTHER: [Rule; 6] = [
         },
         check: None,
     },
-    Rule {
+    ValidationRule {
         code: "control-requirement-unresolved",
         severity: Severity::Warning,
         applies_to: AppliesTo::Architecture,
         summary: "A control's requirement could not be resolved offline, so its config was not checked.",
-        docs: RuleDocs {
+        docs: ValidationRuleDoc {
             what_it_does: "Reports a control `requirement-url` that points at a remote host (or a non-JSON page) that calm-advisor does not fetch. The control's config is not validated.",
             why_it_matters: "The control is declared but unchecked; `--strict` turns this into a failure for pipelines that must verify every control.",
             example: "\"requirement-url\": \"https://internal-policy.example.com/controls/encryption\"",
@@ -226,12 +226,12 @@ static OTHER: [Rule; 6] = [
         },
         check: None,
     },
-    Rule {
+    ValidationRule {
         code: "control-legacy-naming",
         severity: Severity::Warning,
         applies_to: AppliesTo::Architecture,
         summary: "The document uses CALM 1.0-rc1 control naming (`control-requirement-url`); those controls are not validated.",
-        docs: RuleDocs {
+        docs: ValidationRuleDoc {
             what_it_does: "Detects `control-requirement-url` / `control-config-url` anywhere in the document.",
             why_it_matters: "These names were renamed in 1.0-rc2; controls written with them are skipped by control validation.",
             example: "\"requirements\": [ { \"control-requirement-url\": \"https://…\", \"control-config-url\": \"https://…\" } ]",
@@ -239,12 +239,12 @@ static OTHER: [Rule; 6] = [
         },
         check: None,
     },
-    Rule {
+    ValidationRule {
         code: "node-details-validation",
         severity: Severity::Error,
         applies_to: AppliesTo::Architecture,
         summary: "A node's `details.detailed-architecture` cannot be loaded or validated.",
-        docs: RuleDocs {
+        docs: ValidationRuleDoc {
             what_it_does: "Loads each node's detailed architecture (once, cycle-safe) and validates it with its `required-pattern` or `$schema`; its diagnostics are reported under `/nodes/{i}/details/detailed-architecture`.",
             why_it_matters: "A broken link to a detailed architecture breaks drill-down in every CALM tool.",
             example: "\"details\": { \"detailed-architecture\": \"missing-file.json\" }",
@@ -252,12 +252,12 @@ static OTHER: [Rule; 6] = [
         },
         check: None,
     },
-    Rule {
+    ValidationRule {
         code: "duplicate-key",
         severity: Severity::Warning,
         applies_to: AppliesTo::Architecture,
         summary: "An object has the same key twice; JSON parsers keep only the last value.",
-        docs: RuleDocs {
+        docs: ValidationRuleDoc {
             what_it_does: "Reports every key that appears more than once in the same JSON object.",
             why_it_matters: "Different tools may keep different copies; what you see in the file is not what gets validated.",
             example: "{ \"unique-id\": \"a\", \"unique-id\": \"b\" }",

@@ -4,15 +4,15 @@
 use super::{array, node_ids, relationship_types};
 use crate::diagnostic::Severity;
 use crate::rules::util::{Step, children, did_you_mean, ptr};
-use crate::rules::{AppliesTo, Hit, Rule, RuleDocs};
+use crate::rules::{AppliesTo, Hit, ValidationRule, ValidationRuleDoc};
 use serde_json::Value;
 
-pub static RULE: Rule = Rule {
+pub static RULE: ValidationRule = ValidationRule {
     code: "composition-relationships-reference-existing-nodes-in-architecture",
     severity: Severity::Error,
     applies_to: AppliesTo::Architecture,
     summary: "Every id in a relationship's `nodes` list (interacts, deployed-in, composed-of) is an existing node.",
-    docs: RuleDocs {
+    docs: ValidationRuleDoc {
         what_it_does: "Checks each string in `relationship-type.*.nodes` against the node ids.",
         why_it_matters: "A container that claims to hold a node that does not exist hides a modelling error: deployment and ownership views become wrong.",
         example: "\"composed-of\": { \"container\": \"shop\", \"nodes\": [\"cart\", \"checkout\"] }\n(with no node `checkout`)",

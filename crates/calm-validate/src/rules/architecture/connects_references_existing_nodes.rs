@@ -3,15 +3,15 @@
 use super::{node_ids, relationship_types};
 use crate::diagnostic::Severity;
 use crate::rules::util::{Step, children, did_you_mean, ptr};
-use crate::rules::{AppliesTo, Hit, Rule, RuleDocs};
+use crate::rules::{AppliesTo, Hit, ValidationRule, ValidationRuleDoc};
 use serde_json::Value;
 
-pub static RULE: Rule = Rule {
+pub static RULE: ValidationRule = ValidationRule {
     code: "connects-relationship-references-existing-nodes-in-architecture",
     severity: Severity::Error,
     applies_to: AppliesTo::Architecture,
     summary: "The `source.node` and `destination.node` of every connects relationship are existing nodes.",
-    docs: RuleDocs {
+    docs: ValidationRuleDoc {
         what_it_does: "For every `connects` relationship, checks that the `node` of each end (source and destination) is the `unique-id` of a node.",
         why_it_matters: "A connection to a missing node cannot be drawn, secured or traced through flows.",
         example: "\"connects\": { \"source\": { \"node\": \"web\" }, \"destination\": { \"node\": \"order-svc\" } }\n(with no node `order-svc`)",

@@ -2,15 +2,15 @@
 
 use super::array;
 use crate::diagnostic::Severity;
-use crate::rules::{AppliesTo, Hit, Rule, RuleDocs};
+use crate::rules::{AppliesTo, Hit, ValidationRule, ValidationRuleDoc};
 use serde_json::Value;
 
-pub static RULE: Rule = Rule {
+pub static RULE: ValidationRule = ValidationRule {
     code: "flow-transitions-have-unique-sequence-numbers",
     severity: Severity::Error,
     applies_to: AppliesTo::Architecture,
     summary: "Within each flow, transition sequence numbers are unique.",
-    docs: RuleDocs {
+    docs: ValidationRuleDoc {
         what_it_does: "Reports a transition whose `sequence-number` was already used by an earlier transition of the same flow.",
         why_it_matters: "The order of the steps becomes ambiguous, so sequence diagrams and simulations may show them in any order.",
         example: "\"transitions\": [ { \"sequence-number\": 1, … }, { \"sequence-number\": 1, … } ]",

@@ -4,16 +4,16 @@
 use super::array;
 use crate::diagnostic::Severity;
 use crate::rules::util::did_you_mean;
-use crate::rules::{AppliesTo, Hit, Rule, RuleDocs};
+use crate::rules::{AppliesTo, Hit, ValidationRule, ValidationRuleDoc};
 use serde_json::Value;
 use std::collections::BTreeSet;
 
-pub static RULE: Rule = Rule {
+pub static RULE: ValidationRule = ValidationRule {
     code: "flow-transitions-references-existing-relationship-in-architecture",
     severity: Severity::Error,
     applies_to: AppliesTo::Architecture,
     summary: "Every flow transition's `relationship-unique-id` names an existing relationship.",
-    docs: RuleDocs {
+    docs: ValidationRuleDoc {
         what_it_does: "Checks `flows[*].transitions[*].relationship-unique-id` against the relationship ids.",
         why_it_matters: "A flow step over a relationship that does not exist cannot be traced, drawn or simulated.",
         example: "\"transitions\": [ { \"relationship-unique-id\": \"web-to-api\", \"sequence-number\": 1, \"description\": \"…\" } ]\n(with no relationship `web-to-api`)",

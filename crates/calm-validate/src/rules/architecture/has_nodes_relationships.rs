@@ -2,15 +2,15 @@
 
 use crate::diagnostic::Severity;
 use crate::rules::util::truthy;
-use crate::rules::{AppliesTo, Hit, Rule, RuleDocs};
+use crate::rules::{AppliesTo, Hit, ValidationRule, ValidationRuleDoc};
 use serde_json::Value;
 
-pub static RULE: Rule = Rule {
+pub static RULE: ValidationRule = ValidationRule {
     code: "architecture-has-nodes-relationships",
     severity: Severity::Error,
     applies_to: AppliesTo::Architecture,
     summary: "The architecture has top-level `nodes` and `relationships`.",
-    docs: RuleDocs {
+    docs: ValidationRuleDoc {
         what_it_does: "Checks that the document has a `nodes` and a `relationships` member. Empty arrays are accepted; a missing member (or `null`, `false`, `0`, `\"\"`) is not.",
         why_it_matters: "Every CALM tool starts from these two lists; without them the file is not an architecture.",
         example: "{ \"nodes\": [] }",

@@ -2,15 +2,15 @@
 
 use crate::diagnostic::Severity;
 use crate::rules::util::walk;
-use crate::rules::{AppliesTo, Hit, Rule, RuleDocs};
+use crate::rules::{AppliesTo, Hit, ValidationRule, ValidationRuleDoc};
 use serde_json::Value;
 
-pub static RULE: Rule = Rule {
+pub static RULE: ValidationRule = ValidationRule {
     code: "architecture-has-no-empty-string-properties",
     severity: Severity::Error,
     applies_to: AppliesTo::Architecture,
     summary: "No string value in the architecture is empty.",
-    docs: RuleDocs {
+    docs: ValidationRuleDoc {
         what_it_does: "Reports every string value, at any depth, that is the empty string. `false` and `0` are fine.",
         why_it_matters: "An empty string is almost always a field somebody meant to fill in (a description, a host, an owner); it passes the schema but says nothing.",
         example: "{ \"unique-id\": \"api\", \"node-type\": \"service\", \"name\": \"API\", \"description\": \"\" }",

@@ -3,16 +3,16 @@
 use super::items;
 use crate::diagnostic::Severity;
 use crate::rules::util::{strings_below, values_named};
-use crate::rules::{AppliesTo, Hit, Rule, RuleDocs};
+use crate::rules::{AppliesTo, Hit, ValidationRule, ValidationRuleDoc};
 use serde_json::Value;
 use std::collections::HashSet;
 
-pub static RULE: Rule = Rule {
+pub static RULE: ValidationRule = ValidationRule {
     code: "architecture-nodes-must-be-referenced",
     severity: Severity::Warning,
     applies_to: AppliesTo::Architecture,
     summary: "Every node is referenced by at least one relationship.",
-    docs: RuleDocs {
+    docs: ValidationRuleDoc {
         what_it_does: "Reports each node whose `unique-id` does not appear as any string inside any `relationship-type`.",
         why_it_matters: "An unconnected node is either forgotten (a missing relationship) or dead weight; either way the diagram and any impact analysis are incomplete.",
         example: "{ \"nodes\": [ { \"unique-id\": \"audit-log\", … } ], \"relationships\": [] }",

@@ -2,15 +2,15 @@
 
 use crate::diagnostic::Severity;
 use crate::rules::util::{is_placeholder, walk};
-use crate::rules::{AppliesTo, Hit, Rule, RuleDocs};
+use crate::rules::{AppliesTo, Hit, ValidationRule, ValidationRuleDoc};
 use serde_json::Value;
 
-pub static RULE: Rule = Rule {
+pub static RULE: ValidationRule = ValidationRule {
     code: "architecture-has-no-placeholder-properties-boolean",
     severity: Severity::Warning,
     applies_to: AppliesTo::Architecture,
     summary: "No string is a boolean placeholder `[[ BOOLEAN_NAME ]]`.",
-    docs: RuleDocs {
+    docs: ValidationRuleDoc {
         what_it_does: "Reports strings of the form `[[ BOOLEAN_NAME ]]`, which `calm generate` writes for boolean values a pattern leaves open. Such a string also matches the string-placeholder rule.",
         why_it_matters: "The value should be `true` or `false`; a placeholder string is neither, and consumers will treat it as truthy.",
         example: "\"metadata\": { \"encrypted\": \"[[ BOOLEAN_ENCRYPTED ]]\" }",

@@ -2,15 +2,15 @@
 
 use crate::diagnostic::Severity;
 use crate::rules::util::{is_placeholder, walk};
-use crate::rules::{AppliesTo, Hit, Rule, RuleDocs};
+use crate::rules::{AppliesTo, Hit, ValidationRule, ValidationRuleDoc};
 use serde_json::Value;
 
-pub static RULE: Rule = Rule {
+pub static RULE: ValidationRule = ValidationRule {
     code: "architecture-has-no-placeholder-properties-string",
     severity: Severity::Warning,
     applies_to: AppliesTo::Architecture,
     summary: "No string is a `[[ PLACEHOLDER ]]` left by `calm generate`.",
-    docs: RuleDocs {
+    docs: ValidationRuleDoc {
         what_it_does: "Reports strings of the form `[[ NAME ]]` (upper-case letters and underscores between double brackets).",
         why_it_matters: "`calm generate` writes these for values a pattern does not fix; left in place they mean the architecture is unfinished.",
         example: "{ \"unique-id\": \"db\", \"node-type\": \"database\", \"name\": \"[[ NAME ]]\", \"description\": \"Orders\" }",

@@ -3,16 +3,16 @@
 use super::{array, relationship_types};
 use crate::diagnostic::Severity;
 use crate::rules::util::{Step, children, did_you_mean, ptr};
-use crate::rules::{AppliesTo, Hit, Rule, RuleDocs};
+use crate::rules::{AppliesTo, Hit, ValidationRule, ValidationRuleDoc};
 use serde_json::Value;
 use std::collections::HashSet;
 
-pub static RULE: Rule = Rule {
+pub static RULE: ValidationRule = ValidationRule {
     code: "referenced-interfaces-defined-in-architecture",
     severity: Severity::Error,
     applies_to: AppliesTo::Architecture,
     summary: "Every interface listed in a connects relationship is defined on some node.",
-    docs: RuleDocs {
+    docs: ValidationRuleDoc {
         what_it_does: "Checks each id in `relationship-type.connects.*.interfaces` against the `unique-id`s of all `nodes[*].interfaces[*]`.",
         why_it_matters: "An interface reference that matches nothing usually means a typo or a renamed interface; the connection's protocol, port and host are then unknown.",
         example: "\"destination\": { \"node\": \"api\", \"interfaces\": [\"api-htps\"] }\n(the interface is `api-https`)",

@@ -4,15 +4,15 @@
 use super::{array, relationship_types};
 use crate::diagnostic::Severity;
 use crate::rules::util::{did_you_mean, quote_list};
-use crate::rules::{AppliesTo, Hit, Rule, RuleDocs};
+use crate::rules::{AppliesTo, Hit, ValidationRule, ValidationRuleDoc};
 use serde_json::Value;
 
-pub static RULE: Rule = Rule {
+pub static RULE: ValidationRule = ValidationRule {
     code: "referenced-interfaces-defined-on-correct-node-in-architecture",
     severity: Severity::Error,
     applies_to: AppliesTo::Architecture,
     summary: "The interfaces of a connects source/destination are defined on that very node.",
-    docs: RuleDocs {
+    docs: ValidationRuleDoc {
         what_it_does: "For the `source` and `destination` of each connects relationship, checks that every id in `interfaces` (and a singular `interface`) is an interface of the node named by `node`. Ends whose node does not exist are left to the node-reference rule.",
         why_it_matters: "Pointing at another node's interface wires the connection to the wrong place: ports, protocols and controls of the wrong component are assumed.",
         example: "\"destination\": { \"node\": \"api\", \"interfaces\": [\"db-port\"] }\n(`db-port` is defined on node `db`)",

@@ -3,15 +3,15 @@
 use super::{node_ids, relationship_types};
 use crate::diagnostic::Severity;
 use crate::rules::util::{Step, children, did_you_mean, ptr};
-use crate::rules::{AppliesTo, Hit, Rule, RuleDocs};
+use crate::rules::{AppliesTo, Hit, ValidationRule, ValidationRuleDoc};
 use serde_json::Value;
 
-pub static RULE: Rule = Rule {
+pub static RULE: ValidationRule = ValidationRule {
     code: "relationship-references-existing-nodes-in-architecture",
     severity: Severity::Error,
     applies_to: AppliesTo::Architecture,
     summary: "The `actor` of interacts and the `container` of deployed-in / composed-of are existing nodes.",
-    docs: RuleDocs {
+    docs: ValidationRuleDoc {
         what_it_does: "For every relationship, checks that `relationship-type.*.actor` and `relationship-type.*.container` are the `unique-id` of a node in `nodes`.",
         why_it_matters: "A relationship to a node that does not exist is a dangling edge: diagrams drop it and flows through it cannot be traced.",
         example: "{ \"unique-id\": \"r\", \"relationship-type\": { \"interacts\": { \"actor\": \"customer\", \"nodes\": [\"web\"] } } }\n(with no node `customer`)",

@@ -2,16 +2,16 @@
 
 use super::array;
 use crate::diagnostic::Severity;
-use crate::rules::{AppliesTo, Hit, Rule, RuleDocs};
+use crate::rules::{AppliesTo, Hit, ValidationRule, ValidationRuleDoc};
 use serde_json::Value;
 use std::collections::HashMap;
 
-pub static RULE: Rule = Rule {
+pub static RULE: ValidationRule = ValidationRule {
     code: "unique-ids-must-be-unique-in-architecture",
     severity: Severity::Error,
     applies_to: AppliesTo::Architecture,
     summary: "Node, relationship and interface unique-ids are unique (one shared namespace).",
-    docs: RuleDocs {
+    docs: ValidationRuleDoc {
         what_it_does: "Collects the `unique-id` of every node, relationship and node interface, and reports each one seen before. Flows, controls and moments are not part of this namespace.",
         why_it_matters: "References by id (relationships, flows, interfaces) become ambiguous: a tool may resolve them to either element.",
         example: "\"nodes\": [ { \"unique-id\": \"api\", … }, { \"unique-id\": \"api\", … } ]",

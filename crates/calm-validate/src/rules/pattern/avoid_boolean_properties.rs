@@ -4,14 +4,14 @@ use super::*;
 use crate::diagnostic::Severity;
 #[allow(unused_imports)]
 use crate::rules::util::*;
-use crate::rules::{AppliesTo, Rule, RuleDocs};
+use crate::rules::{AppliesTo, ValidationRule, ValidationRuleDoc};
 
-pub static RULE: Rule = Rule {
+pub static RULE: ValidationRule = ValidationRule {
     code: "avoid-boolean-properties",
     severity: Severity::Warning,
     applies_to: AppliesTo::Pattern,
     summary: "Patterns avoid boolean-typed properties.",
-    docs: RuleDocs {
+    docs: ValidationRuleDoc {
         what_it_does: "Reports every `type` keyword whose string value contains `boolean`.",
         why_it_matters: "Booleans are closed for extension: when a third state appears (e.g. `partially-encrypted`), every architecture must change. An enum can grow.",
         example: "\"encrypted\": { \"type\": \"boolean\" }",

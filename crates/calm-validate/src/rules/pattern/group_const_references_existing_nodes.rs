@@ -4,14 +4,14 @@ use super::*;
 use crate::diagnostic::Severity;
 #[allow(unused_imports)]
 use crate::rules::util::*;
-use crate::rules::{AppliesTo, Rule, RuleDocs};
+use crate::rules::{AppliesTo, ValidationRule, ValidationRuleDoc};
 
-pub static RULE: Rule = Rule {
+pub static RULE: ValidationRule = ValidationRule {
     code: "group-relationship-with-const-nodes-references-existing-nodes-in-pattern",
     severity: Severity::Error,
     applies_to: AppliesTo::Pattern,
     summary: "Node ids in a `nodes: { const: [...] }` list under a relationship-type are declared in the pattern.",
-    docs: RuleDocs {
+    docs: ValidationRuleDoc {
         what_it_does: "For every string in `nodes.const` anywhere under a `relationship-type`, checks that the pattern declares a node with that id.",
         why_it_matters: "The constant list is copied into every generated architecture; a missing node makes them all invalid.",
         example: "\"nodes\": { \"const\": [\"api\", \"ghost\"] }",

@@ -4,14 +4,14 @@ use super::*;
 use crate::diagnostic::Severity;
 #[allow(unused_imports)]
 use crate::rules::util::*;
-use crate::rules::{AppliesTo, Rule, RuleDocs};
+use crate::rules::{AppliesTo, ValidationRule, ValidationRuleDoc};
 
-pub static RULE: Rule = Rule {
+pub static RULE: ValidationRule = ValidationRule {
     code: "group-relationship-references-existing-nodes-in-pattern",
     severity: Severity::Error,
     applies_to: AppliesTo::Pattern,
     summary: "Node ids listed in a relationship's `nodes` array are declared in the pattern.",
-    docs: RuleDocs {
+    docs: ValidationRuleDoc {
         what_it_does: "For every string item of a `nodes` array anywhere under a `relationship-type`, checks that the pattern declares a node with that id.",
         why_it_matters: "Grouping relationships (interacts, deployed-in, composed-of) over missing nodes make every generated architecture invalid.",
         example: "\"relationship-type\": { \"const\": { \"deployed-in\": { \"container\": \"k8s\", \"nodes\": [\"api\", \"ghost\"] } } }",

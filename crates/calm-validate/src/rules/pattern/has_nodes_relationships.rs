@@ -4,14 +4,14 @@ use super::*;
 use crate::diagnostic::Severity;
 #[allow(unused_imports)]
 use crate::rules::util::*;
-use crate::rules::{AppliesTo, Rule, RuleDocs};
+use crate::rules::{AppliesTo, ValidationRule, ValidationRuleDoc};
 
-pub static RULE: Rule = Rule {
+pub static RULE: ValidationRule = ValidationRule {
     code: "pattern-has-nodes-relationships",
     severity: Severity::Error,
     applies_to: AppliesTo::Pattern,
     summary: "A pattern's `properties` declare both `nodes` and `relationships`.",
-    docs: RuleDocs {
+    docs: ValidationRuleDoc {
         what_it_does: "When the pattern has a top-level `properties` object, checks that it has truthy `nodes` and `relationships` members.",
         why_it_matters: "A pattern constrains architectures through these two lists; without them it cannot generate or validate an architecture.",
         example: "{ \"$schema\": \"https://calm.finos.org/release/1.2/meta/calm.json\", \"type\": \"object\", \"properties\": { \"nodes\": { … } } }",

@@ -4,14 +4,14 @@ use super::*;
 use crate::diagnostic::Severity;
 #[allow(unused_imports)]
 use crate::rules::util::*;
-use crate::rules::{AppliesTo, Hit, Rule, RuleDocs};
+use crate::rules::{AppliesTo, Hit, ValidationRule, ValidationRuleDoc};
 
-pub static RULE: Rule = Rule {
+pub static RULE: ValidationRule = ValidationRule {
     code: "pattern-has-no-empty-properties",
     severity: Severity::Error,
     applies_to: AppliesTo::Pattern,
     summary: "Every value in the pattern is truthy (no \"\", 0, false or null anywhere).",
-    docs: RuleDocs {
+    docs: ValidationRuleDoc {
         what_it_does: "Reports every value, at any depth, that JavaScript treats as false: the empty string, 0, false and null. This includes JSON Schema keywords, so `\"additionalProperties\": false` and `\"minItems\": 0` are reported too (a quirk of the reference ruleset, kept for compatibility).",
         why_it_matters: "Empty values in a pattern are usually unfinished constants that `calm generate` would copy into every architecture.",
         example: "\"properties\": { \"name\": { \"const\": \"\" } }",

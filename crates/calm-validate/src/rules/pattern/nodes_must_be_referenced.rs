@@ -4,14 +4,14 @@ use super::*;
 use crate::diagnostic::Severity;
 #[allow(unused_imports)]
 use crate::rules::util::*;
-use crate::rules::{AppliesTo, Rule, RuleDocs};
+use crate::rules::{AppliesTo, ValidationRule, ValidationRuleDoc};
 
-pub static RULE: Rule = Rule {
+pub static RULE: ValidationRule = ValidationRule {
     code: "pattern-nodes-must-be-referenced",
     severity: Severity::Warning,
     applies_to: AppliesTo::Pattern,
     summary: "Every node declared in the pattern is referenced by some relationship.",
-    docs: RuleDocs {
+    docs: ValidationRuleDoc {
         what_it_does: "For node ids declared in `properties.nodes.prefixItems[*]`, `items.oneOf[*]` and `items.anyOf[*]`, checks that the id appears as a string somewhere under a `relationship-type`.",
         why_it_matters: "Unconnected nodes in a pattern produce unconnected nodes in every architecture generated from it.",
         example: "a pattern declaring nodes `web`, `api`, `audit` with relationships only between `web` and `api`",

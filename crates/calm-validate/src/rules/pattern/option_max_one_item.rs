@@ -4,14 +4,14 @@ use super::*;
 use crate::diagnostic::Severity;
 #[allow(unused_imports)]
 use crate::rules::util::*;
-use crate::rules::{AppliesTo, Rule, RuleDocs};
+use crate::rules::{AppliesTo, ValidationRule, ValidationRuleDoc};
 
-pub static RULE: Rule = Rule {
+pub static RULE: ValidationRule = ValidationRule {
     code: "pattern-option-relationship-must-have-max-one-item",
     severity: Severity::Error,
     applies_to: AppliesTo::Pattern,
     summary: "An options relationship's `prefixItems` has at most one item.",
-    docs: RuleDocs {
+    docs: ValidationRuleDoc {
         what_it_does: "Checks that `relationship-type.properties.options.prefixItems` has at most one entry.",
         why_it_matters: "One options relationship models one decision; more entries cannot be chosen between consistently.",
         example: "\"options\": { \"prefixItems\": [ { \"oneOf\": [ … ] }, { \"oneOf\": [ … ] } ] }",

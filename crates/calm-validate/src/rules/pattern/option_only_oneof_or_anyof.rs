@@ -4,14 +4,14 @@ use super::*;
 use crate::diagnostic::Severity;
 #[allow(unused_imports)]
 use crate::rules::util::*;
-use crate::rules::{AppliesTo, Rule, RuleDocs};
+use crate::rules::{AppliesTo, ValidationRule, ValidationRuleDoc};
 
-pub static RULE: Rule = Rule {
+pub static RULE: ValidationRule = ValidationRule {
     code: "pattern-option-relationship-must-only-have-oneof-or-anyof-items",
     severity: Severity::Error,
     applies_to: AppliesTo::Pattern,
     summary: "Each options item of a pattern has exactly one of `oneOf` or `anyOf`.",
-    docs: RuleDocs {
+    docs: ValidationRuleDoc {
         what_it_does: "For each item of `relationship-type.properties.options.prefixItems`, checks that it has `oneOf` or `anyOf`, but not both.",
         why_it_matters: "`oneOf` means pick exactly one choice and `anyOf` means pick any; with neither there is no decision, with both it is ambiguous.",
         example: "\"options\": { \"prefixItems\": [ { \"oneOf\": [ … ], \"anyOf\": [ … ] } ] }",

@@ -4,14 +4,14 @@ use super::*;
 use crate::diagnostic::Severity;
 #[allow(unused_imports)]
 use crate::rules::util::*;
-use crate::rules::{AppliesTo, Rule, RuleDocs};
+use crate::rules::{AppliesTo, ValidationRule, ValidationRuleDoc};
 
-pub static RULE: Rule = Rule {
+pub static RULE: ValidationRule = ValidationRule {
     code: "pattern-has-no-placeholder-properties-numerical",
     severity: Severity::Warning,
     applies_to: AppliesTo::Pattern,
     summary: "No value in the pattern is the numerical placeholder -1.",
-    docs: RuleDocs {
+    docs: ValidationRuleDoc {
         what_it_does: "Reports values equal to -1 (JavaScript `==`, so `\"-1\"` too).",
         why_it_matters: "A -1 constant in a pattern is copied into every generated architecture as a placeholder that someone has to find and replace.",
         example: "\"port\": { \"const\": -1 }",

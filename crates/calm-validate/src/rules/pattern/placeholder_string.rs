@@ -4,14 +4,14 @@ use super::*;
 use crate::diagnostic::Severity;
 #[allow(unused_imports)]
 use crate::rules::util::*;
-use crate::rules::{AppliesTo, Rule, RuleDocs};
+use crate::rules::{AppliesTo, ValidationRule, ValidationRuleDoc};
 
-pub static RULE: Rule = Rule {
+pub static RULE: ValidationRule = ValidationRule {
     code: "pattern-has-no-placeholder-properties-string",
     severity: Severity::Warning,
     applies_to: AppliesTo::Pattern,
     summary: "No string in the pattern is a `[[ PLACEHOLDER ]]`.",
-    docs: RuleDocs {
+    docs: ValidationRuleDoc {
         what_it_does: "Reports strings of the form `[[ NAME ]]` (upper-case letters and underscores).",
         why_it_matters: "A placeholder constant in a pattern ends up in every generated architecture.",
         example: "\"name\": { \"const\": \"[[ NAME ]]\" }",

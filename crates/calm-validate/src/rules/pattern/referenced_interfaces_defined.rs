@@ -4,14 +4,14 @@ use super::*;
 use crate::diagnostic::Severity;
 #[allow(unused_imports)]
 use crate::rules::util::*;
-use crate::rules::{AppliesTo, Rule, RuleDocs};
+use crate::rules::{AppliesTo, ValidationRule, ValidationRuleDoc};
 
-pub static RULE: Rule = Rule {
+pub static RULE: ValidationRule = ValidationRule {
     code: "referenced-interfaces-defined-in-pattern",
     severity: Severity::Error,
     applies_to: AppliesTo::Pattern,
     summary: "Interfaces named in `relationship-type.const.connects.*.interfaces` are declared on some node of the pattern.",
-    docs: RuleDocs {
+    docs: ValidationRuleDoc {
         what_it_does: "Collects the interface ids declared on the pattern's nodes (`properties.interfaces.prefixItems[*].properties.unique-id.const`) and checks each interface named by a constant connects relationship.",
         why_it_matters: "Generated architectures would reference an interface that does not exist.",
         example: "\"destination\": { \"node\": \"api\", \"interfaces\": [\"api-htps\"] }",

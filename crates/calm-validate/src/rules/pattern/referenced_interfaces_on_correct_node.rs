@@ -4,14 +4,14 @@ use super::*;
 use crate::diagnostic::Severity;
 #[allow(unused_imports)]
 use crate::rules::util::*;
-use crate::rules::{AppliesTo, Rule, RuleDocs};
+use crate::rules::{AppliesTo, ValidationRule, ValidationRuleDoc};
 
-pub static RULE: Rule = Rule {
+pub static RULE: ValidationRule = ValidationRule {
     code: "referenced-interfaces-defined-on-correct-node-in-pattern",
     severity: Severity::Error,
     applies_to: AppliesTo::Pattern,
     summary: "Interfaces of each end of a constant connects relationship are declared on that end's node.",
-    docs: RuleDocs {
+    docs: ValidationRuleDoc {
         what_it_does: "For each end under `relationship-type.const.connects` that lists `interfaces`, finds the declared node with that id and checks that every listed interface is declared on it. Unknown nodes are left to the node-reference rules.",
         why_it_matters: "Pointing at another node's interface wires generated architectures to the wrong component.",
         example: "\"source\": { \"node\": \"web\", \"interfaces\": [\"db-port\"] }\n(`db-port` belongs to node `db`)",

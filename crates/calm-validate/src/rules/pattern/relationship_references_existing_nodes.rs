@@ -4,14 +4,14 @@ use super::*;
 use crate::diagnostic::Severity;
 #[allow(unused_imports)]
 use crate::rules::util::*;
-use crate::rules::{AppliesTo, Rule, RuleDocs};
+use crate::rules::{AppliesTo, ValidationRule, ValidationRuleDoc};
 
-pub static RULE: Rule = Rule {
+pub static RULE: ValidationRule = ValidationRule {
     code: "relationship-references-existing-nodes-in-pattern",
     severity: Severity::Error,
     applies_to: AppliesTo::Pattern,
     summary: "`actor` and `container` values in relationship-type constants are declared nodes.",
-    docs: RuleDocs {
+    docs: ValidationRuleDoc {
         what_it_does: "For every object two levels below a `relationship-type` (e.g. `relationship-type.const.interacts`), checks that a string `actor` or `container` is the id of a node declared in the pattern.",
         why_it_matters: "Generated architectures would reference a node that does not exist.",
         example: "\"relationship-type\": { \"const\": { \"interacts\": { \"actor\": \"customer\", \"nodes\": [\"web\"] } } }\n(no node `customer` declared)",

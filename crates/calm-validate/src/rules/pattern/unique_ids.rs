@@ -4,14 +4,14 @@ use super::*;
 use crate::diagnostic::Severity;
 #[allow(unused_imports)]
 use crate::rules::util::*;
-use crate::rules::{AppliesTo, Rule, RuleDocs};
+use crate::rules::{AppliesTo, ValidationRule, ValidationRuleDoc};
 
-pub static RULE: Rule = Rule {
+pub static RULE: ValidationRule = ValidationRule {
     code: "unique-ids-must-be-unique-in-pattern",
     severity: Severity::Error,
     applies_to: AppliesTo::Pattern,
     summary: "Every `unique-id` const in the pattern is unique, except between alternatives of one oneOf/anyOf.",
-    docs: RuleDocs {
+    docs: ValidationRuleDoc {
         what_it_does: "Collects every `\"unique-id\": { \"const\": … }` anywhere in the pattern and reports a repeated id. Alternatives of the same oneOf/anyOf block may share an id, since only one of them is ever instantiated.",
         why_it_matters: "Generated architectures would contain two elements with one id, which breaks every reference to them.",
         example: "two entries of `properties.nodes.prefixItems` with `\"unique-id\": { \"const\": \"api\" }`",

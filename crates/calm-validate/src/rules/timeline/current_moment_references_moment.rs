@@ -2,16 +2,16 @@
 
 use super::*;
 use crate::diagnostic::Severity;
-use crate::rules::{AppliesTo, Hit, Rule, RuleDocs};
+use crate::rules::{AppliesTo, Hit, ValidationRule, ValidationRuleDoc};
 
 use crate::rules::util::did_you_mean;
 
-pub static RULE: Rule = Rule {
+pub static RULE: ValidationRule = ValidationRule {
     code: "current-moment-must-reference-moment-in-timeline",
     severity: Severity::Error,
     applies_to: AppliesTo::Timeline,
     summary: "`current-moment` is the unique-id of one of the moments.",
-    docs: RuleDocs {
+    docs: ValidationRuleDoc {
         what_it_does: "Checks that the `current-moment` string equals the `unique-id` of a moment in `moments`.",
         why_it_matters: "Tools show the architecture \"as of now\" from the current moment; a dangling id leaves them without a present.",
         example: "{ \"current-moment\": \"v3\", \"moments\": [ { \"unique-id\": \"v1\", … }, { \"unique-id\": \"v2\", … } ] }",

@@ -2,14 +2,14 @@
 
 use super::*;
 use crate::diagnostic::Severity;
-use crate::rules::{AppliesTo, Hit, Rule, RuleDocs};
+use crate::rules::{AppliesTo, Hit, ValidationRule, ValidationRuleDoc};
 
-pub static RULE: Rule = Rule {
+pub static RULE: ValidationRule = ValidationRule {
     code: "current-moment-required-when-moments-non-empty",
     severity: Severity::Warning,
     applies_to: AppliesTo::Timeline,
     summary: "A timeline with moments has a `current-moment`.",
-    docs: RuleDocs {
+    docs: ValidationRuleDoc {
         what_it_does: "Reports a timeline whose `moments` is non-empty but which has no `current-moment`.",
         why_it_matters: "Without a current moment, tools cannot tell which moment describes the system today.",
         example: "{ \"moments\": [ { \"unique-id\": \"v1\", … } ] }",

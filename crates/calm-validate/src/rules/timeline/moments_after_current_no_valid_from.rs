@@ -2,14 +2,14 @@
 
 use super::*;
 use crate::diagnostic::Severity;
-use crate::rules::{AppliesTo, Hit, Rule, RuleDocs};
+use crate::rules::{AppliesTo, Hit, ValidationRule, ValidationRuleDoc};
 
-pub static RULE: Rule = Rule {
+pub static RULE: ValidationRule = ValidationRule {
     code: "moments-after-current-moment-may-not-have-valid-from",
     severity: Severity::Warning,
     applies_to: AppliesTo::Timeline,
     summary: "Moments listed after the current moment do not have a `valid-from` date yet.",
-    docs: RuleDocs {
+    docs: ValidationRuleDoc {
         what_it_does: "For the moments that come after `current-moment` in `moments`, reports each one that has a `valid-from`.",
         why_it_matters: "Moments after the current one are planned; a `valid-from` claims they are already in effect, contradicting `current-moment`.",
         example: "{ \"current-moment\": \"v1\", \"moments\": [ { \"unique-id\": \"v1\", … }, { \"unique-id\": \"v2\", \"valid-from\": \"2025-01-01\", … } ] }",

@@ -2,14 +2,14 @@
 
 use super::*;
 use crate::diagnostic::Severity;
-use crate::rules::{AppliesTo, Hit, Rule, RuleDocs};
+use crate::rules::{AppliesTo, Hit, ValidationRule, ValidationRuleDoc};
 
-pub static RULE: Rule = Rule {
+pub static RULE: ValidationRule = ValidationRule {
     code: "timeline-moments-must-be-non-empty",
     severity: Severity::Warning,
     applies_to: AppliesTo::Timeline,
     summary: "A timeline defines at least one moment.",
-    docs: RuleDocs {
+    docs: ValidationRuleDoc {
         what_it_does: "Reports a timeline whose `moments` is missing or empty.",
         why_it_matters: "A timeline without moments says nothing about how the architecture evolves.",
         example: "{ \"moments\": [] }",

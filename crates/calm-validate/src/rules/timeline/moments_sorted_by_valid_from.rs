@@ -2,14 +2,14 @@
 
 use super::*;
 use crate::diagnostic::Severity;
-use crate::rules::{AppliesTo, Hit, Rule, RuleDocs};
+use crate::rules::{AppliesTo, Hit, ValidationRule, ValidationRuleDoc};
 
-pub static RULE: Rule = Rule {
+pub static RULE: ValidationRule = ValidationRule {
     code: "moments-must-be-sorted-by-valid-from",
     severity: Severity::Error,
     applies_to: AppliesTo::Timeline,
     summary: "Moments that have a `valid-from` are listed in date order.",
-    docs: RuleDocs {
+    docs: ValidationRuleDoc {
         what_it_does: "Reports a moment whose `valid-from` is earlier than that of a dated moment listed before it.",
         why_it_matters: "Timelines are read in order; an out-of-order date makes \"before\" and \"after\" ambiguous.",
         example: "\"moments\": [ { \"unique-id\": \"v2\", \"valid-from\": \"2025-06-01\", … }, { \"unique-id\": \"v1\", \"valid-from\": \"2025-01-01\", … } ]",

@@ -2,16 +2,16 @@
 
 use super::*;
 use crate::diagnostic::Severity;
-use crate::rules::{AppliesTo, Hit, Rule, RuleDocs};
+use crate::rules::{AppliesTo, Hit, ValidationRule, ValidationRuleDoc};
 
 use crate::rules::util::falsy_values;
 
-pub static RULE: Rule = Rule {
+pub static RULE: ValidationRule = ValidationRule {
     code: "timeline-has-no-empty-properties",
     severity: Severity::Error,
     applies_to: AppliesTo::Timeline,
     summary: "No value in the timeline is \"\", 0, false or null.",
-    docs: RuleDocs {
+    docs: ValidationRuleDoc {
         what_it_does: "Reports every value, at any depth, that JavaScript treats as false: the empty string, 0, false and null.",
         why_it_matters: "Empty values in a timeline are unfinished entries (a moment without a description, an empty date).",
         example: "{ \"moments\": [ { \"unique-id\": \"v1\", \"description\": \"\" } ] }",

@@ -2,14 +2,14 @@
 
 use super::*;
 use crate::diagnostic::Severity;
-use crate::rules::{AppliesTo, Hit, Rule, RuleDocs};
+use crate::rules::{AppliesTo, Hit, ValidationRule, ValidationRuleDoc};
 
-pub static RULE: Rule = Rule {
+pub static RULE: ValidationRule = ValidationRule {
     code: "unique-ids-must-be-unique-in-timeline",
     severity: Severity::Error,
     applies_to: AppliesTo::Timeline,
     summary: "Every moment has its own unique-id.",
-    docs: RuleDocs {
+    docs: ValidationRuleDoc {
         what_it_does: "Reports a moment whose `unique-id` was already used by an earlier moment.",
         why_it_matters: "`current-moment` and links between moments refer to moments by id; duplicates make them ambiguous.",
         example: "\"moments\": [ { \"unique-id\": \"v1\", … }, { \"unique-id\": \"v1\", … } ]",
