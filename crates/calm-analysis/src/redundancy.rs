@@ -153,19 +153,26 @@ fn list_len(v: &Value) -> usize {
     }
 }
 
-/// Failover evidence in a metadata map or control configs.
+/// Failover evidence in a metadata map or control configs. Declared absent (`false`, `none`…)
+/// is no evidence, and neither is a manual procedure (`failover: "manual, by the DBA"`): a
+/// failover someone has to perform is an outage until they do.
 pub fn failover_evidence(node: &Node) -> Option<String> {
+    let counts = |v: &Value| {
+        !crate::evidence::is_negative(v)
+            && !crate::normalize::tokens(&compact(v))
+                .iter()
+                .any(|t| t == "manual" || t == "manually")
+    };
     for k in FAILOVER_KEYS {
         if let Some(v) = node.metadata.get(*k)
-            && !matches!(v, Value::Bool(false))
-            && compact(v) != "none"
+            && counts(v)
         {
             return Some(format!("metadata {k}: {}", compact(v)));
         }
     }
     for c in &node.controls {
         for (k, v) in c.config_entries() {
-            if FAILOVER_KEYS.contains(&k) {
+            if FAILOVER_KEYS.contains(&k) && counts(v) {
                 return Some(format!("control {} {k}: {}", c.id, compact(v)));
             }
         }

@@ -348,3 +348,30 @@ fn employees_are_internal_customers_are_not() {
     assert!(find(&employee, "public-entry-without-rate-limit@svc").is_none());
     assert!(find(&customer, "public-entry-without-rate-limit@svc").is_some());
 }
+
+#[test]
+fn a_manual_failover_is_no_failover() {
+    let mk = |failover: &str| {
+        let mut db = node("ledger-db", "database", "Ledger DB");
+        db["metadata"] = json!({"replication": "streaming, 1 standby", "failover": failover});
+        reviewed(
+            vec![
+                node("user", "actor", "Clerk"),
+                node("api", "service", "Payments API"),
+                db,
+            ],
+            vec![
+                interacts("u-api", "user", &["api"]),
+                conn("api-db", "api", "ledger-db", "JDBC"),
+            ],
+            vec![],
+        )
+    };
+    let manual = mk("manual, DBA runbook");
+    let f = find(&manual, "replica-without-failover@ledger-db").expect("manual failover");
+    assert!(f.evidence.iter().any(|e| e.detail.contains("manual")));
+    // The replica still counts as redundancy: no "no replica" alarm.
+    assert!(find(&manual, "datastore-no-replication@ledger-db").is_none());
+    let automatic = mk("automatic (Patroni)");
+    assert!(find(&automatic, "replica-without-failover@ledger-db").is_none());
+}

@@ -24,7 +24,10 @@ async`, no failover control.",
         how_to_fix: "Declare automatic failover with RTO and RPO on the cluster: `calm-advisor fix FILE \
 add-control --scope node:orders-db-cluster --preset failover`.",
         false_positives: "Writes go through a queue (asynchronous) or the store is multi-primary: \
-declare `failover-strategy: active-active` on the container.",
+declare `failover-strategy: active-active` on the container. Also reported: a single store that \
+declares its replica in words (`replication`, `standby`, `dataguard`) without automatic failover. \
+A failover declared as manual (`failover: \"manual, DBA runbook\"`) is no failover: writes stop \
+until someone promotes the replica.",
         references: &[
             "https://docs.aws.amazon.com/wellarchitected/latest/reliability-pillar/rel_withstand_component_failures_avoid_single_points_of_failure.html",
         ],
@@ -74,6 +77,61 @@ impl Rule for ReplicaWithoutFailover {
                     ))
                     .recommendation("Declare automatic failover (promotion) with RTO and RPO for the group.")
                     .fix("add-control", &["--scope", &format!("node:{sid}"), "--preset", "failover"], "safe", format!("declares automatic failover with RTO/RPO on {sid}"))
+                    .weight(b.weight)
+                    .build(),
+            );
+        }
+        // A single store that declares its replica in words (`replication: "streaming, 1
+        // standby"`, `dataguard: …`) but no automatic failover (none, or a manual procedure).
+        for n in 0..ctx.model.nodes.len() {
+            let nd = &ctx.model.nodes[n];
+            if !ctx.role(n).is_datastore()
+                || ctx.redundancy.group_of[n].is_some()
+                || ctx.roles[n].platform.is_some()
+                || crate::redundancy::failover_evidence(nd).is_some()
+            {
+                continue;
+            }
+            let Some(replica) = [
+                "replication",
+                "standby",
+                "dataguard",
+                "data-guard",
+                "replica",
+                "mirroring",
+            ]
+            .iter()
+            .find_map(|k| {
+                nd.metadata
+                    .get(*k)
+                    .filter(|v| !crate::evidence::is_negative(v))
+                    .map(|v| format!("{k}: {}", crate::redundancy::compact(v)))
+            }) else {
+                continue;
+            };
+            let manual = nd.metadata.get("failover").map(crate::redundancy::compact);
+            let b = ctx.blast(&[n]);
+            let id = nd.id.clone();
+            out.push(
+                ctx.finding(&META, &[&id])
+                    .title(format!("{id}: a replica is declared but nothing promotes it automatically"))
+                    .score(3, 2)
+                    .confidence(crate::finding::Confidence::Medium)
+                    .nodes([id.clone()])
+                    .flows(flow_ids(ctx, &b.flows_broken))
+                    .evidence("replica", format!("metadata {replica}"))
+                    .evidence(
+                        "no-failover",
+                        match &manual {
+                            Some(m) => format!("failover is manual (`failover: {m}`): writes stop until someone promotes the replica"),
+                            None => "no failover-strategy/failover-mode/RTO declared".to_string(),
+                        },
+                    )
+                    .rationale(format!(
+                        "{id} keeps a replica, but when the primary fails nothing promotes it: writes stop until a person does, which is the outage the replica was meant to prevent."
+                    ))
+                    .recommendation(format!("Declare automatic failover (promotion) with RTO and RPO for {id}."))
+                    .fix("add-control", &["--scope", &format!("node:{id}"), "--preset", "failover"], "safe", format!("declares automatic failover with RTO/RPO on {id}"))
                     .weight(b.weight)
                     .build(),
             );
