@@ -33,7 +33,8 @@ pub struct Source {
 
 impl Source {
     /// Load the architecture: a file inside the allowed roots, or the inline JSON (refused
-    /// before parsing when over the size limit). Errors never quote the file's content.
+    /// before parsing when over the size limit). Errors never quote the file's content: a
+    /// calm-model load error names the file, position and what was expected, never a line of it.
     fn load(&self, ctx: &AdvisorServer) -> Result<(Document, String), String> {
         let limit = ctx.max_document_bytes;
         match (&self.path, &self.document) {
@@ -47,8 +48,7 @@ impl Source {
                 }
                 let text = std::fs::read_to_string(&real)
                     .map_err(|_| format!("cannot read `{p}` as UTF-8 text"))?;
-                let doc = Document::from_str(p, &text)
-                    .map_err(|e| content_free(&e.to_string(), &text))?;
+                let doc = Document::from_str(p, &text).map_err(|e| e.to_string())?;
                 Ok((doc, text))
             }
             (None, Some(Value::String(s))) => {
@@ -60,7 +60,7 @@ impl Source {
                 }
                 Document::from_str("document.json", s)
                     .map(|d| (d, s.clone()))
-                    .map_err(|e| content_free(&e.to_string(), s))
+                    .map_err(|e| e.to_string())
             }
             (None, Some(v)) => {
                 let text = serde_json::to_string_pretty(v).map_err(|e| e.to_string())? + "\n";
@@ -72,7 +72,7 @@ impl Source {
                 }
                 Document::from_str("document.json", &text)
                     .map(|d| (d, text.clone()))
-                    .map_err(|e| content_free(&e.to_string(), &text))
+                    .map_err(|e| e.to_string())
             }
             (None, None) => {
                 Err("give `path` (an architecture file) or `document` (the JSON inline)".into())
@@ -89,26 +89,6 @@ fn is_calm_architecture(doc: &Document) -> bool {
             .get("$schema")
             .and_then(Value::as_str)
             .is_some_and(|s| s.contains("calm"))
-}
-
-/// A load error as the assistant sees it: the file, position and what was expected, never a
-/// line of the file (a non-JSON file named by an assistant must not be quoted back to it).
-fn content_free(message: &str, text: &str) -> String {
-    let first_line = message.lines().next().unwrap_or("").to_string();
-    let leaks = text
-        .lines()
-        .map(str::trim)
-        .filter(|l| l.len() >= 8)
-        .any(|l| first_line.contains(l));
-    if leaks {
-        // Keep `file:line:column:` and drop the rest.
-        let pos: Vec<&str> = first_line.splitn(4, ':').collect();
-        if pos.len() == 4 {
-            return format!("{}:{}:{}: not a JSON document", pos[0], pos[1], pos[2]);
-        }
-        return "not a JSON document".to_string();
-    }
-    first_line
 }
 
 #[derive(Debug, Deserialize, schemars::JsonSchema)]

@@ -72,6 +72,8 @@ pub struct Context<'a> {
     pub config: ReviewConfig,
     /// Availability factors per supernode, filled on first use.
     pub factor_cache: availability::FactorCache,
+    /// The ingresses of the entry paths, computed on first use (two rules read them).
+    ingress: std::sync::OnceLock<crate::ingress::Ingresses>,
     /// Notes about analysis limits (caps hit, implicit flows), printed as assumptions.
     pub notes: Vec<String>,
 }
@@ -178,10 +180,16 @@ impl<'a> Context<'a> {
             flow_entry_set,
             config,
             factor_cache: FactorCache::new(supernodes),
+            ingress: std::sync::OnceLock::new(),
             notes,
         };
         ctx.rate_flows();
         ctx
+    }
+
+    /// The ingress of every entry path (see [`crate::ingress`]), computed once.
+    pub fn ingresses(&self) -> &crate::ingress::Ingresses {
+        self.ingress.get_or_init(|| crate::ingress::compute(self))
     }
 
     /// The per-flow figures read through the assembled context: the criticality of explicit

@@ -155,10 +155,30 @@ pub fn declared(
     }
 }
 
-/// A description that mentions the mitigation: not a declaration, but a sign the modeller
-/// thought of it (rules may lower severity or confidence, and must say so).
-pub fn in_prose(text: &str, words: &[&str]) -> Option<String> {
-    first_word(text, words).map(|w| format!("the description mentions \"{w}\""))
+/// Words that negate a mention just before it ("no TLS", "without authentication").
+const NEGATIONS: &[&str] = &[
+    "no",
+    "not",
+    "without",
+    "none",
+    "lacks",
+    "plain",
+    "unencrypted",
+    "unauthenticated",
+];
+
+/// A description that states a mitigation in words (`is_word` says which tokens name it), not
+/// negated by one of the three words before it: not a declaration, but a sign the modeller means
+/// it (rules lower severity or confidence on it and say so). Returns the start of the text.
+pub fn in_prose(text: &str, is_word: impl Fn(&str) -> bool) -> Option<String> {
+    let t = tokens(text);
+    let hit = t.iter().enumerate().any(|(i, w)| {
+        is_word(w)
+            && !t[i.saturating_sub(3)..i]
+                .iter()
+                .any(|n| NEGATIONS.contains(&n.as_str()))
+    });
+    hit.then(|| text.chars().take(120).collect())
 }
 
 #[cfg(test)]
@@ -209,6 +229,8 @@ mod tests {
             Some("circuit-breaker")
         );
         assert_eq!(first_word("breaker circuit", &["circuit-breaker"]), None);
-        assert!(in_prose("retries with a circuit breaker", &["circuit-breaker"]).is_some());
+        let tls = |w: &str| w == "tls";
+        assert!(in_prose("link protected by TLS 1.3", tls).is_some());
+        assert!(in_prose("sent without TLS", tls).is_none());
     }
 }

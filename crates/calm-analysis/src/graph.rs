@@ -365,59 +365,51 @@ fn consumer_pull(
         }
     }
     let desc = tokens(&r.description);
-    let verb = desc.iter().find(|t| {
-        matches!(
-            t.as_str(),
-            "consumes"
-                | "consume"
-                | "consuming"
-                | "subscribes"
-                | "subscribe"
-                | "polls"
-                | "poll"
-                | "pulls"
-                | "pull"
-                | "fetches"
-                | "listens"
-                | "dequeues"
-        )
-    });
-    // "gets orders from ORDERS.IN", "reads events from the topic".
-    let takes_from = desc.iter().any(|t| t == "from")
-        && desc.iter().any(|t| {
-            matches!(
-                t.as_str(),
-                "gets" | "reads" | "receives" | "takes" | "picks" | "drains"
-            )
-        });
+    let has = |words: &[&str]| desc.iter().find(|t| words.contains(&t.as_str())).cloned();
     // "Publishes commands and subscribes to status": it produces too, so the broker is on its
     // request path; only a pure consumer is delivered to.
-    if desc.iter().any(|t| {
-        matches!(
-            t.as_str(),
-            "publishes"
-                | "publish"
-                | "produces"
-                | "produce"
-                | "sends"
-                | "puts"
-                | "writes"
-                | "emits"
-        )
-    }) {
+    if has(&[
+        "publishes",
+        "publish",
+        "produces",
+        "produce",
+        "sends",
+        "puts",
+        "writes",
+        "emits",
+    ])
+    .is_some()
+    {
         return None;
     }
-    let from = String::from("from");
-    let verb = verb.or(takes_from.then_some(&from));
-    let id = tokens(&r.id);
-    let id_word = id.iter().find(|t| {
-        matches!(
-            t.as_str(),
-            "from" | "consumes" | "consumer" | "subscribes" | "subscription"
-        )
+    let verb = has(&[
+        "consumes",
+        "consume",
+        "consuming",
+        "subscribes",
+        "subscribe",
+        "polls",
+        "poll",
+        "pulls",
+        "pull",
+        "fetches",
+        "listens",
+        "dequeues",
+    ])
+    // "gets orders from ORDERS.IN", "reads events from the topic".
+    .or_else(|| {
+        has(&["from"])?;
+        has(&["gets", "reads", "receives", "takes", "picks", "drains"])
+    })
+    .or_else(|| {
+        tokens(&r.id).into_iter().find(|t| {
+            matches!(
+                t.as_str(),
+                "from" | "consumes" | "consumer" | "subscribes" | "subscription"
+            )
+        })
     });
-    verb.or(id_word)
-        .map(|w| format!("consumer pulls from {} (\"{w}\")", model.nodes[d].id))
+    verb.map(|w| format!("consumer pulls from {} (\"{w}\")", model.nodes[d].id))
 }
 
 fn deliver_or_publish(roles: &[RoleInfo], d: usize) -> EdgeMode {

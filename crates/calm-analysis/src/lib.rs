@@ -17,6 +17,7 @@ pub mod finding;
 pub mod finding_builder;
 pub mod flows;
 pub mod graph;
+pub mod ingress;
 pub mod normalize;
 pub mod output;
 pub mod platform;

@@ -56,7 +56,7 @@ impl Rule for SpofNode {
     fn check(&self, ctx: &Context) -> Vec<Finding> {
         let mut out = Vec::new();
         // Ingresses are single-ingress-path's (RES-02): reported once, there.
-        let ingress = super::single_ingress_path::ingresses(ctx);
+        let ingress = ctx.ingresses();
         let mut required: Vec<usize> = ctx
             .flows
             .iter()

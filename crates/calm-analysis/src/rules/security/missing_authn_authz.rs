@@ -234,28 +234,18 @@ fn privileged_word(name: &str) -> Option<String> {
 }
 
 /// Authentication stated in prose ("validates eID JWTs", "OAuth2 login"), not declared; a
-/// negated mention ("without authentication", "no login yet") is not evidence.
+/// negated mention ("without authentication", "no login yet") is not evidence. "Authorization"
+/// is too often what a call manages ("authorization policies") to count.
 fn prose_auth(text: &str) -> Option<String> {
-    let t = tokens(text);
-    let is_auth = |w: &str| {
-        // "Authorization" is too often what a call manages ("authorization policies") to
-        // count as a statement that the call itself is checked.
+    if tokens(text).iter().any(|w| w.starts_with("unauthenticat")) {
+        return None;
+    }
+    crate::evidence::in_prose(text, |w| {
         ["authenticat", "oauth", "oidc", "jwt", "saml", "mtls"]
             .iter()
             .any(|p| w.starts_with(p))
             || matches!(w, "sso" | "login" | "signin")
-    };
-    let negated = |i: usize| {
-        t[i.saturating_sub(3)..i].iter().any(|w| {
-            matches!(
-                w.as_str(),
-                "no" | "not" | "without" | "none" | "lacks" | "unauthenticated"
-            )
-        })
-    };
-    let hit = t.iter().enumerate().any(|(i, w)| is_auth(w) && !negated(i))
-        && !t.iter().any(|w| w.starts_with("unauthenticat"));
-    hit.then(|| text.chars().take(120).collect())
+    })
 }
 
 pub struct MissingAuthnAuthz;

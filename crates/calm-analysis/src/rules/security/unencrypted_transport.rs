@@ -237,15 +237,7 @@ impl Rule for UnencryptedTransport {
 /// Encryption stated in a relationship's words (not declared): "encrypted", "TLS", "VPN",
 /// "IPsec", "mTLS"; a negated mention ("not encrypted", "without TLS") is not evidence.
 fn prose_encryption(text: &str) -> Option<String> {
-    let t = crate::normalize::tokens(text);
-    let hit = t.iter().enumerate().any(|(i, w)| {
-        (w.starts_with("encrypt") || matches!(w.as_str(), "tls" | "ssl" | "vpn" | "ipsec" | "mtls"))
-            && !t[i.saturating_sub(3)..i].iter().any(|n| {
-                matches!(
-                    n.as_str(),
-                    "no" | "not" | "without" | "unencrypted" | "plain"
-                )
-            })
-    });
-    hit.then(|| text.chars().take(100).collect())
+    crate::evidence::in_prose(text, |w| {
+        w.starts_with("encrypt") || matches!(w, "tls" | "ssl" | "vpn" | "ipsec" | "mtls")
+    })
 }
