@@ -539,9 +539,11 @@ impl Redundancy {
             let mut local = UnionFind((0..members.len()).collect());
             for i in 0..members.len() {
                 for j in i + 1..members.len() {
-                    // A shared neighbour, or a direct link (a primary streaming to its replica).
+                    // A shared neighbour, or — between data stores only — a direct link (a
+                    // primary streaming to its replica; `svc-a` calling `svc-b` is no replica).
                     if nb[i].iter().any(|x| nb[j].binary_search(x).is_ok())
-                        || nb[i].binary_search(&members[j]).is_ok()
+                        || (roles[members[i]].role.is_datastore()
+                            && nb[i].binary_search(&members[j]).is_ok())
                     {
                         local.union(i, j);
                     }

@@ -375,3 +375,42 @@ fn a_manual_failover_is_no_failover() {
     let automatic = mk("automatic (Patroni)");
     assert!(find(&automatic, "replica-without-failover@ledger-db").is_none());
 }
+
+#[test]
+fn a_caller_and_its_callee_are_no_replicas_a_primary_and_its_replica_are() {
+    // `svc-a` calls `svc-b`: ids alike, but one depends on the other.
+    let f = reviewed(
+        vec![
+            node("user", "actor", "Customer"),
+            node("svc-a", "service", "Front service"),
+            node("svc-b", "service", "Back service"),
+        ],
+        vec![
+            interacts("u-a", "user", &["svc-a"]),
+            conn("a-b", "svc-a", "svc-b", "HTTPS"),
+        ],
+        vec![flow("f", &["u-a", "a-b"])],
+    );
+    assert!(
+        find(&f, "spof-node@svc-b").is_some(),
+        "{:?}",
+        f.iter().map(|x| &x.id).collect::<Vec<_>>()
+    );
+    assert!(find(&f, "missing-health-check@svc-a").is_none());
+    // `ledger-primary` streams to `ledger-replica`: one redundancy group.
+    let f = reviewed(
+        vec![
+            node("user", "actor", "Clerk"),
+            node("api", "service", "API"),
+            node("ledger-primary", "database", "Ledger (primary)"),
+            node("ledger-replica", "database", "Ledger (replica)"),
+        ],
+        vec![
+            interacts("u-api", "user", &["api"]),
+            conn("api-db", "api", "ledger-primary", "JDBC"),
+            conn("stream", "ledger-primary", "ledger-replica", "TLS"),
+        ],
+        vec![],
+    );
+    assert!(find(&f, "datastore-no-replication@ledger-primary").is_none());
+}
