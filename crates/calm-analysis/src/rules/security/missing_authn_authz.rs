@@ -379,14 +379,21 @@ impl Rule for MissingAuthnAuthz {
                 .iter()
                 .map(|r| m.relationships[*r].id.as_str())
                 .collect();
-            let outside_ids: Vec<&str> = outside.iter().map(|c| m.nodes[*c].id.as_str()).collect();
+            // An outside caller by name, or the router it comes through.
+            let outside_ids: Vec<String> = outside
+                .iter()
+                .map(|c| {
+                    if super::is_untrusted(ctx, *c) {
+                        m.nodes[*c].id.clone()
+                    } else {
+                        format!("through {}", m.nodes[*c].id)
+                    }
+                })
+                .collect();
             let why_in_scope = if let Some(c) = &class {
                 format!("handles `{c}` data")
             } else if !outside.is_empty() {
-                format!(
-                    "is reached directly from outside ({})",
-                    outside_ids.join(", ")
-                )
+                format!("is reached from outside ({})", outside_ids.join(", "))
             } else {
                 format!(
                     "receives calls that change state or execute (\"{}\")",
@@ -422,7 +429,7 @@ impl Rule for MissingAuthnAuthz {
                 .rationale(format!(
                     "Anyone who can reach {id} over {} can call it as any user{}.",
                     rel_ids.join(", "),
-                    if outside.is_empty() { String::new() } else { format!(", and {} reach it directly", outside_ids.join(", ")) }
+                    if outside.is_empty() { String::new() } else { format!(", and it is reached from outside ({})", outside_ids.join(", ")) }
                 ))
                 .recommendation(format!(
                     "Authenticate callers of {id} (OAuth2/OIDC for users, with MFA for privileged ones; mTLS between services) and authorize each operation; declare it with an authentication control."
