@@ -67,6 +67,8 @@ pub enum Command {
     Chat(ChatArgs),
     /// Run an MCP server over stdio, so AI assistants can call calm-advisor's tools.
     Mcp(McpArgs),
+    /// Run a Language Server over stdio: diagnostics, quick fixes, navigation in your editor.
+    Lsp(LspArgs),
     /// Configure an AI assistant (MCP server + instructions) to use calm-advisor.
     InitAi(InitAiArgs),
 }
@@ -396,6 +398,15 @@ pub struct McpArgs {
     /// Abandon a tool call after this many seconds.
     #[arg(long, value_name = "SECONDS", default_value_t = crate::mcp::DEFAULT_TOOL_TIMEOUT_SECS)]
     pub tool_timeout: u64,
+}
+
+/// The editor starts the server; settings come from the editor (section `calmAdvisor`: see
+/// docs/editors.md), so there is nothing to configure on the command line.
+#[derive(Debug, Args)]
+pub struct LspArgs {
+    /// Accepted for clients that pass it (the transport is always stdio).
+    #[arg(long)]
+    pub stdio: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

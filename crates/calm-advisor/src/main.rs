@@ -6,6 +6,7 @@ mod commands;
 mod common;
 mod engine;
 mod git;
+mod lsp;
 mod mcp;
 
 use clap::Parser;

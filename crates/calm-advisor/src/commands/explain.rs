@@ -39,7 +39,7 @@ pub fn rule_doc(m: &RuleMeta) -> String {
     s
 }
 
-fn explain_finding(f: &Finding, flows: &[calm_analysis::review::FlowSummary]) -> String {
+pub fn explain_finding(f: &Finding, flows: &[calm_analysis::review::FlowSummary]) -> String {
     let mut s = String::new();
     let _ = writeln!(s, "{} — {}\n", f.id, f.title);
     let _ = writeln!(

@@ -5,13 +5,14 @@ use crate::common::CmdResult;
 
 mod chat;
 mod diff;
-mod explain;
+pub mod explain;
 mod fix;
 mod init_ai;
+mod lsp;
 mod mcp;
 mod render;
 mod report;
-mod review;
+pub mod review;
 mod rules;
 mod simulate;
 mod validate;
@@ -29,6 +30,7 @@ pub fn run(command: Command) -> CmdResult {
         Command::Diff(a) => diff::run(&a),
         Command::Chat(a) => chat::run(&a),
         Command::Mcp(a) => mcp::run(&a),
+        Command::Lsp(a) => lsp::run(&a),
         Command::InitAi(a) => init_ai::run(&a),
     }
 }

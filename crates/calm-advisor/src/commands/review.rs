@@ -47,18 +47,16 @@ pub fn input(file: Option<&Path>, example: bool) -> Result<Document, CliError> {
 }
 
 /// Rule settings from `--config`, the baseline file's `rules` (already loaded) and `--disable`.
-fn rule_settings(args: &ReviewArgs, baseline: Option<&Document>) -> Result<RuleSettings, CliError> {
-    let config = args.config.as_deref().map(load_document).transpose()?;
+fn rule_settings(
+    config: Option<&Path>,
+    baseline: Option<(&Path, &Document)>,
+    disable: &[String],
+) -> Result<RuleSettings, CliError> {
+    let config_doc = config.map(load_document).transpose()?;
     let mut settings = RuleSettings::default();
     // --config first: its severities win over the baseline file's.
-    let files = [
-        (args.config.as_deref(), config.as_ref()),
-        (args.baseline.as_deref(), baseline),
-    ];
-    for (path, doc) in files {
-        let (Some(path), Some(doc)) = (path, doc) else {
-            continue;
-        };
+    let files = [config.zip(config_doc.as_ref()), baseline];
+    for (path, doc) in files.into_iter().flatten() {
         let more = RuleSettings::parse(&path.display().to_string(), &doc.value).map_err(|e| {
             let at = doc.locate(&e.pointer);
             CliError::input(format!(
@@ -77,25 +75,44 @@ fn rule_settings(args: &ReviewArgs, baseline: Option<&Document>) -> Result<RuleS
         settings.sources.extend(more.sources);
     }
     settings
-        .disable(args.disable.iter().map(String::as_str), "--disable")
+        .disable(disable.iter().map(String::as_str), "--disable")
         .map_err(CliError::input)?;
     Ok(settings)
 }
 
+/// The review options `review` builds from its flags: categories, minimum severity, the
+/// `--config` and `--baseline` files and `--disable` (also the language server's settings).
+pub fn options(
+    categories_named: &[String],
+    min_severity: Option<Severity>,
+    config: Option<&Path>,
+    baseline: Option<&Path>,
+    disable: &[String],
+) -> Result<ReviewOptions, CliError> {
+    // Read once: it carries suppressions and may carry rule settings.
+    let baseline_doc = baseline.map(load_document).transpose()?;
+    let baseline_pair = baseline.zip(baseline_doc.as_ref());
+    Ok(ReviewOptions {
+        categories: categories(categories_named)?,
+        min_severity,
+        baseline: match baseline_pair {
+            Some((p, d)) => Some(parse_baseline(p, d)?),
+            None => None,
+        },
+        rules: rule_settings(config, baseline_pair, disable)?,
+        ..ReviewOptions::default()
+    })
+}
+
 pub fn run(args: &ReviewArgs) -> CmdResult {
     let doc = input(args.file.as_deref(), args.example)?;
-    // Read once: it carries suppressions and may carry rule settings.
-    let baseline_doc = args.baseline.as_deref().map(load_document).transpose()?;
-    let opts = ReviewOptions {
-        categories: categories(&args.category)?,
-        min_severity: args.min_severity.map(Severity::from),
-        baseline: match (&args.baseline, &baseline_doc) {
-            (Some(p), Some(d)) => Some(parse_baseline(p, d)?),
-            _ => None,
-        },
-        rules: rule_settings(args, baseline_doc.as_ref())?,
-        ..ReviewOptions::default()
-    };
+    let opts = options(
+        &args.category,
+        args.min_severity.map(Severity::from),
+        args.config.as_deref(),
+        args.baseline.as_deref(),
+        &args.disable,
+    )?;
     let review = calm_analysis::review(&doc, &opts);
     let format = match args.format {
         ReviewFormat::Text => Format::Text,

@@ -20,6 +20,15 @@ pub enum Change {
     /// Apply the review's own recommended fix: `concern:N` (the N-th concern of the review,
     /// all its fixable findings), `node:ID` (the top fixable concern about a node) or a finding id.
     ApplyFinding { selector: String },
+    /// Accept one review finding: add `{"id", "status", "justification"}` to
+    /// `metadata.calm-advisor.suppress` of the element the finding is about (where `review`
+    /// reads it), keeping the entries already there.
+    Suppress {
+        finding: String,
+        /// `accepted`, `mitigated` or `false-positive`.
+        status: String,
+        justification: String,
+    },
     /// Metadata has no recipe: set with calm-refactor's `set_metadata` operation.
     SetMetadata {
         scope: Scope,
@@ -66,7 +75,9 @@ impl Change {
     /// renames that give replicas the ids asked for). Empty for metadata and findings' fixes.
     pub fn recipes(&self) -> Vec<Recipe> {
         match self {
-            Change::SetMetadata { .. } | Change::ApplyFinding { .. } => Vec::new(),
+            Change::SetMetadata { .. } | Change::ApplyFinding { .. } | Change::Suppress { .. } => {
+                Vec::new()
+            }
             Change::Recipe(r) => vec![r.clone()],
             Change::ReplicateDatabase {
                 recipe,
@@ -191,6 +202,11 @@ impl Change {
                 }
                 _ => format!("apply the review's recommended fix for finding `{selector}`"),
             },
+            Change::Suppress {
+                finding,
+                status,
+                justification,
+            } => format!("mark finding `{finding}` as {status}: {justification}"),
             Change::SetMetadata { scope, entries } => {
                 let kv: Vec<String> = entries
                     .iter()

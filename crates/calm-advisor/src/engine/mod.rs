@@ -71,6 +71,27 @@ pub struct VerifiedChange {
     pub findings_introduced: Vec<String>,
 }
 
+/// What the analysis knows about one element, for an editor's hover.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ElementFacts {
+    /// `node`, `relationship` or `flow`.
+    pub kind: &'static str,
+    /// Inferred role and what decided it (nodes).
+    pub role: Option<String>,
+    /// Redundancy as the analysis sees it (nodes).
+    pub redundancy: Option<String>,
+    /// Flows that break / degrade if the node fails (blast radius).
+    pub flows_broken: Vec<String>,
+    pub flows_degraded: Vec<String>,
+    /// Nodes that lose a hard dependency if it fails (direct callers).
+    pub dependents: Vec<String>,
+    /// Flows that use the relationship.
+    pub flows_using: Vec<String>,
+    /// Availability estimate and criticality (flows).
+    pub availability: Option<String>,
+    pub criticality: Option<u8>,
+}
+
 /// Everything the front ends can ask of the libraries.
 pub trait Engine {
     fn review(
@@ -331,6 +352,167 @@ impl LibraryEngine {
         Ok((steps, skipped))
     }
 
+    /// The metadata change that records a suppression of `finding` where `review` reads it: the
+    /// `calm-advisor.suppress` list of the element of the finding's first location.
+    fn suppression_metadata(
+        &self,
+        doc: &Document,
+        finding: &str,
+        status: &str,
+        justification: &str,
+    ) -> EngineResult<Change> {
+        if !["accepted", "mitigated", "false-positive"].contains(&status) {
+            return Err(EngineError::Failed(format!(
+                "status `{status}`: expected accepted, mitigated or false-positive"
+            )));
+        }
+        let review = self.review_of(doc, &[])?;
+        let f = review
+            .findings
+            .iter()
+            .find(|f| f.id == finding)
+            .ok_or_else(|| EngineError::Failed(format!("the review has no finding `{finding}`")))?;
+        if f.suppression.is_some() {
+            return Err(EngineError::Failed(format!(
+                "`{finding}` is already suppressed"
+            )));
+        }
+        use calm_refactor::Scope;
+        let loc = f.locations.first();
+        let id = loc.and_then(|l| l.unique_id.clone());
+        let (scope, metadata) = match (loc.map(|l| l.kind.as_str()), id) {
+            (Some("node"), Some(id)) => {
+                let md = doc
+                    .node(&id)
+                    .map(|n| n.metadata().get("calm-advisor").cloned());
+                (Scope::Node(id), md.flatten())
+            }
+            (Some("relationship"), Some(id)) => {
+                let md = doc
+                    .relationship(&id)
+                    .map(|r| r.metadata().get("calm-advisor").cloned());
+                (Scope::Relationship(id), md.flatten())
+            }
+            (Some("flow"), Some(id)) => {
+                let md = doc
+                    .flow(&id)
+                    .map(|r| r.metadata().get("calm-advisor").cloned());
+                (Scope::Flow(id), md.flatten())
+            }
+            _ => (
+                Scope::Architecture,
+                doc.metadata().get("calm-advisor").cloned(),
+            ),
+        };
+        let mut own = match metadata {
+            Some(serde_json::Value::Object(m)) => m,
+            Some(_) => {
+                return Err(EngineError::Failed(format!(
+                    "metadata `calm-advisor` of {} is not an object",
+                    scope.label()
+                )));
+            }
+            None => serde_json::Map::new(),
+        };
+        let list = own
+            .entry("suppress")
+            .or_insert_with(|| serde_json::Value::Array(Vec::new()));
+        let Some(list) = list.as_array_mut() else {
+            return Err(EngineError::Failed(format!(
+                "`calm-advisor.suppress` of {} is not a list",
+                scope.label()
+            )));
+        };
+        list.push(serde_json::json!({
+            "id": finding,
+            "status": status,
+            "justification": justification,
+        }));
+        Ok(Change::SetMetadata {
+            scope,
+            entries: vec![("calm-advisor".to_string(), serde_json::Value::Object(own))],
+        })
+    }
+
+    /// Validate a document already loaded (an editor's buffer: its `source.path` decides where
+    /// relative references resolve), with the same validator as `validate`.
+    pub fn validate_document(&self, doc: Document) -> EngineResult<calm_validate::Outcome> {
+        self.validator()?
+            .validate_architecture_doc(doc, None)
+            .map_err(|e| EngineError::Failed(e.to_string()))
+    }
+
+    /// Review with the options `review` takes (rule settings, baseline, minimum severity).
+    pub fn review_document(
+        &self,
+        doc: &Document,
+        opts: &calm_analysis::ReviewOptions,
+    ) -> calm_analysis::Review {
+        calm_analysis::review(doc, opts)
+    }
+
+    /// What the analysis knows about one node, relationship or flow (an editor's hover).
+    pub fn describe(&self, doc: &Document, id: &str) -> EngineResult<ElementFacts> {
+        let ctx = calm_analysis::Context::build(doc, calm_analysis::ReviewConfig::default());
+        let flow_names = |v: &[usize]| -> Vec<String> {
+            v.iter()
+                .map(|i| format!("{} ({})", ctx.flows[*i].name, ctx.flows[*i].id))
+                .collect()
+        };
+        if let Some(n) = ctx.node_idx(id) {
+            let role = &ctx.roles[n];
+            let b = ctx.blast(&[n]);
+            let red = &ctx.redundancy.node[n];
+            let redundancy = if ctx.is_redundant_node(n) {
+                match &red.evidence {
+                    Some(e) => format!("redundant ({e})"),
+                    None => "redundant (part of a redundant group)".to_string(),
+                }
+            } else {
+                format!("single instance ({} declared)", red.instances)
+            };
+            return Ok(ElementFacts {
+                kind: "node",
+                role: Some(format!("{} (from {})", role.role.as_str(), role.evidence)),
+                redundancy: Some(redundancy),
+                flows_broken: flow_names(&b.flows_broken),
+                flows_degraded: flow_names(&b.flows_degraded),
+                dependents: b
+                    .dependents
+                    .iter()
+                    .map(|d| ctx.node_id(*d).to_string())
+                    .collect(),
+                ..ElementFacts::default()
+            });
+        }
+        if let Some(r) = ctx.model.rel_idx(id) {
+            return Ok(ElementFacts {
+                kind: "relationship",
+                flows_using: flow_names(&ctx.rel_flows[r]),
+                ..ElementFacts::default()
+            });
+        }
+        if let Some(f) = ctx.flows.iter().find(|f| !f.implicit && f.id == id) {
+            let a = &f.availability;
+            let target = match a.target.as_ref().and_then(|t| t.value) {
+                Some(v) => format!(", target {:.4}%", v * 100.0),
+                None => String::new(),
+            };
+            return Ok(ElementFacts {
+                kind: "flow",
+                availability: Some(format!(
+                    "estimated {:.4}% as modelled, {:.4}% with omitted dependencies ({}{target})",
+                    a.estimated * 100.0,
+                    a.estimated_with_closure * 100.0,
+                    a.status
+                )),
+                criticality: Some(f.criticality),
+                ..ElementFacts::default()
+            });
+        }
+        Err(EngineError::Failed(format!("there is no element `{id}`")))
+    }
+
     /// Metadata has no recipe: set it through calm-refactor's operations and format-preserving edit.
     fn plan_metadata(
         &self,
@@ -472,6 +654,22 @@ impl Engine for LibraryEngine {
         let mut resolved = Vec::new();
         let mut introduced = Vec::new();
         for change in changes {
+            // Accepting a finding is a metadata change on the element the finding is about.
+            let as_metadata;
+            let change = match change {
+                Change::Suppress {
+                    finding,
+                    status,
+                    justification,
+                } => {
+                    let current = Document::from_str(&name, &text)
+                        .map_err(|e| EngineError::Failed(e.to_string()))?;
+                    as_metadata =
+                        self.suppression_metadata(&current, finding, status, justification)?;
+                    &as_metadata
+                }
+                other => other,
+            };
             if let Change::ApplyFinding { selector } = change {
                 let current = Document::from_str(&name, &text)
                     .map_err(|e| EngineError::Failed(e.to_string()))?;
