@@ -65,6 +65,8 @@ fn pytest_lsp_drives_the_server_through_the_tutorial_file() {
         .env("CALM_ADVISOR_BIN", env!("CARGO_BIN_EXE_calm-advisor"))
         .env("CALM_DAY13", &fixture)
         .env("XDG_CACHE_HOME", &cache)
+        // No __pycache__ left in the source tree.
+        .env("PYTHONDONTWRITEBYTECODE", "1")
         // No user or site pytest configuration changes what runs.
         .env_remove("PYTEST_ADDOPTS")
         .env_remove("PYTEST_PLUGINS")
