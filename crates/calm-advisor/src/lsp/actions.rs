@@ -2,7 +2,7 @@
 //! and rename. Every edit is planned and verified by the engine exactly as `fix` does it; a
 //! change that would not validate is not offered.
 
-use super::analysis::{RuleDocs, SOURCE_REVIEW};
+use super::analysis::RuleDocs;
 use super::{Answer, Server, failed, text};
 use crate::engine::{Change, Engine, EngineError};
 use calm_model::{Document, Source};
@@ -51,7 +51,6 @@ pub fn code_actions(
     if !doc.calm || *a.text != *doc.text {
         return Some(Vec::new());
     }
-    let review = a.review.as_ref();
     let (start, end) = (
         a.lines.offset(&a.text, p.range.start),
         a.lines.offset(&a.text, p.range.end),
@@ -62,19 +61,17 @@ pub fn code_actions(
         .iter()
         .filter_map(|d| d.data.as_ref()?.get("finding")?.as_str())
         .collect();
-    let mut findings: Vec<&calm_analysis::Finding> = a
+    let mut findings: Vec<&super::analysis::FindingSite> = a
         .findings
         .iter()
-        .filter_map(|s| {
-            let f = &review?.findings[s.index];
-            let overlaps = s.start <= end && start <= s.end;
-            (overlaps || asked.contains(&f.id.as_str())).then_some(f)
-        })
+        .filter(|f| (f.start <= end && start <= f.end) || asked.contains(&f.id.as_str()))
         .collect();
     findings.sort_by_key(|f| f.rank);
     findings.dedup_by(|x, y| x.id == y.id);
+    // The client's own diagnostic (it sent those under the cursor): the action is tied to it.
     let diagnostic_of = |id: &str| {
-        a.diagnostics
+        p.context
+            .diagnostics
             .iter()
             .find(|d| d.data.as_ref().and_then(|v| v.get("finding")) == Some(&json!(id)))
             .cloned()
@@ -83,7 +80,7 @@ pub fn code_actions(
     let mut out = Vec::new();
     for f in &findings {
         let diags = diagnostic_of(&f.id).map(|d| vec![d]);
-        if let Some(fix) = &f.fix
+        if let Some((description, safety)) = &f.fix
             && let Ok(edit) = plan_edit(
                 server,
                 uri,
@@ -93,11 +90,11 @@ pub fn code_actions(
             )
         {
             out.push(lsp::CodeActionOrCommand::CodeAction(lsp::CodeAction {
-                title: format!("Fix: {} ({})", fix.description, fix.safety),
+                title: format!("Fix: {description} ({safety})"),
                 kind: Some(lsp::CodeActionKind::QUICKFIX),
                 diagnostics: diags.clone(),
                 edit: Some(edit),
-                is_preferred: Some(fix.safety == "safe"),
+                is_preferred: Some(safety == "safe"),
                 ..Default::default()
             }));
         }
@@ -129,17 +126,10 @@ pub fn code_actions(
     }
     // Validation diagnostics under the cursor: their rule's documentation.
     let mut rules: Vec<String> = a
-        .diagnostics
+        .validation
         .iter()
-        .filter(|d| d.source.as_deref() != Some(SOURCE_REVIEW))
-        .filter(|d| {
-            let (s, e) = (
-                a.lines.offset(&a.text, d.range.start),
-                a.lines.offset(&a.text, d.range.end),
-            );
-            s <= end && start <= e
-        })
-        .filter_map(|d| d.data.as_ref()?.get("rule")?.as_str().map(str::to_string))
+        .filter(|(s, e, _)| *s <= end && start <= *e)
+        .map(|(_, _, code)| code.clone())
         .filter(|r| RuleDocs::text(r).is_some())
         .collect();
     rules.sort();
@@ -176,11 +166,7 @@ pub fn execute(server: &mut Server, p: &lsp::ExecuteCommandParams) -> Answer {
         EXPLAIN => {
             let from_finding = server.docs.get(&uri).and_then(|d| {
                 let a = d.parsed.as_ref()?;
-                let f = a.finding(&target)?;
-                Some(crate::commands::explain::explain_finding(
-                    f,
-                    &a.review.as_ref()?.flows,
-                ))
+                a.explain(&server.engine, &[target.as_str()]).pop()
             });
             let text = from_finding
                 .or_else(|| RuleDocs::text(&target))
@@ -240,7 +226,7 @@ pub fn prepare_rename(
     p: &lsp::TextDocumentPositionParams,
 ) -> Option<lsp::PrepareRenameResponse> {
     let (a, off) = server.parsed_at(&p.text_document.uri, p.position)?;
-    let site = a.index.site_at(off)?;
+    let site = a.index().site_at(off)?;
     Some(lsp::PrepareRenameResponse::RangeWithPlaceholder {
         range: a
             .lines
@@ -259,7 +245,7 @@ pub fn rename(
             "the document has changed or does not parse; try again",
         ));
     };
-    let Some(site) = a.index.site_at(off) else {
+    let Some(site) = a.index().site_at(off) else {
         return Ok(None);
     };
     let recipe = calm_refactor::Recipe::Rename(calm_refactor::Rename {

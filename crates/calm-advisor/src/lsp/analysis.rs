@@ -28,11 +28,20 @@ pub struct Job {
     pub encoding: Encoding,
 }
 
-/// A review finding as the editor sees it: where its diagnostic is.
+/// A review finding as the editor needs it after publishing: what code actions and hover list.
+/// The full findings are not kept (on a 10,000-node model they take hundreds of MB); an
+/// explanation recomputes the review of the analysed text ([`Analysis::review_again`]).
 #[derive(Debug, Clone)]
 pub struct FindingSite {
-    /// Index in `review.findings`.
-    pub index: usize,
+    pub id: String,
+    pub rule: String,
+    pub rank: usize,
+    pub severity: Severity,
+    pub title: String,
+    /// The fix's description and safety (`safe` / `unsafe`), when the finding has one.
+    pub fix: Option<(String, String)>,
+    /// The unique-id of the element the finding is about.
+    pub element: Option<String>,
     pub start: usize,
     pub end: usize,
 }
@@ -45,15 +54,42 @@ pub struct Analysis {
     pub lines: LineIndex,
     /// `None` when the text is not JSON (then `diagnostics` has the parse error).
     pub doc: Option<Arc<Document>>,
+    /// Published, then dropped (the server keeps the compact sites below instead).
     pub diagnostics: Vec<Diagnostic>,
-    pub review: Option<Review>,
     pub findings: Vec<FindingSite>,
-    pub index: Index,
+    /// Validation diagnostics: byte span and rule code.
+    pub validation: Vec<(usize, usize, String)>,
+    /// The settings the review ran with (to recompute it for an explanation).
+    pub settings: Arc<Settings>,
+    pub roots: Arc<Vec<PathBuf>>,
+    /// Built on first use (navigation, completion): publishing diagnostics does not wait for it.
+    pub index: std::sync::OnceLock<Index>,
 }
 
 impl Analysis {
-    pub fn finding(&self, id: &str) -> Option<&Finding> {
-        self.review.as_ref()?.findings.iter().find(|f| f.id == id)
+    pub fn index(&self) -> &Index {
+        self.index.get_or_init(|| match &self.doc {
+            Some(d) => Index::build(d),
+            None => Index::default(),
+        })
+    }
+
+    /// The review of the analysed text again, with the same settings (for explanations).
+    pub fn review_again(&self, engine: &LibraryEngine) -> Option<Review> {
+        let doc = self.doc.as_ref()?;
+        let opts = review_options(&self.settings, &self.roots).ok()?;
+        Some(engine.review_document(doc, &opts))
+    }
+
+    /// The explanation `calm-advisor explain FILE FINDING` prints, for each finding given.
+    pub fn explain(&self, engine: &LibraryEngine, ids: &[&str]) -> Vec<String> {
+        let Some(review) = self.review_again(engine) else {
+            return Vec::new();
+        };
+        ids.iter()
+            .filter_map(|id| review.finding(id))
+            .map(|f| crate::commands::explain::explain_finding(f, &review.flows))
+            .collect()
     }
 }
 
@@ -68,6 +104,16 @@ pub fn doc_name(uri: &Uri, path: Option<&Path>) -> String {
 
 /// Analyse one job. Never panics through: the caller wraps it (see `worker`).
 pub fn analyse(job: &Job, engine: &LibraryEngine, docs: &RuleDocs) -> Analysis {
+    let profile = std::env::var_os("CALM_ADVISOR_PROFILE").is_some();
+    let t = std::time::Instant::now();
+    let lap = |what: &str| {
+        if profile {
+            eprintln!(
+                "{:>10.3} ms  lsp {what}",
+                t.elapsed().as_secs_f64() * 1000.0
+            );
+        }
+    };
     let text = job.text.clone();
     let lines = LineIndex::new(&text, job.encoding);
     let name = doc_name(&job.uri, job.path.as_deref());
@@ -79,9 +125,11 @@ pub fn analyse(job: &Job, engine: &LibraryEngine, docs: &RuleDocs) -> Analysis {
         lines,
         doc: None,
         diagnostics: Vec::new(),
-        review: None,
         findings: Vec::new(),
-        index: Index::default(),
+        validation: Vec::new(),
+        settings: job.settings.clone(),
+        roots: job.roots.clone(),
+        index: Default::default(),
     };
     let doc = match Document::parse(source) {
         Ok(d) => Arc::new(d),
@@ -90,7 +138,7 @@ pub fn analyse(job: &Job, engine: &LibraryEngine, docs: &RuleDocs) -> Analysis {
             return out;
         }
     };
-    out.index = Index::build(&doc);
+    lap("parsed");
     match engine.validate_document((*doc).clone()) {
         Ok(outcome) => {
             for (i, d) in outcome.report.diagnostics.iter().enumerate() {
@@ -111,25 +159,43 @@ pub fn analyse(job: &Job, engine: &LibraryEngine, docs: &RuleDocs) -> Analysis {
             ..Default::default()
         }),
     }
+    lap("validated");
     if job.settings.review {
         match review_options(&job.settings, &job.roots) {
             Ok(opts) => {
                 let review = engine.review_document(&doc, &opts);
-                for (i, f) in review.findings.iter().enumerate() {
+                lap("reviewed");
+                // Related locations repeat (flows, endpoints): each is located once.
+                let mut ranges: HashMap<String, lsp_types::Range> = HashMap::new();
+                for f in &review.findings {
                     // Accepted and mitigated findings were decided on: the editor does not nag.
                     if f.suppression.is_some() {
                         continue;
                     }
                     let (start, end) = finding_span(&doc, f);
                     out.findings.push(FindingSite {
-                        index: i,
+                        id: f.id.clone(),
+                        rule: f.rule.clone(),
+                        rank: f.rank,
+                        severity: f.severity,
+                        title: f.title.clone(),
+                        fix: f
+                            .fix
+                            .as_ref()
+                            .map(|x| (x.description.clone(), x.safety.clone())),
+                        element: f.locations.first().and_then(|l| l.unique_id.clone()),
                         start,
                         end,
                     });
-                    out.diagnostics
-                        .push(finding_diagnostic(&out, &doc, f, start, end, docs));
+                    out.diagnostics.push(finding_diagnostic(
+                        &out,
+                        &doc,
+                        f,
+                        (start, end),
+                        docs,
+                        &mut ranges,
+                    ));
                 }
-                out.review = Some(review);
             }
             Err(message) => out.diagnostics.push(Diagnostic {
                 range: Default::default(),
@@ -140,6 +206,7 @@ pub fn analyse(job: &Job, engine: &LibraryEngine, docs: &RuleDocs) -> Analysis {
             }),
         }
     }
+    lap("diagnostics");
     out.doc = Some(doc);
     out
 }
@@ -301,22 +368,33 @@ pub fn finding_severity(s: Severity) -> DiagnosticSeverity {
     }
 }
 
+/// At most this many related locations per finding (the finding's other elements first, then
+/// the ends of its relationships, then the flows it affects); `explain` lists them all.
+const MAX_RELATED: usize = 4;
+
 fn finding_diagnostic(
     a: &Analysis,
     doc: &Document,
     f: &Finding,
-    start: usize,
-    end: usize,
+    (start, end): (usize, usize),
     docs: &RuleDocs,
+    ranges: &mut HashMap<String, lsp_types::Range>,
 ) -> Diagnostic {
+    let own = a.lines.range(&a.text, start, end);
     let mut related = Vec::new();
     let mut relate = |pointer: String, message: String| {
-        let (s, e) = span_of(doc, &pointer);
-        if related.len() < 12 && (s, e) != (start, end) {
+        if related.len() >= MAX_RELATED {
+            return;
+        }
+        let range = *ranges.entry(pointer).or_insert_with_key(|p| {
+            let (s, e) = span_of(doc, p);
+            a.lines.range(&a.text, s, e)
+        });
+        if range != own {
             related.push(DiagnosticRelatedInformation {
                 location: Location {
                     uri: a.uri.clone(),
-                    range: a.lines.range(&a.text, s, e),
+                    range,
                 },
                 message,
             });
@@ -346,19 +424,17 @@ fn finding_diagnostic(
             );
         }
     }
-    let mut message = format!("[{}] {}", f.severity.as_str(), f.title);
-    if let Some(fix) = &f.fix {
-        message += &format!(" (quick fix: {})", fix.description);
-    }
+    // The fix is offered as a code action; the message stays one line.
+    let message = format!("[{}] {}", f.severity.as_str(), f.title);
     Diagnostic {
-        range: a.lines.range(&a.text, start, end),
+        range: own,
         severity: Some(finding_severity(f.severity)),
         code: Some(NumberOrString::String(f.rule.clone())),
         code_description: docs.link(&f.rule),
         source: Some(SOURCE_REVIEW.into()),
         message,
         related_information: (!related.is_empty()).then_some(related),
-        data: Some(json!({"finding": f.id, "rule": f.rule})),
+        data: Some(json!({"finding": f.id})),
         ..Default::default()
     }
 }

@@ -42,7 +42,7 @@ pub fn hover(server: &Server, p: &HoverParams) -> Option<Hover> {
     let (a, off) = server.parsed_at(&tp.text_document.uri, tp.position)?;
     let doc = a.doc.as_ref()?;
     let id = a
-        .index
+        .index()
         .site_at(off)
         .map(|s| s.id.clone())
         .or_else(|| element_at(doc, off));
@@ -95,38 +95,26 @@ pub fn hover(server: &Server, p: &HoverParams) -> Option<Hover> {
             }
         }
     }
-    let review = a.review.as_ref();
-    let here: Vec<_> = a
+    let here: Vec<&str> = a
         .findings
         .iter()
-        .filter(|s| s.start <= off && off <= s.end)
-        .filter_map(|s| review.map(|r| &r.findings[s.index]))
+        .filter(|f| f.start <= off && off <= f.end)
+        .map(|f| f.id.as_str())
         .collect();
-    if let Some(r) = review {
-        if !here.is_empty() {
-            for f in here {
-                let _ = write!(
-                    md,
-                    "\n---\n{}",
-                    crate::commands::explain::explain_finding(f, &r.flows)
-                );
-            }
-        } else if let Some(id) = &id {
-            let mine: Vec<_> = a
-                .findings
-                .iter()
-                .map(|s| &r.findings[s.index])
-                .filter(|f| {
-                    f.locations
-                        .first()
-                        .is_some_and(|l| l.unique_id.as_deref() == Some(id))
-                })
-                .collect();
-            if !mine.is_empty() {
-                let _ = writeln!(md, "\n**Findings**");
-                for f in mine.iter().take(10) {
-                    let _ = writeln!(md, "- [{}] {} (`{}`)", f.severity.as_str(), f.title, f.id);
-                }
+    if !here.is_empty() {
+        for text in a.explain(&server.engine, &here) {
+            let _ = write!(md, "\n---\n{text}");
+        }
+    } else if let Some(id) = &id {
+        let mine: Vec<_> = a
+            .findings
+            .iter()
+            .filter(|f| f.element.as_deref() == Some(id))
+            .collect();
+        if !mine.is_empty() {
+            let _ = writeln!(md, "\n**Findings**");
+            for f in mine.iter().take(10) {
+                let _ = writeln!(md, "- [{}] {} (`{}`)", f.severity.as_str(), f.title, f.id);
             }
         }
     }

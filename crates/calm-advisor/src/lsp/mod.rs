@@ -177,12 +177,16 @@ pub fn uri_path(uri: &lsp::Uri) -> Option<PathBuf> {
     u.to_file_path().ok()
 }
 
+#[cfg(test)]
 pub fn path_uri(p: &std::path::Path) -> Option<lsp::Uri> {
     url::Url::from_file_path(p).ok()?.as_str().parse().ok()
 }
 
 impl Server {
     fn main_loop(&mut self, connection: &Connection) -> Result<(), String> {
+        // Published messages are freed by the transport's writer thread; their memory returns
+        // to this thread's heap lazily, so it is handed back to the system when idle.
+        let mut dirty = false;
         loop {
             select! {
                 recv(connection.receiver) -> msg => {
@@ -209,6 +213,13 @@ impl Server {
                 recv(self.worker.results) -> res => {
                     if let Ok(a) = res {
                         self.on_analysis(a);
+                        dirty = true;
+                    }
+                }
+                default(std::time::Duration::from_millis(250)) => {
+                    if dirty {
+                        worker::release_memory();
+                        dirty = false;
                     }
                 }
             }
@@ -295,7 +306,7 @@ impl Server {
                     let uri = p.text_document.uri;
                     if self.docs.remove(&uri).is_some() {
                         self.worker.forget(&uri);
-                        self.publish(&uri, Vec::new(), None);
+                        self.publish(&uri, &[], None);
                     }
                 }
             }
@@ -339,7 +350,7 @@ impl Server {
             doc.parsed = None;
             self.worker.forget(uri);
             if was_calm {
-                self.publish(uri, Vec::new(), None);
+                self.publish(uri, &[], None);
             }
             return;
         }
@@ -354,7 +365,7 @@ impl Server {
         });
     }
 
-    fn on_analysis(&mut self, a: Analysis) {
+    fn on_analysis(&mut self, mut a: Analysis) {
         let Some(doc) = self.docs.get_mut(&a.uri) else {
             return;
         };
@@ -362,19 +373,29 @@ impl Server {
         if a.version != doc.version || !doc.calm {
             return;
         }
+        let diagnostics = std::mem::take(&mut a.diagnostics);
         let a = Arc::new(a);
         doc.latest = Some(a.clone());
         if a.doc.is_some() {
             doc.parsed = Some(a.clone());
         }
-        self.publish(&a.uri, a.diagnostics.clone(), Some(a.version));
+        self.publish(&a.uri, &diagnostics, Some(a.version));
+        drop(diagnostics);
     }
 
-    fn publish(&self, uri: &lsp::Uri, diagnostics: Vec<lsp::Diagnostic>, version: Option<i32>) {
+    fn publish(&self, uri: &lsp::Uri, diagnostics: &[lsp::Diagnostic], version: Option<i32>) {
+        // Borrowed: a 10,000-node model has tens of thousands of diagnostics.
+        #[derive(serde::Serialize)]
+        struct Publish<'a> {
+            uri: &'a lsp::Uri,
+            diagnostics: &'a [lsp::Diagnostic],
+            #[serde(skip_serializing_if = "Option::is_none")]
+            version: Option<i32>,
+        }
         self.notify(
             "textDocument/publishDiagnostics",
-            lsp::PublishDiagnosticsParams {
-                uri: uri.clone(),
+            Publish {
+                uri,
                 diagnostics,
                 version,
             },
@@ -480,17 +501,17 @@ impl Server {
 
     fn definition(&self, p: &lsp::TextDocumentPositionParams) -> Option<lsp::Location> {
         let (a, off) = self.parsed_at(&p.text_document.uri, p.position)?;
-        let site = a.index.site_at(off)?;
-        let def = a.index.definition(&site.id)?;
+        let site = a.index().site_at(off)?;
+        let def = a.index().definition(&site.id)?;
         Some(self.location(a, def.start, def.end))
     }
 
     fn references(&self, p: &lsp::ReferenceParams) -> Option<Vec<lsp::Location>> {
         let tp = &p.text_document_position;
         let (a, off) = self.parsed_at(&tp.text_document.uri, tp.position)?;
-        let site = a.index.site_at(off)?;
+        let site = a.index().site_at(off)?;
         Some(
-            a.index
+            a.index()
                 .occurrences(&site.id)
                 .filter(|s| p.context.include_declaration || !s.definition)
                 .map(|s| self.location(a, s.start, s.end))
@@ -505,7 +526,7 @@ impl Server {
             return None;
         }
         Some(
-            a.index
+            a.index()
                 .links
                 .iter()
                 .filter_map(|l| {
@@ -642,7 +663,7 @@ impl Server {
         let lines = LineIndex::new(&doc.text, self.encoding);
         let off = lines.offset(&doc.text, tp.position);
         let empty = navigation::Index::default();
-        let index = doc.parsed.as_ref().map_or(&empty, |a| &a.index);
+        let index = doc.parsed.as_ref().map_or(&empty, |a| a.index());
         let (ctx, words, is_key) = completion::candidates(&doc.text, off, index)?;
         let items = words
             .into_iter()

@@ -341,3 +341,108 @@ fn other_json_is_left_alone_and_a_non_ascii_name_is_located_in_utf16() {
     );
     c.shutdown();
 }
+
+/// The documents the validator's hostile-input tests use (malformed, truncated, binary, empty,
+/// 200,000 nested arrays, a 50 MB string, wrong types everywhere), opened in one session: each
+/// gets diagnostics or nothing, every request on it answers, and the server never stops.
+#[test]
+fn hostile_documents_in_one_session_never_crash_the_server() {
+    const SCHEMA: &str = "\"$schema\": \"https://calm.finos.org/release/1.1/meta/calm.json\"";
+    let valid = r#"{
+  "nodes": [
+    { "unique-id": "web", "node-type": "webclient", "name": "Web", "description": "UI" },
+    { "unique-id": "api", "node-type": "service", "name": "API", "description": "Orders API" }
+  ],
+  "relationships": [
+    { "unique-id": "web-api", "protocol": "HTTPS",
+      "relationship-type": { "connects": { "source": { "node": "web" }, "destination": { "node": "api" } } } }
+  ]
+}"#;
+    let with_schema = |d: &str| d.replacen('{', &format!("{{{SCHEMA}, "), 1);
+    let depth = 200_000;
+    let mut docs: Vec<String> = vec![
+        format!("{{{SCHEMA},\n  \"nodes\": [,]\n}}"),
+        with_schema(&valid[..valid.len() / 2]),
+        format!("{{{SCHEMA}, \u{fffd}\u{fffd}\u{0}{{"),
+        format!("{{{SCHEMA}"),
+        format!(
+            "{{{SCHEMA}, \"nodes\": {}{}, \"relationships\": []}}",
+            "[".repeat(depth),
+            "]".repeat(depth)
+        ),
+        with_schema(&valid.replace("\"Orders API\"", &format!("\"{}\"", "x".repeat(50 << 20)))),
+        format!("{{{SCHEMA}, \"nodes\": \"web\", \"relationships\": 5}}"),
+        format!(
+            "{{{SCHEMA}, {}",
+            &r#"{"nodes": [1, "two", null, [], {"unique-id": 3, "interfaces": "x", "controls": [1], "details": 7}], "relationships": [{"relationship-type": "connects"}, {"relationship-type": {"connects": 4}}, {"relationship-type": {"interacts": {"actor": [], "nodes": "a"}}}, 9], "flows": {"x": 1}, "controls": [], "metadata": 3}"#
+                [1..]
+        ),
+        format!(
+            "{{{SCHEMA}, {}",
+            &r#"{"nodes": {"a": {"unique-id": "a"}}, "relationships": {"r": {"relationship-type": {"deployed-in": {"container": 1, "nodes": [null]}}}}}"#
+                [1..]
+        ),
+        format!(
+            "{{{SCHEMA}, {}",
+            &r#"{"nodes": [{"unique-id": "a", "node-type": "service", "name": "a", "description": "a", "details": {"detailed-architecture": 12, "required-pattern": {}}}], "relationships": []}"#
+                [1..]
+        ),
+        r#"{"$schema": "https://example.com/calm/my.json", "nodes": []}"#.to_string(),
+        r#"{"$schema": "https://calm.finos.org/release/1.1/meta/calm.json", "properties": 3}"#
+            .to_string(),
+    ];
+    // Not CALM at all: left alone.
+    docs.push("[]".into());
+    docs.push("\"just a string\"".into());
+    let mut c = Client::start(init());
+    for (i, d) in docs.iter().enumerate() {
+        let uri = format!("file:///hostile/t{i}.json");
+        c.open(&uri, 1, d);
+        let calm = d.contains("calm");
+        if calm {
+            let diags = c.diagnostics(&uri, 1);
+            assert!(
+                !diags.iter().any(|x| x.message.contains("internal error")),
+                "doc {i}: {diags:?}"
+            );
+        }
+        let doc = json!({"uri": uri});
+        let pos = json!({"line": 0, "character": 12});
+        for (method, params) in [
+            (
+                "textDocument/hover",
+                json!({"textDocument": doc, "position": pos}),
+            ),
+            (
+                "textDocument/definition",
+                json!({"textDocument": doc, "position": pos}),
+            ),
+            (
+                "textDocument/completion",
+                json!({"textDocument": doc, "position": pos}),
+            ),
+            ("textDocument/documentSymbol", json!({"textDocument": doc})),
+            ("textDocument/documentLink", json!({"textDocument": doc})),
+            (
+                "textDocument/codeAction",
+                json!({"textDocument": doc, "range": {"start": pos, "end": pos}, "context": {"diagnostics": []}}),
+            ),
+            (
+                "textDocument/prepareRename",
+                json!({"textDocument": doc, "position": pos}),
+            ),
+        ] {
+            let r = c.request(method, params);
+            assert!(
+                !r.get("error")
+                    .is_some_and(|e| e.as_str().unwrap_or("").contains("internal")),
+                "doc {i}, {method}: {r}"
+            );
+        }
+        c.notify(
+            "textDocument/didClose",
+            json!({"textDocument": {"uri": uri}}),
+        );
+    }
+    c.shutdown();
+}

@@ -61,7 +61,22 @@ fn run(
     let docs = RuleDocs::new();
     let current =
         |j: &Job| latest.lock().unwrap_or_else(|e| e.into_inner()).get(&j.uri) == Some(&j.version);
-    while let Ok(first) = jobs.recv() {
+    // Memory the main thread frees (published diagnostics, replaced analyses) returns to this
+    // thread's heap lazily; collecting when idle hands it back to the system.
+    let mut dirty = false;
+    loop {
+        let first = match jobs.recv_timeout(Duration::from_millis(250)) {
+            Ok(j) => j,
+            Err(RecvTimeoutError::Timeout) => {
+                if dirty {
+                    release_memory();
+                    dirty = false;
+                }
+                continue;
+            }
+            Err(RecvTimeoutError::Disconnected) => return,
+        };
+        dirty = true;
         let quiet = Duration::from_millis(first.settings.debounce_ms);
         // Newest job per document; the order of URIs keeps runs deterministic.
         let mut pending: BTreeMap<String, Job> = BTreeMap::new();
@@ -89,8 +104,18 @@ fn run(
             if results.send(a).is_err() {
                 return;
             }
+            release_memory();
         }
     }
+}
+
+/// Give the memory an analysis freed back to the system: the allocator keeps freed pages for
+/// reuse, and an editor's server lives for hours with the peak of its largest analysis
+/// otherwise (about 200 MB more on a 10,000-node model).
+pub fn release_memory() {
+    // SAFETY: mi_collect only walks mimalloc's own heaps; it is safe to call at any time from
+    // any thread (it is the global allocator of this binary, see main.rs).
+    unsafe { libmimalloc_sys::mi_collect(true) };
 }
 
 /// A panic during an analysis: one diagnostic says so; the next edit analyses again.
@@ -116,8 +141,10 @@ fn crashed(job: &Job, panic: Box<dyn std::any::Any + Send>) -> Analysis {
             ),
             ..Default::default()
         }],
-        review: None,
         findings: Vec::new(),
+        validation: Vec::new(),
+        settings: job.settings.clone(),
+        roots: job.roots.clone(),
         index: Default::default(),
     }
 }
