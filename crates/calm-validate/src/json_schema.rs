@@ -856,6 +856,7 @@ mod tests {
     const CALM12: &str = "https://calm.finos.org/release/1.2/meta/calm.json";
 
     /// `validate_against` for an architecture called `a.json`.
+    #[allow(clippy::result_large_err)] // as `validate_against`
     fn against(
         target: SchemaTarget,
         doc: &Value,

@@ -23,6 +23,7 @@
 //!   reports unresolvable URLs as errors like the reference.
 //! - `detailed-architecture`: resolve it with `Resolver::resolve_document(ref, Some(arch_path))`
 //!   and load `ResolvedDocument::path` with `calm_model::Document::load_path` for positions.
+//!
 //! Diagnostics have `file` set and line/char 0: the engine locates them.
 //!
 //! Conformance note (schema half): two deliberate differences change corpus verdicts.
