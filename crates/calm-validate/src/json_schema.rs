@@ -22,6 +22,9 @@ use std::sync::Arc;
 /// The JSON Schema 2020-12 meta-schema URL (the only draft the reference supports).
 pub const DRAFT_2020_12: &str = "https://json-schema.org/draft/2020-12/schema";
 
+/// The draft 4 meta-schema URL (only for the `$ref` wrapper of an embedded schema).
+const DRAFT_4: &str = "http://json-schema.org/draft-04/schema#";
+
 /// What to validate against.
 #[derive(Debug, Clone, Copy)]
 pub enum SchemaTarget<'a> {
@@ -246,14 +249,17 @@ impl SchemaRegistry {
 
     fn compile_uncached(&self, target: SchemaTarget<'_>) -> Result<Validator, CompileFailure> {
         let retriever = self.retriever();
+        // The embedded schema to put into the prepared registry: a schema value's `$schema`,
+        // which jsonschema reads from the registry before it can retrieve anything, or an
+        // embedded target itself (see the wrapper below).
         let meta = match target {
-            SchemaTarget::Value(v) | SchemaTarget::ValueAt(v, _) => v
-                .get("$schema")
-                .and_then(Value::as_str)
-                .and_then(|m| retriever.embedded.get_key_value(key_of(m)))
-                .map(|(id, e)| (*id, *e)),
-            SchemaTarget::Url(_) => None,
-        };
+            SchemaTarget::Value(v) | SchemaTarget::ValueAt(v, _) => {
+                v.get("$schema").and_then(Value::as_str)
+            }
+            SchemaTarget::Url(u) => Some(u),
+        }
+        .and_then(|m| retriever.embedded.get_key_value(key_of(m)))
+        .map(|(id, e)| (*id, *e));
         let registry = self.prepared(&retriever, meta);
         let mut options = jsonschema::options()
             .with_registry(&registry)
@@ -274,7 +280,19 @@ impl SchemaRegistry {
                     });
                 }
                 // A `$ref` wrapper lets URLs with fragments (`core.json#/defs/node`) work too.
-                wrapper = serde_json::json!({ "$schema": DRAFT_2020_12, "$ref": url });
+                // jsonschema checks the wrapper against its draft's meta-schema first, and
+                // building the 2020-12 meta-validator costs more than the rest of a small run.
+                // For an embedded target the wrapper is draft 4 (the smallest meta-schema),
+                // where `{"$ref": url}` means the same: embedded schemas all declare `$schema`
+                // 2020-12, so the target and all it reaches are still compiled as 2020-12 (the
+                // target sits in the prepared registry, which so holds the 2020-12 meta-schemas
+                // it refers to; a draft 4 root would not add them).
+                let dialect = if meta.is_some() {
+                    DRAFT_4
+                } else {
+                    DRAFT_2020_12
+                };
+                wrapper = serde_json::json!({ "$schema": dialect, "$ref": url });
                 &wrapper
             }
             SchemaTarget::Value(v) => v,
