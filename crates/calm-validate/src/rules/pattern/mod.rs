@@ -58,7 +58,7 @@ pub(crate) fn select<'a>(root: &'a Value, segs: &[Seg<'_>]) -> Vec<(String, &'a 
                     }
                     _ => {}
                 },
-                Seg::Deep(k) => deep(v, p, k, &mut next),
+                Seg::Deep(k) => deep(v, &mut p.clone(), k, &mut next),
             }
         }
         cur = next;
@@ -66,23 +66,41 @@ pub(crate) fn select<'a>(root: &'a Value, segs: &[Seg<'_>]) -> Vec<(String, &'a 
     cur
 }
 
-fn deep<'a>(v: &'a Value, p: &str, key: &str, out: &mut Vec<(String, &'a Value)>) {
+/// `..key` below `v`, whose pointer is `p`. Pointers are built in one buffer and copied only for
+/// matches: every rule walks the whole pattern, and a string per visited value made the
+/// pattern rules cost more than checking the architecture.
+fn deep<'a>(v: &'a Value, p: &mut String, key: &str, out: &mut Vec<(String, &'a Value)>) {
+    let len = p.len();
     match v {
         Value::Object(m) => {
             for (k, c) in m {
-                let cp = format!("{p}/{}", escape_token(k));
+                p.push('/');
+                push_escaped(p, k);
                 if k == key {
-                    out.push((cp.clone(), c));
+                    out.push((p.clone(), c));
                 }
-                deep(c, &cp, key, out);
+                deep(c, p, key, out);
+                p.truncate(len);
             }
         }
         Value::Array(a) => {
             for (i, c) in a.iter().enumerate() {
-                deep(c, &format!("{p}/{i}"), key, out);
+                use std::fmt::Write;
+                let _ = write!(p, "/{i}");
+                deep(c, p, key, out);
+                p.truncate(len);
             }
         }
         _ => {}
+    }
+}
+
+/// [`escape_token`] into a buffer.
+fn push_escaped(p: &mut String, token: &str) {
+    if token.contains(['~', '/']) {
+        p.push_str(&escape_token(token));
+    } else {
+        p.push_str(token);
     }
 }
 
@@ -306,5 +324,9 @@ mod tests {
                 "/a/relationship-type/x/nodes/1"
             ]
         );
+        let v = json!({"a/b": [{"c~d": {"nodes": 1}}], "nodes": {"nodes": 2}});
+        let r = select(&v, &[Seg::Deep("nodes")]);
+        let ptrs: Vec<_> = r.iter().map(|x| x.0.as_str()).collect();
+        assert_eq!(ptrs, vec!["/a~1b/0/c~0d/nodes", "/nodes", "/nodes/nodes"]);
     }
 }
