@@ -114,6 +114,8 @@ fn templates(version: CalmVersion) -> Vec<(&'static str, &'static str)> {
 pub(crate) struct EmbeddedSchema {
     id: String,
     template: &'static str,
+    /// Whether the template declares [`META_VOCABULARIES`] (the `calm*.json` meta-schemas).
+    declares_vocabularies: bool,
     /// The version's base URL, e.g. `https://calm.finos.org/release/1.2/meta`.
     base: String,
     file: &'static str,
@@ -142,6 +144,19 @@ impl EmbeddedSchema {
     }
 }
 
+/// The `$vocabulary` keys of our `calm*.json` meta-schemas, `{{META}}` as in the templates.
+/// Written out so that declaring them to the compiler parses nothing;
+/// `vocabularies_match_a_full_parse` checks them against the templates.
+const META_VOCABULARIES: [&str; 7] = [
+    "https://json-schema.org/draft/2020-12/vocab/core",
+    "https://json-schema.org/draft/2020-12/vocab/applicator",
+    "https://json-schema.org/draft/2020-12/vocab/validation",
+    "https://json-schema.org/draft/2020-12/vocab/meta-data",
+    "https://json-schema.org/draft/2020-12/vocab/format-annotation",
+    "https://json-schema.org/draft/2020-12/vocab/content",
+    "{{META}}/core.json",
+];
+
 /// Every embedded meta-schema by `$id`, shared by all registries of the process (so a parsed
 /// schema is parsed once, however many registries use it).
 fn embedded_table() -> &'static BTreeMap<String, EmbeddedSchema> {
@@ -156,6 +171,7 @@ fn embedded_table() -> &'static BTreeMap<String, EmbeddedSchema> {
                     EmbeddedSchema {
                         id,
                         template,
+                        declares_vocabularies: matches!(file, "calm.json" | "calm-timeline.json"),
                         base: base.clone(),
                         file,
                         value: OnceLock::new(),
@@ -397,15 +413,21 @@ impl SchemaRegistry {
     pub(crate) fn vocabularies(&self) -> BTreeSet<String> {
         let mut out = BTreeSet::new();
         for (v, _) in self.schemas.values() {
-            // Only the small `calm*.json` meta-schemas declare vocabularies: the others stay
-            // unparsed.
-            if let Stored::Embedded(e) = v
-                && !e.template.contains("\"$vocabulary\"")
-            {
-                continue;
-            }
-            if let Some(map) = v.value().get("$vocabulary").and_then(Value::as_object) {
-                out.extend(map.keys().cloned());
+            match v {
+                Stored::Embedded(e) => {
+                    if e.declares_vocabularies {
+                        out.extend(
+                            META_VOCABULARIES
+                                .iter()
+                                .map(|u| u.replace("{{META}}", &e.base)),
+                        );
+                    }
+                }
+                Stored::Value(v) => {
+                    if let Some(map) = v.get("$vocabulary").and_then(Value::as_object) {
+                        out.extend(map.keys().cloned());
+                    }
+                }
             }
         }
         out
@@ -514,12 +536,13 @@ mod tests {
 
     #[test]
     fn vocabularies_match_a_full_parse() {
-        // `vocabularies()` skips embedded templates without `$vocabulary` unparsed.
+        // `vocabularies()` declares META_VOCABULARIES for the flagged templates, unparsed.
         let mut all = BTreeSet::new();
-        for (_, v) in embedded_schemas() {
-            if let Some(map) = v.get("$vocabulary").and_then(Value::as_object) {
-                all.extend(map.keys().cloned());
-            }
+        for (id, e) in embedded_table() {
+            let v = e.parse();
+            let declared = v.get("$vocabulary").and_then(Value::as_object);
+            assert_eq!(e.declares_vocabularies, declared.is_some(), "{id}");
+            all.extend(declared.into_iter().flat_map(|m| m.keys().cloned()));
         }
         assert_eq!(SchemaRegistry::embedded().vocabularies(), all);
     }
