@@ -21,7 +21,7 @@ pub mod relationship_references_existing_nodes;
 pub mod unique_ids;
 
 use crate::rules::Hit;
-use crate::rules::util::did_you_mean;
+use crate::rules::util::{descendants_named, did_you_mean};
 use calm_model::escape_token;
 use serde_json::Value;
 
@@ -58,50 +58,19 @@ pub(crate) fn select<'a>(root: &'a Value, segs: &[Seg<'_>]) -> Vec<(String, &'a 
                     }
                     _ => {}
                 },
-                Seg::Deep(k) => deep(v, &mut p.clone(), k, &mut next),
+                // Pointers only for hits: every rule walks the whole pattern, and escaping
+                // every key on the way (URL keys of `$vocabulary` are costly to escape) made the
+                // pattern rules cost more than checking the architecture.
+                Seg::Deep(k) => next.extend(
+                    descendants_named(v, k)
+                        .into_iter()
+                        .map(|(ptr, c)| (format!("{p}{ptr}"), c)),
+                ),
             }
         }
         cur = next;
     }
     cur
-}
-
-/// `..key` below `v`, whose pointer is `p`. Pointers are built in one buffer and copied only for
-/// matches: every rule walks the whole pattern, and a string per visited value made the
-/// pattern rules cost more than checking the architecture.
-fn deep<'a>(v: &'a Value, p: &mut String, key: &str, out: &mut Vec<(String, &'a Value)>) {
-    let len = p.len();
-    match v {
-        Value::Object(m) => {
-            for (k, c) in m {
-                p.push('/');
-                push_escaped(p, k);
-                if k == key {
-                    out.push((p.clone(), c));
-                }
-                deep(c, p, key, out);
-                p.truncate(len);
-            }
-        }
-        Value::Array(a) => {
-            for (i, c) in a.iter().enumerate() {
-                use std::fmt::Write;
-                let _ = write!(p, "/{i}");
-                deep(c, p, key, out);
-                p.truncate(len);
-            }
-        }
-        _ => {}
-    }
-}
-
-/// [`escape_token`] into a buffer.
-fn push_escaped(p: &mut String, token: &str) {
-    if token.contains(['~', '/']) {
-        p.push_str(&escape_token(token));
-    } else {
-        p.push_str(token);
-    }
 }
 
 /// Node declarations of a pattern: (unique-id const, the node's schema).
