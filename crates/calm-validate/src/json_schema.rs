@@ -61,8 +61,8 @@ type CachedValidator = Result<Arc<Validator>, CompileFailure>;
 /// Compiled validators and the prepared `jsonschema` registry, owned by a [`SchemaRegistry`].
 #[derive(Default)]
 pub struct CompiledCache {
-    /// By the embedded meta-schema a schema value declares as `$schema` (if any): `jsonschema`
-    /// reads that one from the registry before it can retrieve anything.
+    /// By the embedded schema prepared with the given ones (if any): a schema value's
+    /// `$schema`, or an embedded URL target (see `compile_uncached`).
     registries: HashMap<Option<&'static str>, Arc<Registry<'static>>>,
     validators: HashMap<String, CachedValidator>,
 }

@@ -535,6 +535,14 @@ mod tests {
     }
 
     #[test]
+    fn embedded_schemas_declare_2020_12() {
+        // The draft 4 `$ref` wrapper of json_schema.rs relies on it.
+        for (id, v) in embedded_schemas() {
+            assert_eq!(v["$schema"], crate::json_schema::DRAFT_2020_12, "{id}");
+        }
+    }
+
+    #[test]
     fn vocabularies_match_a_full_parse() {
         // `vocabularies()` declares META_VOCABULARIES for the flagged templates, unparsed.
         let mut all = BTreeSet::new();
