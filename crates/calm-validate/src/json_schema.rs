@@ -11,7 +11,7 @@
 //! the alternative that came closest (and name it) instead of "not valid under any".
 
 use crate::diagnostic::{Bucket, Diagnostic, Origin, Severity};
-use crate::schemas::registry::{SchemaRegistry, key_of};
+use crate::schemas::registry::{EmbeddedSchema, SchemaRegistry, key_of};
 use jsonschema::error::ValidationErrorKind;
 use jsonschema::{Registry, Retrieve, Uri, ValidationError, Validator};
 use serde_json::Value;
@@ -21,6 +21,9 @@ use std::sync::Arc;
 
 /// The JSON Schema 2020-12 meta-schema URL (the only draft the reference supports).
 pub const DRAFT_2020_12: &str = "https://json-schema.org/draft/2020-12/schema";
+
+/// The draft 4 meta-schema URL (only for the `$ref` wrapper of an embedded schema).
+const DRAFT_4: &str = "http://json-schema.org/draft-04/schema#";
 
 /// What to validate against.
 #[derive(Debug, Clone, Copy)]
@@ -58,14 +61,22 @@ type CachedValidator = Result<Arc<Validator>, CompileFailure>;
 /// Compiled validators and the prepared `jsonschema` registry, owned by a [`SchemaRegistry`].
 #[derive(Default)]
 pub struct CompiledCache {
-    registry: Option<Arc<Registry<'static>>>,
+    /// By the embedded schema prepared with the given ones (if any): a schema value's
+    /// `$schema`, or an embedded URL target (see `compile_uncached`).
+    registries: HashMap<Option<&'static str>, Arc<Registry<'static>>>,
     validators: HashMap<String, CachedValidator>,
 }
 
-/// Serves `$ref`s that are not in the prepared registry: `-u` mappings and local `file://` URLs.
-/// Everything else is refused: we never fetch from the network.
+/// Serves `$ref`s that are not in the prepared registry: our embedded meta-schemas (first, as
+/// when they were registered up front), `-u` mappings and local `file://` URLs. Everything else
+/// is refused: we never fetch from the network.
+///
+/// Embedded schemas are served here rather than registered up front so that a compile parses
+/// and indexes only the meta-schemas its schema reaches (one CALM version), not all of them.
+#[derive(Clone)]
 struct OfflineRetriever {
-    mappings: BTreeMap<String, PathBuf>,
+    embedded: Arc<BTreeMap<&'static str, &'static EmbeddedSchema>>,
+    mappings: Arc<BTreeMap<String, PathBuf>>,
 }
 
 impl Retrieve for OfflineRetriever {
@@ -75,6 +86,9 @@ impl Retrieve for OfflineRetriever {
     ) -> Result<Value, Box<dyn std::error::Error + Send + Sync>> {
         let url = uri.as_str();
         let key = key_of(url);
+        if let Some(e) = self.embedded.get(key) {
+            return Ok(e.to_value());
+        }
         let path = if let Some(p) = self.mappings.get(key) {
             p.clone()
         } else if let Some(p) = file_url_to_path(key) {
@@ -136,33 +150,39 @@ pub(crate) fn path_to_file_url(path: &Path) -> String {
 }
 
 impl SchemaRegistry {
-    fn mappings_snapshot(&self) -> BTreeMap<String, PathBuf> {
-        let mut m = BTreeMap::new();
-        for id in self.mapped_urls() {
+    fn retriever(&self) -> OfflineRetriever {
+        let mut mappings = BTreeMap::new();
+        for id in self.mapping_keys() {
             if let Some(p) = self.mapped_path(id) {
-                m.insert(id.to_string(), p.to_path_buf());
+                mappings.insert(id.to_string(), p.to_path_buf());
             }
         }
-        m
+        OfflineRetriever {
+            embedded: Arc::new(self.embedded_in_use()),
+            mappings: Arc::new(mappings),
+        }
     }
 
-    /// The prepared `jsonschema` registry holding every schema we know, built once.
-    fn prepared(&self) -> Arc<Registry<'static>> {
+    /// The prepared `jsonschema` registry holding the schemas we were given plus `meta` (the
+    /// embedded meta-schema a schema value names as `$schema`), built once per `meta`. Other
+    /// embedded schemas come from the retriever when a compile reaches them.
+    fn prepared(
+        &self,
+        retriever: &OfflineRetriever,
+        meta: Option<(&'static str, &'static EmbeddedSchema)>,
+    ) -> Arc<Registry<'static>> {
+        let key = meta.map(|(id, _)| id);
         let mut cache = self.compiled.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(r) = &cache.registry {
+        if let Some(r) = cache.registries.get(&key) {
             return r.clone();
         }
         let entries: Vec<(String, Arc<Value>)> = self
-            .entries()
+            .given()
             .map(|(k, v)| (k.to_string(), v.clone()))
+            .chain(meta.map(|(id, e)| (id.to_string(), e.value().clone())))
             .collect();
-        let retriever = OfflineRetriever {
-            mappings: self.mappings_snapshot(),
-        };
         let all = Registry::new()
-            .retriever(OfflineRetriever {
-                mappings: retriever.mappings.clone(),
-            })
+            .retriever(retriever.clone())
             .extend(entries.iter().map(|(k, v)| (k.as_str(), v.clone())))
             .and_then(|b| b.prepare());
         let registry = match all {
@@ -174,9 +194,7 @@ impl SchemaRegistry {
                     .iter()
                     .filter(|(k, v)| {
                         Registry::new()
-                            .retriever(OfflineRetriever {
-                                mappings: retriever.mappings.clone(),
-                            })
+                            .retriever(retriever.clone())
                             .extend(
                                 entries
                                     .iter()
@@ -189,9 +207,7 @@ impl SchemaRegistry {
                     })
                     .collect();
                 Registry::new()
-                    .retriever(OfflineRetriever {
-                        mappings: retriever.mappings.clone(),
-                    })
+                    .retriever(retriever.clone())
                     .extend(good.into_iter().map(|(k, v)| (k.as_str(), v.clone())))
                     .and_then(|b| b.prepare())
                     .unwrap_or_else(|_| {
@@ -202,7 +218,7 @@ impl SchemaRegistry {
             }
         };
         let r = Arc::new(registry);
-        cache.registry = Some(r.clone());
+        cache.registries.insert(key, r.clone());
         r
     }
 
@@ -232,12 +248,22 @@ impl SchemaRegistry {
     }
 
     fn compile_uncached(&self, target: SchemaTarget<'_>) -> Result<Validator, CompileFailure> {
-        let registry = self.prepared();
+        let retriever = self.retriever();
+        // The embedded schema to put into the prepared registry: a schema value's `$schema`,
+        // which jsonschema reads from the registry before it can retrieve anything, or an
+        // embedded target itself (see the wrapper below).
+        let meta = match target {
+            SchemaTarget::Value(v) | SchemaTarget::ValueAt(v, _) => {
+                v.get("$schema").and_then(Value::as_str)
+            }
+            SchemaTarget::Url(u) => Some(u),
+        }
+        .and_then(|m| retriever.embedded.get_key_value(key_of(m)))
+        .map(|(id, e)| (*id, *e));
+        let registry = self.prepared(&retriever, meta);
         let mut options = jsonschema::options()
             .with_registry(&registry)
-            .with_retriever(OfflineRetriever {
-                mappings: self.mappings_snapshot(),
-            })
+            .with_retriever(retriever)
             // ajv-formats asserts formats (e.g. `format: date` in timelines); so do we.
             .should_validate_formats(true);
         for vocab in self.vocabularies() {
@@ -254,7 +280,19 @@ impl SchemaRegistry {
                     });
                 }
                 // A `$ref` wrapper lets URLs with fragments (`core.json#/defs/node`) work too.
-                wrapper = serde_json::json!({ "$schema": DRAFT_2020_12, "$ref": url });
+                // jsonschema checks the wrapper against its draft's meta-schema first, and
+                // building the 2020-12 meta-validator costs more than the rest of a small run.
+                // For an embedded target the wrapper is draft 4 (the smallest meta-schema),
+                // where `{"$ref": url}` means the same: embedded schemas all declare `$schema`
+                // 2020-12, so the target and all it reaches are still compiled as 2020-12 (the
+                // target sits in the prepared registry, which so holds the 2020-12 meta-schemas
+                // it refers to; a draft 4 root would not add them).
+                let dialect = if meta.is_some() {
+                    DRAFT_4
+                } else {
+                    DRAFT_2020_12
+                };
+                wrapper = serde_json::json!({ "$schema": dialect, "$ref": url });
                 &wrapper
             }
             SchemaTarget::Value(v) => v,
@@ -268,10 +306,6 @@ impl SchemaRegistry {
         options.build(schema).map_err(|e| CompileFailure {
             message: compile_message(&e),
         })
-    }
-
-    fn mapped_urls(&self) -> Vec<&str> {
-        self.mapping_keys().collect()
     }
 }
 
@@ -840,6 +874,7 @@ mod tests {
     const CALM12: &str = "https://calm.finos.org/release/1.2/meta/calm.json";
 
     /// `validate_against` for an architecture called `a.json`.
+    #[allow(clippy::result_large_err)] // as `validate_against`
     fn against(
         target: SchemaTarget,
         doc: &Value,

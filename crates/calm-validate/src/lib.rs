@@ -4,7 +4,7 @@
 //!
 //! ## Schema half: public API (owner: schemas; used by the engine / `validate` command)
 //! - [`schemas::SchemaRegistry`]: `embedded()` (our CALM meta-schemas 1.0-rc1 … 1.2, drafts
-//!   2025-03 / 2026-03), `add_directory(dir)` (`-s`; JSON/YAML with `$id`), `add_url_mapping(file)`
+//!   2025-03 / 2026-03; parsed on first use, once per process), `add_directory(dir)` (`-s`; JSON/YAML with `$id`), `add_url_mapping(file)`
 //!   (`-u`), `get(url)`, `latest_core_url()`. Compiled validators are cached inside it.
 //! - [`resolve::Resolver`]: `Resolver::new(&registry, base_dir)` where `base_dir` = the `-p`
 //!   pattern's directory, else the cwd; `resolve_document(reference, Some(referring_file))` →
@@ -23,6 +23,7 @@
 //!   reports unresolvable URLs as errors like the reference.
 //! - `detailed-architecture`: resolve it with `Resolver::resolve_document(ref, Some(arch_path))`
 //!   and load `ResolvedDocument::path` with `calm_model::Document::load_path` for positions.
+//!
 //! Diagnostics have `file` set and line/char 0: the engine locates them.
 //!
 //! Conformance note (schema half): two deliberate differences change corpus verdicts.

@@ -11,7 +11,7 @@ use calm_model::CalmVersion;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, LazyLock, Mutex, OnceLock};
 
 const CALM: &str = include_str!("calm.json");
 const CORE: &str = include_str!("core.json");
@@ -108,19 +108,104 @@ fn templates(version: CalmVersion) -> Vec<(&'static str, &'static str)> {
     }
 }
 
-/// The embedded meta-schemas as `($id, document)` pairs, in a stable order.
-pub fn embedded_schemas() -> Vec<(String, Value)> {
-    let mut out = Vec::new();
-    for version in EMBEDDED_VERSIONS {
-        let base = format!("https://calm.finos.org/{}/meta", version.path());
-        for (file, text) in templates(version) {
-            let text = text.replace("{{META}}", &base);
-            let value: Value = serde_json::from_str(&text)
-                .unwrap_or_else(|e| panic!("embedded schema {file} is not JSON: {e}"));
-            out.push((format!("{base}/{file}"), value));
+/// One embedded meta-schema: its template text, parsed the first time it is needed. A run
+/// touches the few files of one CALM version, so parsing all of them up front was most of the
+/// start-up cost of `validate`.
+pub(crate) struct EmbeddedSchema {
+    id: String,
+    template: &'static str,
+    /// Whether the template declares [`META_VOCABULARIES`] (the `calm*.json` meta-schemas).
+    declares_vocabularies: bool,
+    /// The version's base URL, e.g. `https://calm.finos.org/release/1.2/meta`.
+    base: String,
+    file: &'static str,
+    value: OnceLock<Arc<Value>>,
+}
+
+impl EmbeddedSchema {
+    /// The parsed document (parsed once per process).
+    pub(crate) fn value(&self) -> &Arc<Value> {
+        self.value.get_or_init(|| Arc::new(self.parse()))
+    }
+
+    /// An owned copy for the `jsonschema` retriever: parsing the template once is cheaper than
+    /// parsing it for the cache and then deep-copying it.
+    pub(crate) fn to_value(&self) -> Value {
+        match self.value.get() {
+            Some(v) => (**v).clone(),
+            None => self.parse(),
         }
     }
-    out
+
+    fn parse(&self) -> Value {
+        let text = self.template.replace("{{META}}", &self.base);
+        serde_json::from_str(&text)
+            .unwrap_or_else(|e| panic!("embedded schema {} is not JSON: {e}", self.file))
+    }
+}
+
+/// The `$vocabulary` keys of our `calm*.json` meta-schemas, `{{META}}` as in the templates.
+/// Written out so that declaring them to the compiler parses nothing;
+/// `vocabularies_match_a_full_parse` checks them against the templates.
+const META_VOCABULARIES: [&str; 7] = [
+    "https://json-schema.org/draft/2020-12/vocab/core",
+    "https://json-schema.org/draft/2020-12/vocab/applicator",
+    "https://json-schema.org/draft/2020-12/vocab/validation",
+    "https://json-schema.org/draft/2020-12/vocab/meta-data",
+    "https://json-schema.org/draft/2020-12/vocab/format-annotation",
+    "https://json-schema.org/draft/2020-12/vocab/content",
+    "{{META}}/core.json",
+];
+
+/// Every embedded meta-schema by `$id`, shared by all registries of the process (so a parsed
+/// schema is parsed once, however many registries use it).
+fn embedded_table() -> &'static BTreeMap<String, EmbeddedSchema> {
+    static TABLE: LazyLock<BTreeMap<String, EmbeddedSchema>> = LazyLock::new(|| {
+        let mut out = BTreeMap::new();
+        for version in EMBEDDED_VERSIONS {
+            let base = format!("https://calm.finos.org/{}/meta", version.path());
+            for (file, template) in templates(version) {
+                let id = format!("{base}/{file}");
+                out.insert(
+                    id.clone(),
+                    EmbeddedSchema {
+                        id,
+                        template,
+                        declares_vocabularies: matches!(file, "calm.json" | "calm-timeline.json"),
+                        base: base.clone(),
+                        file,
+                        value: OnceLock::new(),
+                    },
+                );
+            }
+        }
+        out
+    });
+    &TABLE
+}
+
+/// The embedded meta-schemas as `($id, document)` pairs, in a stable order.
+pub fn embedded_schemas() -> Vec<(String, Value)> {
+    embedded_table()
+        .iter()
+        .map(|(id, e)| (id.clone(), (**e.value()).clone()))
+        .collect()
+}
+
+/// A registered schema document: one we were given, or an embedded one parsed on demand.
+#[derive(Clone)]
+enum Stored {
+    Value(Arc<Value>),
+    Embedded(&'static EmbeddedSchema),
+}
+
+impl Stored {
+    fn value(&self) -> &Arc<Value> {
+        match self {
+            Stored::Value(v) => v,
+            Stored::Embedded(e) => e.value(),
+        }
+    }
 }
 
 /// Where a registered schema came from.
@@ -154,7 +239,7 @@ pub struct RegistryError {
 
 /// Schemas by `$id`, URL → file mappings, and a cache of compiled validators.
 pub struct SchemaRegistry {
-    schemas: BTreeMap<String, (Arc<Value>, SchemaSource)>,
+    schemas: BTreeMap<String, (Stored, SchemaSource)>,
     mappings: BTreeMap<String, PathBuf>,
     pub(crate) compiled: Mutex<crate::json_schema::CompiledCache>,
 }
@@ -186,17 +271,19 @@ impl SchemaRegistry {
     /// Our CALM meta-schemas for 1.0-rc1, 1.0-rc2, 1.0, 1.1, 1.2, draft 2025-03 and 2026-03.
     pub fn embedded() -> SchemaRegistry {
         let mut r = SchemaRegistry::empty();
-        for (id, value) in embedded_schemas() {
+        for (id, e) in embedded_table() {
             r.schemas
-                .insert(id, (Arc::new(value), SchemaSource::Embedded));
+                .insert(id.clone(), (Stored::Embedded(e), SchemaSource::Embedded));
         }
         r
     }
 
     /// Register one schema document under `id` (replacing any schema with that id).
     pub fn insert(&mut self, id: &str, value: Value, source: SchemaSource) {
-        self.schemas
-            .insert(key_of(id).to_string(), (Arc::new(value), source));
+        self.schemas.insert(
+            key_of(id).to_string(),
+            (Stored::Value(Arc::new(value)), source),
+        );
         self.invalidate();
     }
 
@@ -276,7 +363,7 @@ impl SchemaRegistry {
 
     /// The schema registered under this URL (fragment ignored).
     pub fn get(&self, url: &str) -> Option<&Arc<Value>> {
-        self.schemas.get(key_of(url)).map(|(v, _)| v)
+        self.schemas.get(key_of(url)).map(|(v, _)| v.value())
     }
 
     pub fn source(&self, url: &str) -> Option<&SchemaSource> {
@@ -302,16 +389,45 @@ impl SchemaRegistry {
         self.schemas.keys().map(String::as_str)
     }
 
-    pub(crate) fn entries(&self) -> impl Iterator<Item = (&str, &Arc<Value>)> {
-        self.schemas.iter().map(|(k, (v, _))| (k.as_str(), v))
+    /// The schemas we were given (`-s` files, [`Self::insert`]): the ones a `jsonschema`
+    /// registry has to hold. Embedded schemas are served on demand by [`Self::embedded_in_use`].
+    pub(crate) fn given(&self) -> impl Iterator<Item = (&str, &Arc<Value>)> {
+        self.schemas.iter().filter_map(|(k, (v, _))| match v {
+            Stored::Value(v) => Some((k.as_str(), v)),
+            Stored::Embedded(_) => None,
+        })
+    }
+
+    /// The embedded schemas still registered under their own ids (not replaced by a given one).
+    pub(crate) fn embedded_in_use(&self) -> BTreeMap<&'static str, &'static EmbeddedSchema> {
+        self.schemas
+            .values()
+            .filter_map(|(v, _)| match v {
+                Stored::Embedded(e) => Some((e.id.as_str(), *e)),
+                Stored::Value(_) => None,
+            })
+            .collect()
     }
 
     /// Every vocabulary URI any registered meta-schema declares (compilers must accept them).
     pub(crate) fn vocabularies(&self) -> BTreeSet<String> {
         let mut out = BTreeSet::new();
         for (v, _) in self.schemas.values() {
-            if let Some(map) = v.get("$vocabulary").and_then(Value::as_object) {
-                out.extend(map.keys().cloned());
+            match v {
+                Stored::Embedded(e) => {
+                    if e.declares_vocabularies {
+                        out.extend(
+                            META_VOCABULARIES
+                                .iter()
+                                .map(|u| u.replace("{{META}}", &e.base)),
+                        );
+                    }
+                }
+                Stored::Value(v) => {
+                    if let Some(map) = v.get("$vocabulary").and_then(Value::as_object) {
+                        out.extend(map.keys().cloned());
+                    }
+                }
             }
         }
         out
@@ -416,6 +532,27 @@ mod tests {
             r.vocabularies()
                 .contains("https://calm.finos.org/draft/2025-03/meta/core.json")
         );
+    }
+
+    #[test]
+    fn embedded_schemas_declare_2020_12() {
+        // The draft 4 `$ref` wrapper of json_schema.rs relies on it.
+        for (id, v) in embedded_schemas() {
+            assert_eq!(v["$schema"], crate::json_schema::DRAFT_2020_12, "{id}");
+        }
+    }
+
+    #[test]
+    fn vocabularies_match_a_full_parse() {
+        // `vocabularies()` declares META_VOCABULARIES for the flagged templates, unparsed.
+        let mut all = BTreeSet::new();
+        for (id, e) in embedded_table() {
+            let v = e.parse();
+            let declared = v.get("$vocabulary").and_then(Value::as_object);
+            assert_eq!(e.declares_vocabularies, declared.is_some(), "{id}");
+            all.extend(declared.into_iter().flat_map(|m| m.keys().cloned()));
+        }
+        assert_eq!(SchemaRegistry::embedded().vocabularies(), all);
     }
 
     #[test]

@@ -21,7 +21,7 @@ pub mod relationship_references_existing_nodes;
 pub mod unique_ids;
 
 use crate::rules::Hit;
-use crate::rules::util::did_you_mean;
+use crate::rules::util::{descendants_named, did_you_mean};
 use calm_model::escape_token;
 use serde_json::Value;
 
@@ -58,32 +58,19 @@ pub(crate) fn select<'a>(root: &'a Value, segs: &[Seg<'_>]) -> Vec<(String, &'a 
                     }
                     _ => {}
                 },
-                Seg::Deep(k) => deep(v, p, k, &mut next),
+                // Pointers only for hits: every rule walks the whole pattern, and escaping
+                // every key on the way (URL keys of `$vocabulary` are costly to escape) made the
+                // pattern rules cost more than checking the architecture.
+                Seg::Deep(k) => next.extend(
+                    descendants_named(v, k)
+                        .into_iter()
+                        .map(|(ptr, c)| (format!("{p}{ptr}"), c)),
+                ),
             }
         }
         cur = next;
     }
     cur
-}
-
-fn deep<'a>(v: &'a Value, p: &str, key: &str, out: &mut Vec<(String, &'a Value)>) {
-    match v {
-        Value::Object(m) => {
-            for (k, c) in m {
-                let cp = format!("{p}/{}", escape_token(k));
-                if k == key {
-                    out.push((cp.clone(), c));
-                }
-                deep(c, &cp, key, out);
-            }
-        }
-        Value::Array(a) => {
-            for (i, c) in a.iter().enumerate() {
-                deep(c, &format!("{p}/{i}"), key, out);
-            }
-        }
-        _ => {}
-    }
 }
 
 /// Node declarations of a pattern: (unique-id const, the node's schema).
@@ -306,5 +293,9 @@ mod tests {
                 "/a/relationship-type/x/nodes/1"
             ]
         );
+        let v = json!({"a/b": [{"c~d": {"nodes": 1}}], "nodes": {"nodes": 2}});
+        let r = select(&v, &[Seg::Deep("nodes")]);
+        let ptrs: Vec<_> = r.iter().map(|x| x.0.as_str()).collect();
+        assert_eq!(ptrs, vec!["/a~1b/0/c~0d/nodes", "/nodes", "/nodes/nodes"]);
     }
 }
