@@ -104,7 +104,6 @@ fn run(
             if results.send(a).is_err() {
                 return;
             }
-            release_memory();
         }
     }
 }

@@ -375,7 +375,7 @@ def check_review_diagnostics(doc: Doc, diags, cli_findings):
     for f in cli_findings:
         d = finding(review, f["id"])
         assert d.code == f["rule"], d
-        assert d.data == {"finding": f["id"], "rule": f["rule"]}, d
+        assert d.data == {"finding": f["id"]}, d
         assert d.severity == SEVERITY[f["severity"]], (f["id"], f["severity"], d.severity)
         assert d.message.startswith(f"[{f['severity']}] "), d.message
         loc = f["locations"][0] if f["locations"] else None
