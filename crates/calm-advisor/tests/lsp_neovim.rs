@@ -7,27 +7,15 @@
 //! Skipped (with a message) when `nvim` is missing, except under CI=true where it fails.
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 const GATEWAY: &str = "single-ingress-path@api-gateway";
 
-fn day13() -> Option<PathBuf> {
-    let p = Path::new(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../../shared/fixtures/ecommerce-platform.day13.json"
-    ));
-    if p.exists() {
-        Some(p.canonicalize().unwrap())
-    } else {
-        if std::env::var("CI").as_deref() == Ok("true") {
-            panic!("CI=true but the Day 13 fixture {} is absent", p.display());
-        }
-        eprintln!("skipped: {} is absent", p.display());
-        None
-    }
-}
+#[path = "lsp/fixture.rs"]
+mod fixture;
+use fixture::day13;
 
 /// `nvim --version`'s first line, when Neovim is installed. Under CI=true a missing `nvim` fails.
 fn nvim_version() -> Option<String> {

@@ -5,24 +5,12 @@
 //!
 //! Skipped (with a message) when pytest-lsp is missing, except under CI=true where it fails.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
-fn day13() -> Option<PathBuf> {
-    let p = Path::new(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../../shared/fixtures/ecommerce-platform.day13.json"
-    ));
-    if p.exists() {
-        Some(p.canonicalize().unwrap())
-    } else {
-        if std::env::var("CI").as_deref() == Ok("true") {
-            panic!("CI=true but the Day 13 fixture {} is absent", p.display());
-        }
-        eprintln!("skipped: {} is absent", p.display());
-        None
-    }
-}
+#[path = "lsp/fixture.rs"]
+mod fixture;
+use fixture::day13;
 
 /// Whether `python3` can import pytest_lsp (and pytest). Under CI=true a missing package fails.
 fn pytest_lsp_available() -> bool {

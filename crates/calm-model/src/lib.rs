@@ -7,6 +7,7 @@ pub mod json;
 pub mod location;
 pub mod pointer;
 pub mod source;
+pub mod spec;
 pub mod version;
 
 pub use document::{

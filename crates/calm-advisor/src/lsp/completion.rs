@@ -126,40 +126,7 @@ fn slot_of(stack: &[Frame]) -> Option<Slot> {
     })
 }
 
-/// Enum values of the CALM spec offered where they go.
-pub const NODE_TYPES: &[&str] = &[
-    "actor",
-    "ecosystem",
-    "system",
-    "service",
-    "database",
-    "network",
-    "ldap",
-    "webclient",
-    "data-asset",
-];
-pub const PROTOCOLS: &[&str] = &[
-    "HTTP",
-    "HTTPS",
-    "FTP",
-    "SFTP",
-    "JDBC",
-    "WebSocket",
-    "SocketIO",
-    "LDAP",
-    "AMQP",
-    "TLS",
-    "mTLS",
-    "TCP",
-];
-pub const DIRECTIONS: &[&str] = &["source-to-destination", "destination-to-source"];
-pub const RELATIONSHIP_TYPES: &[&str] = &[
-    "interacts",
-    "connects",
-    "deployed-in",
-    "composed-of",
-    "options",
-];
+use calm_model::spec::{DIRECTIONS, NODE_TYPES, PROTOCOLS, RELATIONSHIP_TYPES};
 
 /// What is offered in a slot.
 #[derive(Debug, Clone, PartialEq, Eq)]

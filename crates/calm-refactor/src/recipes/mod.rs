@@ -233,21 +233,9 @@ pub(crate) fn interface_protocol(d: &Draft, id: &str) -> Option<String> {
         .first()?
         .get("protocol")?
         .as_str()?;
-    const ALLOWED: [&str; 12] = [
-        "HTTP",
-        "HTTPS",
-        "FTP",
-        "SFTP",
-        "JDBC",
-        "WebSocket",
-        "SocketIO",
-        "LDAP",
-        "AMQP",
-        "TLS",
-        "mTLS",
-        "TCP",
-    ];
-    ALLOWED.contains(&p).then(|| p.to_string())
+    calm_model::spec::PROTOCOLS
+        .contains(&p)
+        .then(|| p.to_string())
 }
 
 /// A `connects` endpoint value.

@@ -51,20 +51,10 @@ pub(super) fn node_type_near(text: &str, near: &str) -> Option<String> {
     let at = lower.find(near)?;
     let window: String = lower[at..].chars().take(80).collect();
     let ty = slots::node_type(&window)?;
-    const TYPES: &[&str] = &[
-        "actor",
-        "ecosystem",
-        "system",
-        "service",
-        "database",
-        "network",
-        "ldap",
-        "webclient",
-        "data-asset",
-        "message-queue",
-        "messagebus",
-    ];
-    TYPES.contains(&ty.as_str()).then_some(ty)
+    // The spec's node types, and two the chat also understands.
+    const MORE: &[&str] = &["message-queue", "messagebus"];
+    (calm_model::spec::NODE_TYPES.contains(&ty.as_str()) || MORE.contains(&ty.as_str()))
+        .then_some(ty)
 }
 
 /// Choose the one node a request is about: Ok(None) when none is mentioned, Err(question) when
