@@ -115,6 +115,11 @@ pub fn analyse(job: &Job, engine: &LibraryEngine, docs: &RuleDocs) -> Analysis {
         }
     };
     let text = job.text.clone();
+    // Tests reach the panic path with a marker a real document does not carry.
+    #[cfg(test)]
+    if text.contains("\"calm-advisor-test-panic\"") {
+        panic!("test panic in analysis");
+    }
     let lines = LineIndex::new(&text, job.encoding);
     let name = doc_name(&job.uri, job.path.as_deref());
     let source = Source::new(name.clone(), job.path.clone(), text.clone());
@@ -454,6 +459,11 @@ impl RuleDocs {
             .map(PathBuf::from)
             .filter(|p| p.is_absolute())
             .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")));
+        // In-process tests keep the user's cache folder untouched.
+        #[cfg(test)]
+        let base =
+            Some(std::env::temp_dir().join(format!("calm-advisor-test-{}", std::process::id())))
+                .or(base);
         RuleDocs {
             dir: base.map(|b| {
                 b.join("calm-advisor")

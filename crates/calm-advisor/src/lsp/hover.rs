@@ -41,6 +41,10 @@ pub fn hover(server: &Server, p: &HoverParams) -> Option<Hover> {
     let tp = &p.text_document_position_params;
     let (a, off) = server.parsed_at(&tp.text_document.uri, tp.position)?;
     let doc = a.doc.as_ref()?;
+    #[cfg(test)]
+    if a.text.contains("\"calm-advisor-test-hover-panic\"") {
+        panic!("test panic in hover");
+    }
     let id = a
         .index()
         .site_at(off)

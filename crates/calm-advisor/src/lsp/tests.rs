@@ -446,3 +446,43 @@ fn hostile_documents_in_one_session_never_crash_the_server() {
     }
     c.shutdown();
 }
+
+/// A panic in an analysis is one diagnostic, a panic in a request an error answer; the server
+/// goes on serving the same and other documents.
+#[test]
+fn a_panic_is_reported_and_the_server_goes_on() {
+    let mut c = Client::start(init());
+    let schema = "\"$schema\": \"https://calm.finos.org/release/1.1/meta/calm.json\"";
+    let doc = |marker: &str| {
+        format!(
+            "{{{schema}, \"nodes\": [{{\"unique-id\": \"a\", \"node-type\": \"service\", \"name\": \"{marker}\", \"description\": \"d\"}}], \"relationships\": []}}"
+        )
+    };
+    let uri = "file:///w/p.json";
+    c.open(uri, 1, &doc("calm-advisor-test-panic"));
+    let d = c.diagnostics(uri, 1);
+    assert_eq!(d.len(), 1, "{d:?}");
+    assert!(d[0].message.contains("internal error"), "{d:?}");
+    c.change_all(uri, 2, &doc("calm-advisor-test-hover-panic"));
+    assert!(
+        !c.diagnostics(uri, 2)
+            .iter()
+            .any(|x| x.message.contains("internal error"))
+    );
+    let r = c.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": uri}, "position": {"line": 0, "character": 80}}),
+    );
+    assert!(
+        r["error"].as_str().unwrap().contains("internal error"),
+        "{r}"
+    );
+    c.change_all(uri, 3, &doc("A"));
+    assert!(!c.diagnostics(uri, 3).is_empty());
+    let r = c.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": uri}, "position": {"line": 0, "character": 80}}),
+    );
+    assert!(r.get("error").is_none(), "{r}");
+    c.shutdown();
+}
