@@ -118,19 +118,7 @@ pub fn review_report(
     } else {
         out.push_str("| # | Severity | Concern | Elements | Recommendation |\n|--:|----------|---------|----------|----------------|\n");
         for f in &active {
-            let mut elements: Vec<String> = f
-                .nodes
-                .iter()
-                .map(|n| format!("`{}`", md_code(n)))
-                .collect();
-            if elements.is_empty() {
-                elements = f
-                    .relationships
-                    .iter()
-                    .chain(&f.flows)
-                    .map(|n| format!("`{}`", md_code(n)))
-                    .collect();
-            }
+            let elements = finding_elements(f, true);
             let rec = f.recommendation.trim();
             let rec = rec.find(". ").map(|i| &rec[..=i]).unwrap_or(rec);
             let _ = writeln!(
@@ -236,4 +224,15 @@ pub fn review_report(
         let _ = writeln!(out, "## Diagram\n\n```mermaid\n{}\n```", m.trim_end());
     }
     out
+}
+
+/// The elements a finding is about, as Markdown code spans: its nodes; without nodes, its
+/// relationships (when `relationships`) and its flows.
+pub(crate) fn finding_elements(f: &calm_analysis::Finding, relationships: bool) -> Vec<String> {
+    let code = |n: &String| format!("`{}`", md_code(n));
+    if !f.nodes.is_empty() {
+        return f.nodes.iter().map(code).collect();
+    }
+    let rels: &[String] = if relationships { &f.relationships } else { &[] };
+    rels.iter().chain(&f.flows).map(code).collect()
 }

@@ -92,6 +92,22 @@ pub struct ElementFacts {
     pub criticality: Option<u8>,
 }
 
+/// `Name (id)` of each flow (indices into `ctx.flows`).
+fn flow_labels(ctx: &calm_analysis::Context, v: &[usize]) -> Vec<String> {
+    v.iter()
+        .map(|i| format!("{} ({})", ctx.flows[*i].name, ctx.flows[*i].id))
+        .collect()
+}
+
+/// Items joined with ", ", or "none".
+pub fn list_or_none(items: &[String]) -> String {
+    if items.is_empty() {
+        "none".into()
+    } else {
+        items.join(", ")
+    }
+}
+
 /// Everything the front ends can ask of the libraries.
 pub trait Engine {
     fn review(
@@ -454,11 +470,7 @@ impl LibraryEngine {
     /// What the analysis knows about one node, relationship or flow (an editor's hover).
     pub fn describe(&self, doc: &Document, id: &str) -> EngineResult<ElementFacts> {
         let ctx = calm_analysis::Context::build(doc, calm_analysis::ReviewConfig::default());
-        let flow_names = |v: &[usize]| -> Vec<String> {
-            v.iter()
-                .map(|i| format!("{} ({})", ctx.flows[*i].name, ctx.flows[*i].id))
-                .collect()
-        };
+        let flow_names = |v: &[usize]| flow_labels(&ctx, v);
         if let Some(n) = ctx.node_idx(id) {
             let role = &ctx.roles[n];
             let b = ctx.blast(&[n]);
@@ -616,26 +628,14 @@ impl Engine for LibraryEngine {
             );
         }
         let b = ctx.blast(&idx);
-        let names = |v: &[usize]| -> String {
-            if v.is_empty() {
-                "none".into()
-            } else {
-                v.iter()
+        let names = |v: &[usize]| {
+            list_or_none(
+                &v.iter()
                     .map(|n| ctx.node_id(*n).to_string())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            }
+                    .collect::<Vec<_>>(),
+            )
         };
-        let flows = |v: &[usize]| -> String {
-            if v.is_empty() {
-                "none".into()
-            } else {
-                v.iter()
-                    .map(|i| format!("{} ({})", ctx.flows[*i].name, ctx.flows[*i].id))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            }
-        };
+        let flows = |v: &[usize]| list_or_none(&flow_labels(&ctx, v));
         Ok(format!(
             "  down: {}\n  flows broken: {}\n  flows degraded: {}\n  actors affected: {}\n  nodes losing a dependency: {}",
             names(&b.down),

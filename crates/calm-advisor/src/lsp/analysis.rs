@@ -103,7 +103,12 @@ pub fn doc_name(uri: &Uri, path: Option<&Path>) -> String {
 }
 
 /// Analyse one job. Never panics through: the caller wraps it (see `worker`).
-pub fn analyse(job: &Job, engine: &LibraryEngine, docs: &RuleDocs) -> Analysis {
+pub fn analyse(
+    job: &Job,
+    engine: &LibraryEngine,
+    docs: &RuleDocs,
+    options: &OptionsCache,
+) -> Analysis {
     let profile = std::env::var_os("CALM_ADVISOR_PROFILE").is_some();
     let t = std::time::Instant::now();
     let lap = |what: &str| {
@@ -166,7 +171,7 @@ pub fn analyse(job: &Job, engine: &LibraryEngine, docs: &RuleDocs) -> Analysis {
     }
     lap("validated");
     if job.settings.review {
-        match review_options(&job.settings, &job.roots) {
+        match options.get(&job.settings, &job.roots) {
             Ok(opts) => {
                 let review = engine.review_document(&doc, &opts);
                 lap("reviewed");
@@ -214,6 +219,44 @@ pub fn analyse(job: &Job, engine: &LibraryEngine, docs: &RuleDocs) -> Analysis {
     lap("diagnostics");
     out.doc = Some(doc);
     out
+}
+
+/// The review options of the last settings, reused while the settings and the modification
+/// times of their `config`/`baseline` files stay the same (an edit does not re-read them).
+#[derive(Default)]
+pub struct OptionsCache {
+    last: Mutex<Option<(OptionsKey, Result<ReviewOptions, String>)>>,
+}
+
+/// The settings the options come from (as text) and the files' modification times.
+type OptionsKey = (String, Vec<Option<std::time::SystemTime>>);
+
+impl OptionsCache {
+    pub fn get(&self, s: &Arc<Settings>, roots: &[PathBuf]) -> Result<ReviewOptions, String> {
+        let modified = |f: &Option<String>| {
+            let f = f.as_ref()?;
+            let p = roots
+                .first()
+                .map_or_else(|| PathBuf::from(f), |r| r.join(f));
+            std::fs::metadata(p).and_then(|m| m.modified()).ok()
+        };
+        let key = (
+            format!(
+                "{:?}|{:?}|{:?}|{:?}|{roots:?}",
+                s.min_severity, s.config, s.baseline, s.disable
+            ),
+            vec![modified(&s.config), modified(&s.baseline)],
+        );
+        let mut last = self.last.lock().unwrap_or_else(|e| e.into_inner());
+        match last.as_ref() {
+            Some((k, v)) if *k == key => v.clone(),
+            _ => {
+                let v = review_options(s, roots);
+                *last = Some((key, v.clone()));
+                v
+            }
+        }
+    }
 }
 
 /// `review --config/--baseline/--disable/--min-severity` from the workspace settings. Files are

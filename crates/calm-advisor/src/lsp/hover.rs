@@ -3,6 +3,7 @@
 //! `calm-advisor explain FILE FINDING` prints.
 
 use super::Server;
+use crate::engine::list_or_none;
 use calm_model::Document;
 use lsp_types::{Hover, HoverContents, HoverParams, MarkupContent, MarkupKind};
 use std::fmt::Write;
@@ -27,14 +28,6 @@ fn element_at(doc: &Document, off: usize) -> Option<String> {
         consider(f.pointer().to_string(), f.unique_id());
     }
     best.map(|(_, id)| id)
-}
-
-fn list(items: &[String]) -> String {
-    if items.is_empty() {
-        "none".into()
-    } else {
-        items.join(", ")
-    }
 }
 
 pub fn hover(server: &Server, p: &HoverParams) -> Option<Hover> {
@@ -83,13 +76,13 @@ pub fn hover(server: &Server, p: &HoverParams) -> Option<Hover> {
                 let _ = writeln!(
                     md,
                     "- if it fails: flows broken: {}; degraded: {}; callers losing a dependency: {}",
-                    list(&facts.flows_broken),
-                    list(&facts.flows_degraded),
-                    list(&facts.dependents)
+                    list_or_none(&facts.flows_broken),
+                    list_or_none(&facts.flows_degraded),
+                    list_or_none(&facts.dependents)
                 );
             }
             if facts.kind == "relationship" {
-                let _ = writeln!(md, "- used by flows: {}", list(&facts.flows_using));
+                let _ = writeln!(md, "- used by flows: {}", list_or_none(&facts.flows_using));
             }
             if let Some(c) = facts.criticality {
                 let _ = writeln!(md, "- criticality: {c} (1 low … 4 critical)");

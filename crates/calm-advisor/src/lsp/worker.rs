@@ -59,6 +59,7 @@ fn run(
     engine: Arc<LibraryEngine>,
 ) {
     let docs = RuleDocs::new();
+    let options = analysis::OptionsCache::default();
     let current =
         |j: &Job| latest.lock().unwrap_or_else(|e| e.into_inner()).get(&j.uri) == Some(&j.version);
     // Memory the main thread frees (published diagnostics, replaced analyses) returns to this
@@ -95,7 +96,7 @@ fn run(
                 continue;
             }
             let a = std::panic::catch_unwind(AssertUnwindSafe(|| {
-                analysis::analyse(&job, &engine, &docs)
+                analysis::analyse(&job, &engine, &docs, &options)
             }))
             .unwrap_or_else(|panic| crashed(&job, panic));
             if !current(&job) {

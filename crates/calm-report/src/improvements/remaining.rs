@@ -35,18 +35,7 @@ pub(super) fn remaining_concerns(
             out.push_str("| Concern | Severity | Elements | Recommendation |\n|---------|----------|----------|----------------|\n");
             for f in &shown {
                 let is_new = !old_keys.contains(&finding_key(f, None));
-                let mut elements: Vec<String> = f
-                    .nodes
-                    .iter()
-                    .map(|n| format!("`{}`", md_code(n)))
-                    .collect();
-                if elements.is_empty() {
-                    elements = f
-                        .flows
-                        .iter()
-                        .map(|n| format!("`{}`", md_code(n)))
-                        .collect();
-                }
+                let elements = crate::review_report::finding_elements(f, false);
                 let _ = writeln!(
                     out,
                     "| {}{} | {} | {} | {} |",

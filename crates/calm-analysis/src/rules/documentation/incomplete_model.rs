@@ -54,18 +54,6 @@ node).",
     },
 };
 
-const STANDARD_TYPES: &[&str] = &[
-    "actor",
-    "ecosystem",
-    "system",
-    "service",
-    "database",
-    "network",
-    "ldap",
-    "webclient",
-    "data-asset",
-];
-
 pub struct IncompleteModel;
 
 impl Rule for IncompleteModel {
@@ -174,7 +162,9 @@ impl Rule for IncompleteModel {
                 let recognised = (ctx.roles[n].evidence.starts_with("node-type")
                     && ctx.roles[n].confidence == Confidence::High)
                     || ctx.roles[n].evidence.starts_with("metadata.role");
-                !nt.is_empty() && !STANDARD_TYPES.contains(&nt.as_str()) && !recognised
+                !nt.is_empty()
+                    && !calm_model::spec::NODE_TYPES.contains(&nt.as_str())
+                    && !recognised
             })
             .map(|n| m.nodes[n].id.as_str())
             .collect();
