@@ -66,9 +66,19 @@ fn failed(message: impl Into<String>) -> (ErrorCode, String) {
 /// Run the server on stdin/stdout until the client shuts it down.
 pub fn run() -> Result<(), String> {
     let (connection, io) = Connection::stdio();
-    serve(&connection)?;
+    let served = serve(&connection);
     drop(connection);
-    io.join().map_err(|e| e.to_string())
+    match served {
+        Ok(()) => io.join().map_err(|e| e.to_string()),
+        // The transport stopped: its reader says why (not LSP framing, stdin closed).
+        Err(e) if e.contains("disconnected") => Err(match io.join() {
+            Err(read) => format!(
+                "lsp: stdin does not carry Language Server Protocol messages ({read}); an editor starts `calm-advisor lsp`, see docs/editors.md"
+            ),
+            Ok(()) => "lsp: stdin closed before the client initialized the server".to_string(),
+        }),
+        Err(e) => Err(format!("lsp: {e}")),
+    }
 }
 
 pub fn serve(connection: &Connection) -> Result<(), String> {
