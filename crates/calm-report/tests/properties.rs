@@ -22,7 +22,7 @@ fn docs() -> Vec<Value> {
 }
 
 /// Rotate and optionally reverse an array (a permutation proptest can shrink).
-fn permute(a: &mut Vec<Value>, rot: usize, rev: bool) {
+fn permute(a: &mut [Value], rot: usize, rev: bool) {
     if a.is_empty() {
         return;
     }

@@ -56,7 +56,7 @@ pub fn group_improvements(
         .collect();
     // Union-find over changed nodes; parent by index.
     let mut parent: Vec<usize> = (0..changed_nodes.len()).collect();
-    fn find(p: &mut Vec<usize>, x: usize) -> usize {
+    fn find(p: &mut [usize], x: usize) -> usize {
         let mut r = x;
         while p[r] != r {
             r = p[r];
