@@ -19,6 +19,7 @@ pub mod flows;
 pub mod graph;
 pub mod ingress;
 pub mod normalize;
+pub mod ops;
 pub mod output;
 pub mod platform;
 pub mod redundancy;
