@@ -53,6 +53,9 @@ pub enum Command {
     Rules(RulesArgs),
     /// What breaks when nodes fail: flows, actor journeys, dependants.
     Simulate(SimulateArgs),
+    /// Triage an outage from the model: affected flows, likely causes, what to check, whom to call.
+    #[command(after_help = EXIT_CODES_HELP)]
+    Triage(TriageArgs),
     /// Apply a refactoring recipe, keeping the document valid and the diff minimal.
     #[command(after_help = EXIT_CODES_HELP)]
     Fix(FixArgs),
@@ -230,6 +233,46 @@ pub struct SimulateArgs {
     /// Output format.
     #[arg(short = 'f', long, value_enum, default_value = "text")]
     pub format: ListFormat,
+}
+
+// ---------------------------------------------------------------------------------------------
+// triage
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TriageFormat {
+    Text,
+    Markdown,
+    Json,
+}
+
+#[derive(Debug, Args)]
+#[command(group(
+    clap::ArgGroup::new("report")
+        .required(true)
+        .multiple(true)
+        .args(["failing", "slow", "flow", "symptom"])
+))]
+pub struct TriageArgs {
+    /// Architecture file.
+    pub file: PathBuf,
+    /// Nodes returning errors (comma-separated unique-ids or names).
+    #[arg(long, value_delimiter = ',', value_name = "NODE")]
+    pub failing: Vec<String>,
+    /// Nodes with high latency (comma-separated unique-ids or names).
+    #[arg(long, value_delimiter = ',', value_name = "NODE")]
+    pub slow: Vec<String>,
+    /// A business flow reported degraded (unique-id or name; repeatable).
+    #[arg(long, value_name = "FLOW")]
+    pub flow: Vec<String>,
+    /// What is seen, in words; matched against the failure modes declared in node metadata.
+    #[arg(long, value_name = "TEXT")]
+    pub symptom: Option<String>,
+    /// Output format.
+    #[arg(short = 'f', long, value_enum, default_value = "text")]
+    pub format: TriageFormat,
+    /// Write to this file instead of standard output.
+    #[arg(short = 'o', long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -127,6 +127,33 @@ pub struct SimulateInput {
 }
 
 #[derive(Debug, Deserialize, schemars::JsonSchema)]
+pub struct TriageInput {
+    #[serde(flatten)]
+    pub source: Source,
+    /// Nodes returning errors (unique-ids or names).
+    #[serde(default)]
+    pub failing: Vec<String>,
+    /// Nodes with high latency (unique-ids or names).
+    #[serde(default)]
+    pub slow: Vec<String>,
+    /// Business flows reported degraded (unique-ids or names).
+    #[serde(default)]
+    pub flows: Vec<String>,
+    /// What is seen, in words; matched against the failure modes declared in node metadata.
+    #[serde(default)]
+    pub symptom: Option<String>,
+}
+
+#[derive(Debug, Serialize, schemars::JsonSchema)]
+pub struct TriageOutput {
+    /// The triage as Markdown: affected flows, ranked causes, what to check, whom to contact,
+    /// what the model does not state. Every value cites the element it comes from.
+    pub text: String,
+    /// The same, as data (the JSON `calm-advisor triage -f json` prints).
+    pub triage: serde_json::Value,
+}
+
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 pub struct FixInput {
     #[serde(flatten)]
     pub source: Source,
@@ -364,6 +391,31 @@ impl AdvisorServer {
     }
 
     #[tool(
+        name = "triage",
+        description = "Triage an outage from the architecture: give failing and/or slow nodes, a degraded flow or a symptom; returns affected flows with business impact, ranked candidate causes (shared upstream, hosts, databases), matching declared failure modes, the order to investigate with health endpoints and dashboards, and whom to contact. Answers only from the model and says what it does not state."
+    )]
+    async fn triage(
+        &self,
+        Parameters(i): Parameters<TriageInput>,
+    ) -> Result<Json<TriageOutput>, String> {
+        self.limited(move |me| {
+            let (doc, _) = i.source.load(&me)?;
+            let query = calm_analysis::ops::Query {
+                failing: i.failing,
+                slow: i.slow,
+                flows: i.flows,
+                symptom: i.symptom,
+            };
+            let t = LibraryEngine::new().triage(&doc, &query).map_err(err)?;
+            Ok(Json(TriageOutput {
+                text: calm_analysis::ops::triage_output::markdown(&t),
+                triage: serde_json::to_value(&t).map_err(|e| e.to_string())?,
+            }))
+        })
+        .await
+    }
+
+    #[tool(
         name = "plan_fix",
         description = "Plan a refactoring (load balancer, database replication, message broker, control, rename, metadata): returns the diff and JSON Patch; writes nothing. The result is verified to validate."
     )]
@@ -525,7 +577,7 @@ impl AdvisorServer {
 
 #[tool_handler(
     name = "calm-advisor",
-    instructions = "Offline, deterministic advisor for FINOS CALM architectures. Use review/explain/simulate for analysis, plan_fix then apply_fix for changes (never edit the JSON by hand), and validate after every edit. Every tool takes `path` or `document`."
+    instructions = "Offline, deterministic advisor for FINOS CALM architectures. Use review/explain/simulate for analysis, triage during an outage, plan_fix then apply_fix for changes (never edit the JSON by hand), and validate after every edit. Every tool takes `path` or `document`."
 )]
 impl ServerHandler for AdvisorServer {
     /// Once the client is ready: take its roots when it offers them.

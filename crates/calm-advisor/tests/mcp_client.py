@@ -52,6 +52,7 @@ async def main():
                 "validate": result(await session.call_tool("validate", {"document": json.dumps(inline)})),
                 "plan_fix": result(await session.call_tool("plan_fix", {"path": path, "fix": {"recipe": "add-load-balancer", "target": "api-gateway"}})),
                 "simulate": result(await session.call_tool("simulate", {"path": path, "fail": ["order-database"]})),
+                "triage": result(await session.call_tool("triage", {"path": path, "failing": ["order-service", "web-frontend"]})),
                 "explain_rule": result(await session.call_tool("explain", {"target": "single-ingress-path"})),
                 "explain_node": result(await session.call_tool("explain", {"path": path, "target": "api-gateway"})),
                 "missing": result(await session.call_tool("review", {"path": path + ".missing"})),

@@ -72,6 +72,7 @@ fn python_client_lists_tools_and_review_matches_the_cli() {
             "report",
             "review",
             "simulate",
+            "triage",
             "validate"
         ]
     );
@@ -161,6 +162,24 @@ fn python_client_lists_tools_and_review_matches_the_cli() {
             .contains("down: order-database"),
         "{}",
         r["simulate"]
+    );
+    let triage = &r["triage"]["structured"];
+    assert!(
+        triage["text"]
+            .as_str()
+            .unwrap()
+            .contains("`web-frontend` is not in the architecture"),
+        "{triage}"
+    );
+    assert_eq!(
+        triage["triage"]["failing"],
+        serde_json::json!(["order-service"])
+    );
+    assert!(
+        triage["triage"]["causes"].as_array().is_some_and(|c| c
+            .iter()
+            .any(|c| c["nodes"] == serde_json::json!(["order-database"]))),
+        "{triage}"
     );
     let rule_doc = r["explain_rule"]["structured"]["text"].as_str().unwrap();
     assert!(

@@ -24,6 +24,14 @@ pub enum Intent {
     },
     /// One or more changes, proposed together as one step.
     Change(Vec<Change>),
+    /// Operational metadata for several elements (tutorial 15, steps 2–5): literal values as
+    /// given, the others derived from the model when the request is carried out.
+    OpsMetadata(OpsRequest),
+    /// An outage investigation: triage from the model, then each numbered question answered.
+    Triage {
+        query: calm_analysis::ops::Query,
+        questions: Vec<String>,
+    },
     Validate,
     /// Draw the current architecture to a file.
     Render {
@@ -42,6 +50,8 @@ pub enum Intent {
     /// An answer to "apply this change?".
     Confirm(bool),
 }
+
+pub use crate::engine::ops_metadata::{OpsEntry, OpsRequest, OpsTarget, OpsValue};
 
 // A change is a calm-refactor recipe value (see `engine::Change`); scopes are calm-refactor's.
 pub use crate::engine::Change;
@@ -65,7 +75,10 @@ I can:
   - change it (shown as a diff first): add a load balancer with named instances; replicate a
     database (primary/replica ids, cluster, sync/async); route a call through a message broker
     and queue (protocol, port, ADR); add controls (high-availability 99.9%, failover RTO/RPO,
-    circuit-breaker \"5 failures in 30s\"); rename an id; set metadata
+    circuit-breaker \"5 failures in 30s\"); rename an id; set metadata; add operational
+    metadata (owners, on-call, health endpoints, runbooks, failure modes, flow impact, monitoring)
+  - investigate an outage: \"errors across X and Y: what is the root cause?\" (numbered
+    questions are answered one by one from the model)
   - validate; show the diagram (HTML or PNG); diff since the start; undo; redo; save; quit";
 
 /// Read one request (the recognizers of `super::intents`, in their priority order).

@@ -12,6 +12,7 @@ mod intents;
 pub mod llm;
 pub mod session;
 pub mod slots;
+pub mod triage_answer;
 
 /// Split a script into requests: requests are separated by lines holding only `---` (a request
 /// may span several lines); blank requests are dropped.

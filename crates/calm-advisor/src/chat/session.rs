@@ -252,6 +252,53 @@ impl<'e> Session<'e> {
                 }
                 self.propose(&changes, doc)
             }
+            Intent::OpsMetadata(req) => match crate::engine::ops_metadata::plan(doc, &req) {
+                Ok(p) => {
+                    let notes = if p.notes.is_empty() {
+                        String::new()
+                    } else {
+                        format!(
+                            "\nValues the model does not state, derived or conventional (check them):\n{}",
+                            p.notes
+                                .iter()
+                                .map(|n| format!("  - {n}"))
+                                .collect::<Vec<_>>()
+                                .join("\n")
+                        )
+                    };
+                    if p.changes.is_empty() {
+                        return Reply::say(format!("There is nothing to add.{notes}"));
+                    }
+                    let r = self.propose(&p.changes, doc);
+                    Reply::say(format!("{}{notes}", r.text))
+                }
+                Err(e) => Reply::say(format!(
+                    "I cannot add that metadata: {e}. Nothing was changed."
+                )),
+            },
+            Intent::Triage { query, questions } => {
+                let mut cmd = format!("calm-advisor triage {}", self.display_name);
+                if !query.failing.is_empty() {
+                    cmd += &format!(" --failing {}", query.failing.join(","));
+                }
+                if !query.slow.is_empty() {
+                    cmd += &format!(" --slow {}", query.slow.join(","));
+                }
+                for f in &query.flows {
+                    cmd += &format!(" --flow {f}");
+                }
+                if query.symptom.is_some() {
+                    cmd += " --symptom \"…\"";
+                }
+                match self.engine.triage(doc, &query) {
+                    Ok(t) => Reply::say(
+                        super::triage_answer::answer(&t, &questions, &cmd)
+                            .trim_end()
+                            .to_string(),
+                    ),
+                    Err(e) => self.cannot("Triage:", "triage the outage", e),
+                }
+            }
             Intent::Validate => {
                 let heading = format!(
                     "Validating the current document (as `calm-advisor validate -a {}`):",

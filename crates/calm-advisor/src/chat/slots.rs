@@ -32,6 +32,8 @@ pub struct Vocabulary {
     pub links: Vec<LinkInfo>,
     pub relationship_ids: Vec<String>,
     pub flow_ids: Vec<String>,
+    /// Flow names, in the order of `flow_ids`.
+    pub flow_names: Vec<String>,
     pub adrs: Vec<String>,
     /// Every unique-id (nodes, relationships, interfaces, flows).
     pub all_ids: Vec<String>,
@@ -69,6 +71,7 @@ impl Vocabulary {
             links,
             relationship_ids,
             flow_ids: doc.flows().map(|f| f.unique_id().to_string()).collect(),
+            flow_names: doc.flows().map(|f| f.name().to_string()).collect(),
             adrs: doc.adrs().map(str::to_string).collect(),
             all_ids: doc.ids().into_iter().map(str::to_string).collect(),
         }

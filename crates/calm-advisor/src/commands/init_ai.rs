@@ -97,7 +97,7 @@ fn init(provider: AiProvider, dir: &Path) -> Result<Vec<(PathBuf, Outcome)>, Cli
                 let mut v = plain;
                 v["disabled"] = json!(false);
                 v["autoApprove"] = json!([
-                    "validate", "review", "explain", "simulate", "plan_fix", "diff"
+                    "validate", "review", "explain", "simulate", "triage", "plan_fix", "diff"
                 ]);
                 v
             })?,
@@ -232,7 +232,8 @@ guessing:
 
 - **Analysis**: call `review` (categories resilience, security, performance, operability,
   documentation; `top` N) and `explain` for the reasoning behind a finding; `simulate` to see what
-  breaks when nodes fail. Report findings as the tools return them; do not invent findings, ids
+  breaks when nodes fail; `triage` during an outage (failing or slow nodes, a degraded flow, a
+  symptom) for the affected flows, ranked causes, what to check and whom to contact. Report findings as the tools return them; do not invent findings, ids
   or values.
 - **Changes**: prefer `plan_fix` (returns the diff and an RFC 6902 patch) and, once the user agrees,
   `apply_fix`, over editing the JSON by hand. The recipes keep ids, references and flows consistent.

@@ -15,6 +15,7 @@ mod report;
 pub mod review;
 mod rules;
 mod simulate;
+mod triage;
 mod validate;
 
 pub fn run(command: Command) -> CmdResult {
@@ -24,6 +25,7 @@ pub fn run(command: Command) -> CmdResult {
         Command::Explain(a) => explain::run(&a),
         Command::Rules(a) => rules::run(&a),
         Command::Simulate(a) => simulate::run(&a),
+        Command::Triage(a) => triage::run(&a),
         Command::Fix(a) => fix::run(&a),
         Command::Render(a) => render::run(&a),
         Command::Report(a) => report::run(&a),

@@ -208,9 +208,18 @@ impl Change {
                 justification,
             } => format!("mark finding `{finding}` as {status}: {justification}"),
             Change::SetMetadata { scope, entries } => {
+                // Lists and objects are summarised; the diff shows them in full.
                 let kv: Vec<String> = entries
                     .iter()
-                    .map(|(k, v)| format!("{k}={}", value_word(v)))
+                    .map(|(k, v)| match v {
+                        Value::Array(a) if value_word(v).len() > 60 => {
+                            format!("{k}=[{} item(s)]", a.len())
+                        }
+                        Value::Object(m) if value_word(v).len() > 60 => {
+                            format!("{k}={{{} key(s)}}", m.len())
+                        }
+                        _ => format!("{k}={}", value_word(v)),
+                    })
                     .collect();
                 format!("set metadata {} on {}", kv.join(", "), scope_words(scope))
             }

@@ -6,6 +6,7 @@
 //! operation yet, the answer says so instead of inventing a result.
 
 mod change;
+pub mod ops_metadata;
 
 pub use change::{Change, FixSpec};
 
@@ -125,6 +126,12 @@ pub trait Engine {
     fn diff(&self, before: &Document, after: &Document) -> EngineResult<String>;
     /// The architecture-improvements document for a before/after pair.
     fn report(&self, before: &Document, after: &Document) -> EngineResult<String>;
+    /// Outage triage from the model: affected flows, ranked causes, what to check, whom to call.
+    fn triage(
+        &self,
+        doc: &Document,
+        query: &calm_analysis::ops::Query,
+    ) -> EngineResult<calm_analysis::ops::Triage>;
 }
 
 /// Unified diff of two texts (3 lines of context) with `a/NAME` / `b/NAME` headers: calm-refactor's
@@ -616,6 +623,15 @@ impl Engine for LibraryEngine {
             out += &format!("(and {} more finding(s))\n", picked.len() - 3);
         }
         Ok(out)
+    }
+
+    fn triage(
+        &self,
+        doc: &Document,
+        query: &calm_analysis::ops::Query,
+    ) -> EngineResult<calm_analysis::ops::Triage> {
+        let ctx = calm_analysis::Context::build(doc, calm_analysis::ReviewConfig::default());
+        Ok(calm_analysis::ops::triage(&ctx, query))
     }
 
     fn simulate(&self, doc: &Document, fail: &[String]) -> EngineResult<String> {

@@ -98,8 +98,19 @@ impl Field {
                 "criticality",
                 "business-criticality",
             ],
-            Field::Dashboard => &["dashboard", "grafana-dashboard", "dashboards", "dashboard-url"],
-            Field::LogQuery => &["log-query", "logs", "log-url", "kibana-query", "kibana-logs"],
+            Field::Dashboard => &[
+                "dashboard",
+                "grafana-dashboard",
+                "dashboards",
+                "dashboard-url",
+            ],
+            Field::LogQuery => &[
+                "log-query",
+                "logs",
+                "log-url",
+                "kibana-query",
+                "kibana-logs",
+            ],
             Field::Alerts => &["alerts", "alert", "pagerduty-alerts", "alerting"],
             Field::BackupSchedule => &[
                 "backup-schedule",
@@ -368,10 +379,9 @@ impl OpsFacts {
     pub fn is_empty(&self) -> bool {
         self.monitoring.is_empty()
             && self.flows.iter().all(|f| f.fields.is_empty())
-            && self
-                .nodes
-                .iter()
-                .all(|n| n.fields.is_empty() && n.failure_modes.is_empty() && n.dependencies.is_none())
+            && self.nodes.iter().all(|n| {
+                n.fields.is_empty() && n.failure_modes.is_empty() && n.dependencies.is_none()
+            })
     }
 }
 
@@ -509,7 +519,10 @@ mod tests {
         let svc = &f.nodes[0];
         assert_eq!(svc.get(Field::Owner).unwrap().cite(), "svc.metadata.owner");
         assert_eq!(svc.get(Field::Oncall).unwrap().value, "#oncall-a");
-        assert!(svc.get(Field::HealthEndpoint).is_none(), "\"none\" declares absence");
+        assert!(
+            svc.get(Field::HealthEndpoint).is_none(),
+            "\"none\" declares absence"
+        );
         assert_eq!(svc.dependencies.as_deref(), Some(&["db".to_string()][..]));
         assert_eq!(svc.failure_modes[0].cite(), "svc.metadata.failure-modes[0]");
         assert_eq!(svc.failure_modes[0].escalation, None);

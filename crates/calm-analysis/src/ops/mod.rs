@@ -1,9 +1,13 @@
 //! The operations advisor (tutorial days 15–16): what the model says about running each element
-//! (`metadata.rs`) and outage triage from the dependency graph and that metadata (`triage.rs`).
+//! (`metadata.rs`), outage triage from the dependency graph and that metadata (`triage.rs`), and
+//! the triage's text, Markdown and JSON forms (`triage_output.rs`).
 
 pub mod metadata;
+pub mod triage;
+pub mod triage_output;
 
 pub use metadata::{FailureMode, Field, FlowField, NodeOps, OpsFacts, Stated};
+pub use triage::{Query, Triage, triage};
 
 use crate::context::Context;
 

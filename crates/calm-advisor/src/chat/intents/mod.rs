@@ -6,13 +6,15 @@
 //!
 //! 1. whole-request commands (`confirm`, `undo`/`redo`, `help`/`quit`, `save`): the request is the
 //!    command, nothing else;
-//! 2. questions: `simulate` ("what happens if X fails?") before `explain` ("why ...?");
-//! 3. changes, only when the request has a change verb or names a pattern without being a
+//! 2. an outage investigation (`triage`: incident words and numbered questions), then a
+//!    multi-element operational metadata request (`ops-metadata`: list items or JSON blocks);
+//! 3. questions: `simulate` ("what happens if X fails?") before `explain` ("why ...?");
+//! 4. changes, only when the request has a change verb or names a pattern without being a
 //!    question ([`Request::wants_change`]), from the most specific vocabulary to the least:
 //!    `apply-finding`, `decouple` (broker words), `replicate-database`, `add-load-balancer`,
 //!    `add-control`, `rename`, `decouple` by "async" alone, `set-metadata`, and last
 //!    `add-load-balancer` by redundancy words alone;
-//! 4. read-only requests: `validate`, `diagram`, `what-changed`, then `assess` (whose words —
+//! 5. read-only requests: `validate`, `diagram`, `what-changed`, then `assess` (whose words —
 //!    "problems", "improve", "top" — are the most general).
 //!
 //! The words live in [`vocab`]; a new phrasing is usually one word there (or one cue in the
@@ -30,10 +32,12 @@ mod decouple;
 mod diagram;
 mod explain;
 mod load_balancer;
+mod ops_metadata;
 mod rename;
 mod replicate;
 mod set_metadata;
 mod simulate;
+pub mod triage;
 mod validate;
 pub mod vocab;
 mod what_changed;
@@ -68,6 +72,8 @@ pub const RECOGNIZERS: &[(&str, Recognizer)] = &[
     ("undo-redo", commands::undo_redo),
     ("help-quit", commands::help_quit),
     ("save", commands::save),
+    ("triage", triage::recognize),
+    ("ops-metadata", ops_metadata::recognize),
     ("simulate", simulate::recognize),
     ("explain", explain::recognize),
     ("apply-finding", apply_finding::recognize),
