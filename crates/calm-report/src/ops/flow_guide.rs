@@ -349,13 +349,21 @@ fn checklist(v: &OpsView, f: usize, out: &mut String) {
     out.push('\n');
 }
 
+/// A queue or broker on the flow, with its producers and consumers as the transitions state them.
+struct QueueHop {
+    queue: usize,
+    producers: Vec<usize>,
+    consumers: Vec<usize>,
+    relationships: Vec<String>,
+}
+
 /// Queues and brokers the flow passes through (producers and consumers as its transitions
 /// state them), then asynchronous calls between components that go through no queue.
 fn async_hops(v: &OpsView, f: usize) -> Vec<String> {
     let Some(index) = v.flow(f).index else {
         return Vec::new();
     };
-    let mut queues: Vec<(usize, Vec<usize>, Vec<usize>, Vec<String>)> = Vec::new();
+    let mut queues: Vec<QueueHop> = Vec::new();
     let mut direct = Vec::new();
     for tr in &v.ctx.model.flows[index].transitions {
         let Some(r) = tr.relationship else { continue };
@@ -388,20 +396,29 @@ fn async_hops(v: &OpsView, f: usize) -> Vec<String> {
             }
             continue;
         };
-        let entry = match queues.iter().position(|e| e.0 == q) {
+        let entry = match queues.iter().position(|e| e.queue == q) {
             Some(i) => &mut queues[i],
             None => {
-                queues.push((q, Vec::new(), Vec::new(), Vec::new()));
+                queues.push(QueueHop {
+                    queue: q,
+                    producers: Vec::new(),
+                    consumers: Vec::new(),
+                    relationships: Vec::new(),
+                });
                 queues.last_mut().expect("just pushed")
             }
         };
-        let list = if into { &mut entry.1 } else { &mut entry.2 };
+        let list = if into {
+            &mut entry.producers
+        } else {
+            &mut entry.consumers
+        };
         if !list.contains(&other) {
             list.push(other);
         }
         let rel = code(&tr.relationship_id);
-        if !entry.3.contains(&rel) {
-            entry.3.push(rel);
+        if !entry.relationships.contains(&rel) {
+            entry.relationships.push(rel);
         }
     }
     let names = |ns: &[usize]| {
@@ -416,7 +433,13 @@ fn async_hops(v: &OpsView, f: usize) -> Vec<String> {
     };
     let mut lines: Vec<String> = queues
         .iter()
-        .map(|(q, producers, consumers, rels)| {
+        .map(|hop| {
+            let (q, producers, consumers, rels) = (
+                &hop.queue,
+                &hop.producers,
+                &hop.consumers,
+                &hop.relationships,
+            );
             let broker = match v.broker_of(*q) {
                 Some(b) if v.role(*q) == Role::Queue => format!(" on broker {}", code(v.id(b))),
                 _ => String::new(),
