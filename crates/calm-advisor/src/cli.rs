@@ -367,14 +367,23 @@ pub struct ReportArgs {
     /// Architecture file for a review report (instead of --before/--after).
     #[arg(conflicts_with_all = ["before", "after"])]
     pub file: Option<PathBuf>,
+    /// Operations documentation of this architecture (a path or git:REV:PATH): writes
+    /// service-runbooks.md, oncall-reference.md and flow-support-guide.md into the -o DIR.
+    #[arg(
+        long,
+        value_name = "FILE",
+        requires = "output",
+        conflicts_with_all = ["file", "before", "after", "images", "title"]
+    )]
+    pub ops: Option<String>,
     /// The architecture before the change (a path or git:REV:PATH).
     #[arg(long, value_name = "OLD", requires = "after")]
     pub before: Option<String>,
     /// The architecture after the change (a path or git:REV:PATH).
     #[arg(long, value_name = "NEW", requires = "before")]
     pub after: Option<String>,
-    /// Write the Markdown here instead of stdout.
-    #[arg(short = 'o', long, value_name = "FILE")]
+    /// Write the Markdown here instead of stdout (with --ops: the directory, required).
+    #[arg(short = 'o', long, value_name = "FILE|DIR")]
     pub output: Option<PathBuf>,
     /// Document title.
     #[arg(long)]

@@ -182,6 +182,35 @@ pub struct TwoInput {
     pub after: Source,
 }
 
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+pub struct ReportInput {
+    /// The old architecture (with `after`: the architecture-improvements document).
+    #[serde(default)]
+    pub before: Option<Source>,
+    /// The new architecture (with `before`).
+    #[serde(default)]
+    pub after: Option<Source>,
+    /// Instead of before/after: the architecture whose operations documentation to write
+    /// (service runbooks, on-call reference, flow support guide), as `report --ops` does.
+    #[serde(default)]
+    pub ops: Option<Source>,
+}
+
+#[derive(Debug, Serialize, schemars::JsonSchema)]
+pub struct ReportOutput {
+    /// The improvements document; with `ops`, the three documents one after the other.
+    pub text: String,
+    /// With `ops`: each document with the file name `report --ops` gives it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub documents: Option<Vec<NamedDocument>>,
+}
+
+#[derive(Debug, Serialize, schemars::JsonSchema)]
+pub struct NamedDocument {
+    pub name: String,
+    pub text: String,
+}
+
 #[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct ValidateOutput {
     pub valid: bool,
@@ -543,18 +572,45 @@ impl AdvisorServer {
 
     #[tool(
         name = "report",
-        description = "The architecture-improvements document (Markdown) for a before/after pair."
+        description = "The architecture-improvements document (Markdown) for a before/after pair, or with `ops` the operations documentation of one architecture (service runbooks, on-call reference, flow support guide; returned, not written)."
     )]
     async fn report(
         &self,
-        Parameters(i): Parameters<TwoInput>,
-    ) -> Result<Json<TextOutput>, String> {
-        self.limited(move |me| {
-            let (before, _) = i.before.load(&me)?;
-            let (after, _) = i.after.load(&me)?;
-            Ok(Json(TextOutput {
-                text: LibraryEngine::new().report(&before, &after).map_err(err)?,
-            }))
+        Parameters(i): Parameters<ReportInput>,
+    ) -> Result<Json<ReportOutput>, String> {
+        self.limited(move |me| match (&i.ops, &i.before, &i.after) {
+            (Some(ops), None, None) => {
+                let (doc, _) = ops.load(&me)?;
+                let label = doc.name().to_string();
+                let loaded = calm_report::LoadedArchitecture {
+                    doc,
+                    label,
+                    base_dirs: Vec::new(),
+                };
+                let docs = calm_report::ops::ops_documents(&loaded);
+                let files = docs.files();
+                Ok(Json(ReportOutput {
+                    text: files.iter().map(|(_, t)| *t).collect::<Vec<_>>().join("\n"),
+                    documents: Some(
+                        files
+                            .iter()
+                            .map(|(n, t)| NamedDocument {
+                                name: n.to_string(),
+                                text: t.to_string(),
+                            })
+                            .collect(),
+                    ),
+                }))
+            }
+            (None, Some(before), Some(after)) => {
+                let (before, _) = before.load(&me)?;
+                let (after, _) = after.load(&me)?;
+                Ok(Json(ReportOutput {
+                    text: LibraryEngine::new().report(&before, &after).map_err(err)?,
+                    documents: None,
+                }))
+            }
+            _ => Err("give `before` and `after` (improvements document), or `ops` alone (operations documentation)".into()),
         })
         .await
     }

@@ -55,6 +55,7 @@ async def main():
                 "triage": result(await session.call_tool("triage", {"path": path, "failing": ["order-service", "web-frontend"]})),
                 "explain_rule": result(await session.call_tool("explain", {"target": "single-ingress-path"})),
                 "explain_node": result(await session.call_tool("explain", {"path": path, "target": "api-gateway"})),
+                "report_ops": result(await session.call_tool("report", {"ops": {"path": path}})),
                 "missing": result(await session.call_tool("review", {"path": path + ".missing"})),
             }
             print(json.dumps(out))

@@ -188,6 +188,33 @@ fn python_client_lists_tools_and_review_matches_the_cli() {
     );
     let node = r["explain_node"]["structured"]["text"].as_str().unwrap();
     assert!(node.contains("single-ingress-path@api-gateway"), "{node}");
+    // report with `ops` returns the three documents `report --ops` writes, byte for byte.
+    let docs = r["report_ops"]["structured"]["documents"]
+        .as_array()
+        .unwrap();
+    let out = tempfile::tempdir().unwrap();
+    Command::cargo_bin("calm-advisor")
+        .unwrap()
+        .arg("report")
+        .arg("--ops")
+        .arg(&path)
+        .arg("-o")
+        .arg(out.path())
+        .assert()
+        .success();
+    let names: Vec<&str> = docs.iter().map(|d| d["name"].as_str().unwrap()).collect();
+    assert_eq!(
+        names,
+        [
+            "service-runbooks.md",
+            "oncall-reference.md",
+            "flow-support-guide.md"
+        ]
+    );
+    for d in docs {
+        let cli = std::fs::read_to_string(out.path().join(d["name"].as_str().unwrap())).unwrap();
+        assert_eq!(d["text"].as_str().unwrap(), cli, "{}", d["name"]);
+    }
     // Errors are tool errors with a message, not protocol failures.
     assert_eq!(r["missing"]["isError"], true);
     assert!(

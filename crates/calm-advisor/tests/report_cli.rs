@@ -731,3 +731,214 @@ fn ordinary_git_revisions_still_work() {
         .code(2)
         .stderr(predicates::str::contains("missing.json"));
 }
+
+// ---------------------------------------------------------------------------------------------
+// report --ops
+
+/// Merge `overlay` into `base`: objects key by key, everything else replaced.
+fn merge(base: &mut serde_json::Value, overlay: &serde_json::Value) {
+    match (base, overlay) {
+        (serde_json::Value::Object(b), serde_json::Value::Object(o)) => {
+            for (k, v) in o {
+                match b.get_mut(k) {
+                    Some(slot) => merge(slot, v),
+                    None => {
+                        b.insert(k.clone(), v.clone());
+                    }
+                }
+            }
+        }
+        (b, o) => *b = o.clone(),
+    }
+}
+
+/// The Day 14 tutorial file with the Day 15 operational metadata overlay
+/// (`calm-report/tests/fixtures/ops/day15-ops-metadata.json`) merged in, written to `dir`.
+fn enriched_tutorial(dir: &Path) -> Option<PathBuf> {
+    let day14 = shared("ecommerce-platform.day14-expected.json")?;
+    let mut doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(day14).unwrap()).unwrap();
+    let overlay: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(own("ops/day15-ops-metadata.json")).unwrap())
+            .unwrap();
+    for list in ["nodes", "flows"] {
+        for (id, md) in overlay[list].as_object().unwrap() {
+            let item = doc[list]
+                .as_array_mut()
+                .unwrap()
+                .iter_mut()
+                .find(|n| n["unique-id"] == id.as_str())
+                .unwrap();
+            let slot = item
+                .as_object_mut()
+                .unwrap()
+                .entry("metadata")
+                .or_insert_with(|| serde_json::json!({}));
+            merge(slot, md);
+        }
+    }
+    merge(&mut doc["metadata"], &overlay["metadata"]);
+    let p = dir.join("ecommerce-platform.json");
+    std::fs::write(&p, serde_json::to_string_pretty(&doc).unwrap() + "\n").unwrap();
+    Some(p)
+}
+
+const OPS_FILES: [&str; 3] = [
+    "service-runbooks.md",
+    "oncall-reference.md",
+    "flow-support-guide.md",
+];
+
+#[test]
+fn report_ops_writes_three_documents_byte_identical_across_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    let Some(arch) = enriched_tutorial(dir.path()) else {
+        return;
+    };
+    let (a, b) = (dir.path().join("ops-a"), dir.path().join("docs/ops-b"));
+    for out in [&a, &b] {
+        bin()
+            .args(["report", "--ops", &s(&arch), "-o", &s(out)])
+            .assert()
+            .code(0)
+            .stdout("");
+    }
+    let mut names: Vec<String> = std::fs::read_dir(&a)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "flow-support-guide.md",
+            "oncall-reference.md",
+            "service-runbooks.md"
+        ],
+        "exactly the three documents"
+    );
+    for name in OPS_FILES {
+        let x = std::fs::read(a.join(name)).unwrap();
+        assert_eq!(x, std::fs::read(b.join(name)).unwrap(), "{name} differs");
+        let md = String::from_utf8(x).unwrap();
+        assert_well_formed(&md);
+    }
+    let oncall = std::fs::read_to_string(a.join("oncall-reference.md")).unwrap();
+    for id in [
+        "load-balancer",
+        "api-gateway-1",
+        "api-gateway-2",
+        "order-service",
+        "inventory-service",
+        "payment-service",
+        "order-database-primary",
+        "order-database-replica",
+        "inventory-database",
+        "order-processing-flow",
+        "inventory-check-flow",
+    ] {
+        assert!(
+            oncall.contains(&format!("`{id}`")),
+            "{id} in the on-call reference"
+        );
+    }
+    let runbooks = std::fs::read_to_string(a.join("service-runbooks.md")).unwrap();
+    assert!(runbooks.contains("_not declared: add `failure-modes` to load-balancer_"));
+}
+
+#[test]
+fn report_ops_needs_a_directory_and_refuses_what_it_was_not_asked_to_write() {
+    let dir = tempfile::tempdir().unwrap();
+    let arch = own("ops/library-lending.json");
+    // -o is required with --ops (usage error).
+    bin().args(["report", "--ops", &s(&arch)]).assert().code(2);
+    // --ops does not combine with the other report modes.
+    bin()
+        .args([
+            "report",
+            "--ops",
+            &s(&arch),
+            "--before",
+            "a.json",
+            "--after",
+            "b.json",
+        ])
+        .args(["-o", &s(dir.path())])
+        .assert()
+        .code(2);
+    // An unreadable input is exit 2 and writes nothing.
+    let out = dir.path().join("never");
+    bin()
+        .args(["report", "--ops", "missing.json", "-o", &s(&out)])
+        .assert()
+        .code(2);
+    assert!(!out.exists());
+    // -o naming a file is refused (exit 3), and the file is left alone.
+    let file = dir.path().join("notes.md");
+    std::fs::write(&file, "mine").unwrap();
+    bin()
+        .args(["report", "--ops", &s(&arch), "-o", &s(&file)])
+        .assert()
+        .code(3);
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "mine");
+    // A document name that is a symlink (to a file outside DIR) is refused before anything is
+    // written; the target is untouched.
+    #[cfg(unix)]
+    {
+        let docs = dir.path().join("docs");
+        std::fs::create_dir(&docs).unwrap();
+        let outside = dir.path().join("outside.md");
+        std::fs::write(&outside, "outside").unwrap();
+        std::os::unix::fs::symlink(&outside, docs.join("oncall-reference.md")).unwrap();
+        bin()
+            .args(["report", "--ops", &s(&arch), "-o", &s(&docs)])
+            .assert()
+            .code(3);
+        assert_eq!(std::fs::read_to_string(&outside).unwrap(), "outside");
+        assert!(
+            !docs.join("service-runbooks.md").exists(),
+            "nothing written"
+        );
+    }
+    // Existing documents are replaced; other files in DIR are left alone.
+    let docs = dir.path().join("docs2");
+    std::fs::create_dir(&docs).unwrap();
+    std::fs::write(docs.join("service-runbooks.md"), "old").unwrap();
+    std::fs::write(docs.join("README.md"), "keep").unwrap();
+    bin()
+        .args(["report", "--ops", &s(&arch), "-o", &s(&docs)])
+        .assert()
+        .code(0);
+    assert!(
+        std::fs::read_to_string(docs.join("service-runbooks.md"))
+            .unwrap()
+            .starts_with("# Service Runbooks")
+    );
+    assert_eq!(
+        std::fs::read_to_string(docs.join("README.md")).unwrap(),
+        "keep"
+    );
+}
+
+#[test]
+fn report_ops_without_metadata_lists_the_gaps() {
+    let dir = tempfile::tempdir().unwrap();
+    bin()
+        .args([
+            "report",
+            "--ops",
+            &s(&own("ops/library-lending.json")),
+            "-o",
+            &s(dir.path()),
+        ])
+        .assert()
+        .code(0);
+    for name in OPS_FILES {
+        let md = std::fs::read_to_string(dir.path().join(name)).unwrap();
+        assert_well_formed(&md);
+        assert!(
+            md.contains("_not declared: add `"),
+            "{name} names what to add"
+        );
+    }
+}

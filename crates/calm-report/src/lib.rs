@@ -11,6 +11,7 @@ pub use diff::{Detail, ElementChange, Op, Renames, Section, StructuralDiff, stru
 pub use input::{GitReader, InputSpec, LoadedArchitecture, NoGit, load_architecture};
 pub mod diff_output;
 pub mod improvements;
+pub mod ops;
 pub mod requirement_text;
 pub mod review;
 pub mod review_report;

@@ -1,18 +1,27 @@
 //! `calm-advisor report`: with `--before OLD --after NEW`, the architecture-improvements
 //! Markdown (resolved concerns, improvements, controls added, evolution, ADR alignment,
-//! remaining concerns, before/after diagrams); with `FILE`, a review report of one architecture.
+//! remaining concerns, before/after diagrams); with `FILE`, a review report of one architecture;
+//! with `--ops FILE -o DIR`, the operations documents (runbooks, on-call reference, flow guide).
 
 use crate::cli::ReportArgs;
 use crate::common::{CliError, CmdResult, write_atomic, write_output};
 use crate::git::load_architecture;
 use calm_model::Document;
 use calm_report::improvements::{Diagrams, ImprovementsOptions, improvements_report};
+use calm_report::ops::ops_documents;
 use calm_report::review::{ReviewOutcome, review_document};
 use calm_report::review_report::review_report;
 use calm_report::structural_diff;
 use std::path::{Component, Path, PathBuf};
 
 pub fn run(args: &ReportArgs) -> CmdResult {
+    if let Some(ops) = &args.ops {
+        let dir = args
+            .output
+            .as_deref()
+            .ok_or_else(|| CliError::input("--ops needs -o DIR (the folder for the documents)"))?;
+        return write_ops(ops, dir);
+    }
     let markdown = match (&args.file, &args.before, &args.after) {
         (Some(file), None, None) => {
             let loaded = load_architecture(&file.to_string_lossy()).map_err(CliError::input)?;
@@ -74,6 +83,45 @@ pub fn run(args: &ReportArgs) -> CmdResult {
         Some(path) => write_atomic(path, markdown.as_bytes())?,
         None => write_output(None, markdown.as_bytes())?,
     }
+    Ok(crate::cli::exit::OK)
+}
+
+/// `report --ops FILE -o DIR`: the three operations documents, each written atomically into
+/// DIR under its fixed name, and nowhere else. DIR is created when missing; an existing DIR that
+/// is not a directory, or a document name in it that is a symlink or not a regular file, is
+/// refused before anything is written (exit 3).
+fn write_ops(input: &str, dir: &Path) -> CmdResult {
+    let loaded = load_architecture(input).map_err(CliError::input)?;
+    let docs = ops_documents(&loaded);
+    match std::fs::symlink_metadata(dir) {
+        Ok(_) if !dir.is_dir() => {
+            return Err(CliError::refused(format!(
+                "{} is not a directory; nothing was written",
+                dir.display()
+            )));
+        }
+        Ok(_) => {}
+        Err(_) => std::fs::create_dir_all(dir)
+            .map_err(|e| CliError::input(format!("cannot create {}: {e}", dir.display())))?,
+    }
+    for (name, _) in docs.files() {
+        let path = dir.join(name);
+        if let Ok(meta) = std::fs::symlink_metadata(&path)
+            && !meta.file_type().is_file()
+        {
+            return Err(CliError::refused(format!(
+                "{} exists and is not a regular file (a symlink or a folder); nothing was written",
+                path.display()
+            )));
+        }
+    }
+    let mut written = Vec::new();
+    for (name, text) in docs.files() {
+        let path = dir.join(name);
+        write_atomic(&path, text.as_bytes())?;
+        written.push(path.display().to_string());
+    }
+    eprintln!("wrote {}", written.join(", "));
     Ok(crate::cli::exit::OK)
 }
 
