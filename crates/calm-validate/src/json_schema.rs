@@ -62,8 +62,9 @@ type CachedValidator = Result<Arc<Validator>, CompileFailure>;
 #[derive(Default)]
 pub struct CompiledCache {
     /// By the embedded schema prepared with the given ones (if any): a schema value's
-    /// `$schema`, or an embedded URL target (see `compile_uncached`).
-    registries: HashMap<Option<&'static str>, Arc<Registry<'static>>>,
+    /// `$schema`, or an embedded URL target (see `compile_uncached`); and whether that schema is
+    /// its variant without the 2020-12 meta-schema.
+    registries: HashMap<(Option<&'static str>, bool), Arc<Registry<'static>>>,
     validators: HashMap<String, CachedValidator>,
 }
 
@@ -166,20 +167,31 @@ impl SchemaRegistry {
     /// The prepared `jsonschema` registry holding the schemas we were given plus `meta` (the
     /// embedded meta-schema a schema value names as `$schema`), built once per `meta`. Other
     /// embedded schemas come from the retriever when a compile reaches them.
+    ///
+    /// `light`: `meta` goes in as [`EmbeddedSchema::without_draft_2020_12`] (when it has one).
     fn prepared(
         &self,
         retriever: &OfflineRetriever,
         meta: Option<(&'static str, &'static EmbeddedSchema)>,
+        light: bool,
     ) -> Arc<Registry<'static>> {
-        let key = meta.map(|(id, _)| id);
+        let key = (meta.map(|(id, _)| id), light);
         let mut cache = self.compiled.lock().unwrap_or_else(|e| e.into_inner());
         if let Some(r) = cache.registries.get(&key) {
             return r.clone();
         }
+        let meta_value = |e: &'static EmbeddedSchema| {
+            let light = if light {
+                e.without_draft_2020_12()
+            } else {
+                None
+            };
+            light.unwrap_or_else(|| e.value()).clone()
+        };
         let entries: Vec<(String, Arc<Value>)> = self
             .given()
             .map(|(k, v)| (k.to_string(), v.clone()))
-            .chain(meta.map(|(id, e)| (id.to_string(), e.value().clone())))
+            .chain(meta.map(|(id, e)| (id.to_string(), meta_value(e))))
             .collect();
         let all = Registry::new()
             .retriever(retriever.clone())
@@ -224,7 +236,42 @@ impl SchemaRegistry {
 
     /// Compile (or fetch from the cache) the validator for a target.
     pub fn validator(&self, target: SchemaTarget<'_>) -> Result<Arc<Validator>, CompileFailure> {
+        self.cached_validator(target, false)
+    }
+
+    /// The validator for validating `instance` against `target`: reports exactly what
+    /// [`Self::validator`]'s does for this instance, but may be cheaper to compile. For an
+    /// embedded `calm*.json` meta-schema whose JSON Schema 2020-12 part cannot report anything
+    /// about `instance` ([`draft_2020_12_part_is_moot`]), that part is left out: compiling the
+    /// 2020-12 meta-schema (with `$dynamicRef`s back into the CALM one) costs more than the rest
+    /// of validating a small architecture. Any other instance gets the full meta-schema.
+    pub fn validator_for(
+        &self,
+        target: SchemaTarget<'_>,
+        instance: &Value,
+    ) -> Result<Arc<Validator>, CompileFailure> {
+        let light = match target {
+            // The whole document only: a fragment may point into `allOf[0]`.
+            SchemaTarget::Url(u) => {
+                !u.contains('#')
+                    && self
+                        .embedded_in_use()
+                        .get(u)
+                        .is_some_and(|e| e.without_draft_2020_12().is_some())
+                    && draft_2020_12_part_is_moot(instance)
+            }
+            SchemaTarget::Value(_) | SchemaTarget::ValueAt(..) => false,
+        };
+        self.cached_validator(target, light)
+    }
+
+    fn cached_validator(
+        &self,
+        target: SchemaTarget<'_>,
+        light: bool,
+    ) -> Result<Arc<Validator>, CompileFailure> {
         let key = match target {
+            SchemaTarget::Url(u) if light => format!("url-light:{u}"),
             SchemaTarget::Url(u) => format!("url:{u}"),
             SchemaTarget::Value(v) => format!("value:{v}"),
             SchemaTarget::ValueAt(v, p) => format!("value@{}:{v}", p.display()),
@@ -238,7 +285,7 @@ impl SchemaRegistry {
         {
             return hit.clone();
         }
-        let result = self.compile_uncached(target).map(Arc::new);
+        let result = self.compile_uncached(target, light).map(Arc::new);
         self.compiled
             .lock()
             .unwrap_or_else(|e| e.into_inner())
@@ -247,7 +294,11 @@ impl SchemaRegistry {
         result
     }
 
-    fn compile_uncached(&self, target: SchemaTarget<'_>) -> Result<Validator, CompileFailure> {
+    fn compile_uncached(
+        &self,
+        target: SchemaTarget<'_>,
+        light: bool,
+    ) -> Result<Validator, CompileFailure> {
         let retriever = self.retriever();
         // The embedded schema to put into the prepared registry: a schema value's `$schema`,
         // which jsonschema reads from the registry before it can retrieve anything, or an
@@ -260,7 +311,7 @@ impl SchemaRegistry {
         }
         .and_then(|m| retriever.embedded.get_key_value(key_of(m)))
         .map(|(id, e)| (*id, *e));
-        let registry = self.prepared(&retriever, meta);
+        let registry = self.prepared(&retriever, meta, light);
         let mut options = jsonschema::options()
             .with_registry(&registry)
             .with_retriever(retriever)
@@ -309,6 +360,95 @@ impl SchemaRegistry {
     }
 }
 
+/// The keywords the JSON Schema 2020-12 meta-schema constrains, sorted: the `properties` of
+/// its document and of the vocabulary meta-schemas it `allOf`s (`draft_2020_12_facts` checks
+/// this against the meta-schemas `jsonschema` uses).
+const DRAFT_2020_12_KEYWORDS: [&str; 61] = [
+    "$anchor",
+    "$comment",
+    "$defs",
+    "$dynamicAnchor",
+    "$dynamicRef",
+    "$id",
+    "$recursiveAnchor",
+    "$recursiveRef",
+    "$ref",
+    "$schema",
+    "$vocabulary",
+    "additionalProperties",
+    "allOf",
+    "anyOf",
+    "const",
+    "contains",
+    "contentEncoding",
+    "contentMediaType",
+    "contentSchema",
+    "default",
+    "definitions",
+    "dependencies",
+    "dependentRequired",
+    "dependentSchemas",
+    "deprecated",
+    "description",
+    "else",
+    "enum",
+    "examples",
+    "exclusiveMaximum",
+    "exclusiveMinimum",
+    "format",
+    "if",
+    "items",
+    "maxContains",
+    "maxItems",
+    "maxLength",
+    "maxProperties",
+    "maximum",
+    "minContains",
+    "minItems",
+    "minLength",
+    "minProperties",
+    "minimum",
+    "multipleOf",
+    "not",
+    "oneOf",
+    "pattern",
+    "patternProperties",
+    "prefixItems",
+    "properties",
+    "propertyNames",
+    "readOnly",
+    "required",
+    "then",
+    "title",
+    "type",
+    "unevaluatedItems",
+    "unevaluatedProperties",
+    "uniqueItems",
+    "writeOnly",
+];
+
+/// Whether the JSON Schema 2020-12 meta-schema, as `allOf[0]` of a `calm*.json` meta-schema,
+/// accepts `instance` without descending into it. That meta-schema (the document and each
+/// vocabulary meta-schema) only requires an object or boolean and constrains the values of
+/// [`DRAFT_2020_12_KEYWORDS`] (`$dynamicRef`s back into the CALM meta-schema start only below
+/// those). So for an object it reports nothing when every such keyword present has a value the
+/// meta-schema plainly accepts: `$schema` the `$id` of an embedded meta-schema (a URI, format
+/// `uri`), `title`/`description`/`$comment` a string, `default` anything. Anything else (other
+/// keywords, other `$schema` strings, non-objects) answers false and gets the full meta-schema.
+pub(crate) fn draft_2020_12_part_is_moot(instance: &Value) -> bool {
+    let Some(map) = instance.as_object() else {
+        return false;
+    };
+    map.iter().all(|(k, v)| match k.as_str() {
+        "$schema" => v
+            .as_str()
+            .is_some_and(crate::schemas::registry::is_embedded_id),
+        "title" | "description" | "$comment" => v.is_string(),
+        "default" => true,
+        k => DRAFT_2020_12_KEYWORDS.binary_search(&k).is_err(),
+    })
+}
+
 fn compile_message(e: &ValidationError<'_>) -> String {
     let path = e.instance_path().as_str();
     let msg = match e.kind() {
@@ -335,7 +475,7 @@ pub fn validate_against(
     registry: &SchemaRegistry,
 ) -> Result<Vec<Diagnostic>, Diagnostic> {
     let validator = registry
-        .validator(target)
+        .validator_for(target, instance)
         .map_err(|f| root_diagnostic(&f.message, origin, file))?;
     Ok(validate_with(
         &validator, target, instance, origin, file, registry,
@@ -1238,6 +1378,113 @@ mod tests {
         );
     }
 
+    /// What [`draft_2020_12_part_is_moot`] relies on, checked against the meta-schemas
+    /// `jsonschema` compiles.
+    #[test]
+    fn draft_2020_12_facts() {
+        use referencing::meta;
+        let vocabularies = [
+            &*meta::DRAFT202012_CORE,
+            &*meta::DRAFT202012_APPLICATOR,
+            &*meta::DRAFT202012_UNEVALUATED,
+            &*meta::DRAFT202012_VALIDATION,
+            &*meta::DRAFT202012_META_DATA,
+            &*meta::DRAFT202012_FORMAT_ANNOTATION,
+            &*meta::DRAFT202012_CONTENT,
+        ];
+        let root = &*meta::DRAFT202012;
+        // The root `allOf`s exactly these vocabulary meta-schemas.
+        let refs: Vec<String> = root["allOf"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| {
+                assert_eq!(s.as_object().unwrap().len(), 1, "{s}");
+                format!(
+                    "https://json-schema.org/draft/2020-12/{}",
+                    s["$ref"].as_str().unwrap()
+                )
+            })
+            .collect();
+        let ids: Vec<&str> = vocabularies
+            .iter()
+            .map(|v| v["$id"].as_str().unwrap())
+            .collect();
+        assert_eq!(refs, ids);
+        let mut keywords = BTreeMap::new();
+        for doc in std::iter::once(root).chain(vocabularies) {
+            for key in doc.as_object().unwrap().keys() {
+                // Nothing but `type` and `properties` (and `allOf` above) applies to an instance.
+                assert!(
+                    [
+                        "$schema",
+                        "$id",
+                        "$vocabulary",
+                        "$dynamicAnchor",
+                        "$comment",
+                        "$defs",
+                        "title",
+                        "type",
+                        "properties",
+                        "allOf"
+                    ]
+                    .contains(&key.as_str()),
+                    "{key}"
+                );
+            }
+            assert_eq!(doc["type"], json!(["object", "boolean"]));
+            for (k, v) in doc["properties"].as_object().unwrap() {
+                keywords.insert(k.as_str(), (v, doc));
+            }
+        }
+        assert_eq!(
+            keywords.keys().copied().collect::<Vec<_>>(),
+            DRAFT_2020_12_KEYWORDS
+        );
+        for k in ["title", "description", "$comment"] {
+            assert_eq!(keywords[k].0, &json!({"type": "string"}), "{k}");
+        }
+        assert_eq!(keywords["default"].0, &json!(true));
+        let (schema, core) = keywords["$schema"];
+        assert_eq!(schema, &json!({"$ref": "#/$defs/uriString"}));
+        assert_eq!(
+            core["$defs"]["uriString"],
+            json!({"type": "string", "format": "uri"})
+        );
+        // Every embedded `$id` passes `format: uri` as the meta-schema checks it.
+        let uri = jsonschema::options()
+            .should_validate_formats(true)
+            .build(&json!({"$schema": DRAFT_2020_12, "format": "uri"}))
+            .unwrap();
+        for (id, _) in crate::schemas::registry::embedded_schemas() {
+            assert!(crate::schemas::registry::is_embedded_id(&id));
+            assert!(uri.is_valid(&json!(id)), "{id}");
+        }
+        assert!(!uri.is_valid(&json!("not a uri")));
+    }
+
+    #[test]
+    fn the_2020_12_part_is_left_out_only_when_moot() {
+        let mut doc = arch(json!({"title": "t", "description": "d", "default": [1]}));
+        assert!(draft_2020_12_part_is_moot(&doc));
+        doc["$schema"] = json!("https://calm.finos.org/release/1.2/meta/calm.json#");
+        assert!(!draft_2020_12_part_is_moot(&doc));
+        for extra in [
+            json!({"title": 1}),
+            json!({"type": "object"}),
+            json!({"$id": "https://example.com/a"}),
+            json!({"properties": {}}),
+        ] {
+            assert!(!draft_2020_12_part_is_moot(&arch(extra.clone())), "{extra}");
+        }
+        assert!(!draft_2020_12_part_is_moot(&json!([])));
+        assert!(!draft_2020_12_part_is_moot(&json!(true)));
+        // The meta-schema's own errors still come out (from the full meta-schema).
+        let errors = check(CALM12, &arch(json!({"title": 1})));
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!(errors[0].pointer, "/title");
+    }
+
     #[test]
     fn file_urls_round_trip() {
         let p = Path::new("/tmp/a b#c.json");
@@ -1322,5 +1569,69 @@ mod properties {
                 prop_assert!(e.pointer.is_empty() || e.pointer.starts_with('/'));
             }
         }
+
+        /// `validate_against` (which leaves the 2020-12 meta-schema out when it cannot report
+        /// anything) says exactly what the full meta-schema says, for documents with and
+        /// without JSON Schema keywords at the top.
+        #[test]
+        fn without_the_2020_12_meta_schema_the_diagnostics_are_the_same(
+            top in prop::collection::vec((prop::sample::select(TOP_KEYS), json_value()), 0..6),
+            schema in schema_value(),
+            version in 0usize..7,
+            timeline in any::<bool>(),
+        ) {
+            let reg = &*REGISTRY;
+            let v = crate::schemas::registry::EMBEDDED_VERSIONS[version];
+            let has_timeline = matches!(v, calm_model::CalmVersion::V1_2 | calm_model::CalmVersion::Draft2026_03);
+            let url = v.meta_url(if timeline && has_timeline { "calm-timeline.json" } else { "calm.json" });
+            let mut doc: serde_json::Map<String, Value> =
+                top.into_iter().map(|(k, v)| (k.to_string(), v)).collect();
+            if let Some(s) = schema {
+                doc.insert("$schema".into(), s.replace("{URL}", &url).into());
+            }
+            let doc = Value::Object(doc);
+            let target = SchemaTarget::Url(&url);
+            let full = reg.validator(target).unwrap();
+            let expected = validate_with(&full, target, &doc, Origin::Architecture, "p.json", reg);
+            let got = validate_against(target, &doc, Origin::Architecture, "p.json", reg).unwrap();
+            prop_assert_eq!(got, expected, "{}", doc);
+        }
+    }
+
+    /// Top-level keys: CALM ones, JSON Schema keywords, and others.
+    const TOP_KEYS: &[&str] = &[
+        "nodes",
+        "relationships",
+        "flows",
+        "metadata",
+        "controls",
+        "adrs",
+        "moments",
+        "title",
+        "description",
+        "$comment",
+        "default",
+        "type",
+        "properties",
+        "required",
+        "$id",
+        "additionalProperties",
+        "examples",
+        "deprecated",
+        "items",
+        "x-extension",
+    ];
+
+    /// A `$schema` value: none, the target's URL (`{URL}`), another embedded id, or strings
+    /// the meta-schema's `format: uri` rejects or that are no embedded id.
+    fn schema_value() -> impl Strategy<Value = Option<&'static str>> {
+        prop::option::of(prop::sample::select(vec![
+            "{URL}",
+            "{URL}#",
+            "https://calm.finos.org/release/1.2/meta/core.json",
+            "not a uri",
+            "https://example.com/x.json",
+            "",
+        ]))
     }
 }

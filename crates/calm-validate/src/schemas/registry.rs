@@ -120,6 +120,8 @@ pub(crate) struct EmbeddedSchema {
     base: String,
     file: &'static str,
     value: OnceLock<Arc<Value>>,
+    /// See [`Self::without_draft_2020_12`].
+    light: OnceLock<Option<Arc<Value>>>,
 }
 
 impl EmbeddedSchema {
@@ -135,6 +137,30 @@ impl EmbeddedSchema {
             Some(v) => (**v).clone(),
             None => self.parse(),
         }
+    }
+
+    /// For a `calm*.json` meta-schema (a dialect: `allOf` the JSON Schema 2020-12 meta-schema
+    /// and a CALM schema), the same document with `allOf[0]` (`{"$ref": <2020-12>}`) replaced
+    /// by `true`: what validating an instance costs when the 2020-12 part cannot report
+    /// anything (see `json_schema::draft_2020_12_part_is_moot`). Everything else, including
+    /// `allOf[1]` and so every error's schema path, stays as it is. `None` for other schemas.
+    pub(crate) fn without_draft_2020_12(&self) -> Option<&Arc<Value>> {
+        self.light
+            .get_or_init(|| {
+                if !self.declares_vocabularies {
+                    return None;
+                }
+                let mut v = (**self.value()).clone();
+                let first = v.get_mut("allOf")?.get_mut(0)?;
+                if first.get("$ref").and_then(Value::as_str)
+                    != Some(crate::json_schema::DRAFT_2020_12)
+                {
+                    return None;
+                }
+                *first = Value::Bool(true);
+                Some(Arc::new(v))
+            })
+            .as_ref()
     }
 
     fn parse(&self) -> Value {
@@ -175,6 +201,7 @@ fn embedded_table() -> &'static BTreeMap<String, EmbeddedSchema> {
                         base: base.clone(),
                         file,
                         value: OnceLock::new(),
+                        light: OnceLock::new(),
                     },
                 );
             }
@@ -182,6 +209,11 @@ fn embedded_table() -> &'static BTreeMap<String, EmbeddedSchema> {
         out
     });
     &TABLE
+}
+
+/// Whether `url` is exactly the `$id` of an embedded meta-schema (no fragment).
+pub(crate) fn is_embedded_id(url: &str) -> bool {
+    embedded_table().contains_key(url)
 }
 
 /// The embedded meta-schemas as `($id, document)` pairs, in a stable order.
