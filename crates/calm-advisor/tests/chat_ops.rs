@@ -249,4 +249,37 @@ fn page_15_session_adds_metadata_then_triages_three_outages() {
     }
     // The shared point is declared redundant: the answer says so instead of calling it single.
     assert!(s3.contains("declares it redundant"), "{s3}");
+
+    // Page 16 on the file the chat wrote: every service, contact and flow is in the documents.
+    let ops = dir.path().join("docs/ops");
+    Command::cargo_bin("calm-advisor")
+        .unwrap()
+        .args(["report", "--ops"])
+        .arg(&file)
+        .arg("-o")
+        .arg(&ops)
+        .assert()
+        .success();
+    let oncall = std::fs::read_to_string(ops.join("oncall-reference.md")).unwrap();
+    let runbooks = std::fs::read_to_string(ops.join("service-runbooks.md")).unwrap();
+    let guide = std::fs::read_to_string(ops.join("flow-support-guide.md")).unwrap();
+    for (id, team) in [
+        ("load-balancer", "platform-team"),
+        ("api-gateway-1", "platform-team"),
+        ("api-gateway-2", "platform-team"),
+        ("order-service", "orders-team"),
+        ("inventory-service", "inventory-team"),
+        ("payment-service", "payments-team"),
+    ] {
+        let row = oncall
+            .lines()
+            .find(|l| l.starts_with('|') && l.contains(id))
+            .unwrap_or_else(|| panic!("{id} not in the on-call reference:\n{oncall}"));
+        assert!(row.contains(team), "{row}");
+        assert!(runbooks.contains(id), "{id} has no runbook");
+    }
+    assert!(oncall.contains("dba-team@example.com"), "{oncall}");
+    for flow in ["order-processing-flow", "inventory-check-flow"] {
+        assert!(guide.contains(flow) && oncall.contains(flow), "{flow}");
+    }
 }

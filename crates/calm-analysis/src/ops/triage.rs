@@ -702,7 +702,7 @@ fn dependency_path(ctx: &Context, dom: &Dominance, n: usize) -> DependencyPath {
         downstream.push(Edge {
             to: ctx.node_id(*h).to_string(),
             role: ctx.roles[*h].role.as_str(),
-            relationship: "deployed-in".into(),
+            relationship: membership(ctx, n, *h, true),
             mode: "hosted",
         });
     }

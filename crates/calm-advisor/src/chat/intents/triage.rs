@@ -42,11 +42,16 @@ const COMPONENT_WORDS: &[&str] = &[
 ];
 
 pub fn recognize(r: &Request) -> Option<Parsed> {
-    if !has_any(&r.t, INCIDENT) {
+    // The incident is in the situation (a change request may say "if X is down" in passing),
+    // and numbered items, if any, are questions, not steps.
+    let (situation, questions) = split(r.text);
+    if !has_any(&situation.to_lowercase(), INCIDENT) {
         return None;
     }
-    let (situation, questions) = split(r.text);
     if questions.is_empty() && !has_any(&r.t, &["investigate", "root cause", "triage"]) {
+        return None;
+    }
+    if !questions.is_empty() && !questions.iter().any(|q| q.trim_end().ends_with('?')) {
         return None;
     }
     Some(Parsed::Understood(Intent::Triage {
