@@ -600,6 +600,88 @@ fn reviews_are_deterministic() {
     }
 }
 
+// (i) A veterinary clinic part-way through tutorial 15: owners and on-call channels
+// (`oncall-slack`) on most services, but a health endpoint missing on the critical path, a
+// records service without runbook or on-call, failure modes that stop at the symptom, a
+// dependency list that drifted from the relationships, and one critical flow that states no
+// business impact while another flow does.
+#[test]
+fn ops_readiness_gaps_are_each_reported_once() {
+    let r = review_file("ops-gaps-vet-clinic.json");
+    insta::assert_snapshot!("ops_gaps_vet_clinic", summary(&r));
+    // OPS-01 reads `oncall-slack`: only the records service lacks on-call/runbook.
+    assert_eq!(
+        ids(&r, "missing-ownership-runbook"),
+        vec!["missing-ownership-runbook@records-service"]
+    );
+    // OPS-03: the appointment service; not the databases, not the gateway that declares one.
+    assert_eq!(
+        ids(&r, "missing-health-endpoint"),
+        vec!["missing-health-endpoint@appointment-service"]
+    );
+    // OPS-04: the critical booking flow (low) and the reminder flow (info, a peer documents).
+    let impact = of_rule(&r, "flow-impact-undocumented");
+    let got: Vec<(&str, &str)> = impact
+        .iter()
+        .map(|f| (f.id.as_str(), f.severity.as_str()))
+        .collect();
+    assert_eq!(
+        sorted(got.iter().map(|(i, s)| format!("{i} {s}")).collect()),
+        vec![
+            "flow-impact-undocumented@book-visit-flow low",
+            "flow-impact-undocumented@visit-reminder-flow info",
+        ]
+    );
+    // OPS-05: the second and third failure modes, each named with what it lacks.
+    let fm = of_rule(&r, "failure-mode-incomplete");
+    assert_eq!(fm.len(), 1);
+    let details: Vec<&str> = fm[0].evidence.iter().map(|e| e.detail.as_str()).collect();
+    assert!(details.contains(
+        &"appointment-service.metadata.failure-modes[1] (\"Slots shown twice\") has no escalation"
+    ));
+    assert!(details.contains(
+        &"appointment-service.metadata.failure-modes[2] (\"Reminder SMS not sent\") has no remediation and escalation"
+    ));
+    // OPS-06: an unknown registry, billing it never talks to, records it calls but omits.
+    let drift = of_rule(&r, "dependencies-drift");
+    assert_eq!(drift.len(), 1);
+    assert_eq!(drift[0].severity, Severity::Medium);
+    assert!(
+        drift[0]
+            .title
+            .ends_with("(1 unknown, 1 unrelated, 1 omitted)"),
+        "{}",
+        drift[0].title
+    );
+    assert!(drift[0].nodes.contains(&"records-service".to_string()));
+    assert!(
+        !drift[0].nodes.contains(&"sms-notifier".to_string()),
+        "a notification sink is not required"
+    );
+}
+
+// (j) A freight tracker that documents operations as tutorial 15 asks: no operability
+// finding at all.
+#[test]
+fn documented_operations_raise_no_operability_finding() {
+    let r = review_file("ops-documented-freight-tracker.json");
+    insta::assert_snapshot!("ops_documented_freight_tracker", summary(&r));
+    for rule in [
+        "missing-ownership-runbook",
+        "missing-health-endpoint",
+        "flow-impact-undocumented",
+        "failure-mode-incomplete",
+        "dependencies-drift",
+        "missing-observability",
+    ] {
+        assert!(
+            of_rule(&r, rule).is_empty(),
+            "{rule} fired: {:?}",
+            ids(&r, rule)
+        );
+    }
+}
+
 /// Development aid: `DUMP=file.json cargo test -p calm-analysis --test fixtures_review dump -- --ignored --nocapture`.
 #[test]
 #[ignore]

@@ -117,7 +117,7 @@ fn shop(
 // ---- registry ------------------------------------------------------------------------------
 
 #[test]
-fn all_sixteen_rules_are_registered_with_docs() {
+fn all_twenty_rules_are_registered_with_docs() {
     let want = [
         ("SEC-01", "unencrypted-transport", Severity::High),
         ("SEC-02", "datastore-direct-from-untrusted", Severity::High),
@@ -144,6 +144,10 @@ fn all_sixteen_rules_are_registered_with_docs() {
         ("PERF-04", "no-scaling-policy", Severity::Medium),
         ("OPS-01", "missing-ownership-runbook", Severity::Low),
         ("OPS-02", "missing-observability", Severity::Medium),
+        ("OPS-03", "missing-health-endpoint", Severity::Low),
+        ("OPS-04", "flow-impact-undocumented", Severity::Low),
+        ("OPS-05", "failure-mode-incomplete", Severity::Low),
+        ("OPS-06", "dependencies-drift", Severity::Medium),
         ("DOC-01", "incomplete-model", Severity::Low),
         ("DOC-02", "critical-paths-without-flows", Severity::Low),
         ("DOC-03", "non-standard-calm-dialect", Severity::Info),
@@ -1175,6 +1179,367 @@ fn ops02_critical_flow_without_monitoring() {
         json!({"business-criticality": "low"}),
     )];
     assert!(run("missing-observability", &arch(n, r, flows, Value::Null)).is_empty());
+}
+
+#[test]
+fn ops01_reads_the_tutorial_on_call_keys_and_ignores_declared_absence() {
+    // `oncall-slack` (tutorial 15) is on-call evidence; an owner of "none" is no owner.
+    let (n, r) = shop(
+        json!({"owner": "none", "oncall-slack": "#oncall-shop"}),
+        "HTTPS",
+        "JDBC",
+        json!({"owner": "dba-team", "oncall-slack": "#oncall-dba"}),
+    );
+    let flows = vec![flow(
+        "f",
+        &["web-to-svc", "svc-to-db"],
+        json!({"criticality": "critical"}),
+    )];
+    let f = run("OPS-01", &arch(n, r, flows.clone(), Value::Null));
+    assert_eq!(ids(&f), vec!["missing-ownership-runbook@svc"]);
+    assert!(f[0].title.ends_with("declares no owner"), "{}", f[0].title);
+    assert!(
+        f[0].evidence
+            .iter()
+            .any(|e| e.detail.contains("svc.metadata.oncall-slack")),
+        "cites what is stated: {:?}",
+        f[0].evidence
+    );
+    let (n, r) = shop(
+        json!({"owner": "shop-team", "oncall-slack": "#oncall-shop"}),
+        "HTTPS",
+        "JDBC",
+        json!({"dba-contact": "x", "owning-team": "dba", "escalation-policy": "dba-primary"}),
+    );
+    assert!(run("OPS-01", &arch(n, r, flows, Value::Null)).is_empty());
+}
+
+// ---- OPS-03 missing-health-endpoint ------------------------------------------------------
+
+#[test]
+fn ops03_critical_flow_service_without_health_endpoint() {
+    let (n, r) = shop(json!({"owner": "a"}), "HTTPS", "JDBC", Value::Null);
+    let critical = vec![flow(
+        "f",
+        &["web-to-svc", "svc-to-db"],
+        json!({"criticality": "critical"}),
+    )];
+    let f = run(
+        "OPS-03",
+        &arch(n.clone(), r.clone(), critical.clone(), Value::Null),
+    );
+    // The database is not asked for one (backups, restore time and DBA contact instead).
+    assert_eq!(ids(&f), vec!["missing-health-endpoint@svc"]);
+    assert_eq!(f[0].severity, Severity::Low);
+    assert_eq!(f[0].flows, vec!["f"]);
+    // Not critical: nothing.
+    let medium = vec![flow(
+        "f",
+        &["web-to-svc", "svc-to-db"],
+        json!({"criticality": "high"}),
+    )];
+    assert!(run("OPS-03", &arch(n, r, medium, Value::Null)).is_empty());
+    // Declared as metadata, as a probe, or as a health-check control; or managed: nothing.
+    for meta in [
+        json!({"health-endpoint": "/actuator/health"}),
+        json!({"readiness-probe": "/ready"}),
+        json!({"managed": true}),
+    ] {
+        let (n, r) = shop(meta.clone(), "HTTPS", "JDBC", Value::Null);
+        assert!(
+            run("OPS-03", &arch(n, r, critical.clone(), Value::Null)).is_empty(),
+            "{meta}"
+        );
+    }
+    let (mut n, r) = shop(Value::Null, "HTTPS", "JDBC", Value::Null);
+    n[2]["controls"] = control(
+        "health-check",
+        "https://example.com/health-check",
+        json!({"health-check-path": "/health"}),
+    );
+    assert!(run("OPS-03", &arch(n, r, critical.clone(), Value::Null)).is_empty());
+    // An interface that is the health endpoint.
+    let (mut n, r) = shop(Value::Null, "HTTPS", "JDBC", Value::Null);
+    n[2]["interfaces"] = json!([{"unique-id": "svc-http", "port": 8080}, {"unique-id": "svc-status", "url": "https://svc.example.com/healthz"}]);
+    assert!(run("OPS-03", &arch(n, r, critical.clone(), Value::Null)).is_empty());
+    // "none" declares absence.
+    let (n, r) = shop(
+        json!({"health-endpoint": "none"}),
+        "HTTPS",
+        "JDBC",
+        Value::Null,
+    );
+    assert_eq!(
+        ids(&run("OPS-03", &arch(n, r, critical, Value::Null))),
+        vec!["missing-health-endpoint@svc"]
+    );
+}
+
+#[test]
+fn ops03_leaves_load_balancer_targets_and_containers_to_res18() {
+    // user → web → lb → svc-1 / svc-2 → db; the replicas are RES-18's, the system frame is
+    // a container.
+    let n = vec![
+        node("user", "actor", Value::Null),
+        node("web", "webclient", Value::Null),
+        node("lb", "load-balancer", json!({"managed": true})),
+        node("svc-1", "service", Value::Null),
+        node("svc-2", "service", Value::Null),
+        node("db", "database", Value::Null),
+        node("shop-system", "system", Value::Null),
+    ];
+    let r = vec![
+        interacts("user-uses-web", "user", &["web"]),
+        conn("web-to-lb", "web", "lb", "HTTPS"),
+        conn("lb-to-1", "lb", "svc-1", "HTTPS"),
+        conn("lb-to-2", "lb", "svc-2", "HTTPS"),
+        conn("1-to-db", "svc-1", "db", "JDBC"),
+        conn("2-to-db", "svc-2", "db", "JDBC"),
+        composed("shop-parts", "shop-system", &["lb", "svc-1", "svc-2", "db"]),
+    ];
+    let flows = vec![flow(
+        "f",
+        &["web-to-lb", "lb-to-1", "1-to-db"],
+        json!({"criticality": "critical"}),
+    )];
+    let doc = arch(n, r, flows, Value::Null);
+    assert!(
+        run("OPS-03", &doc).is_empty(),
+        "{:?}",
+        ids(&run("OPS-03", &doc))
+    );
+    assert!(
+        !run("RES-18", &doc).is_empty(),
+        "RES-18 reports the replicas"
+    );
+}
+
+// ---- OPS-04 flow-impact-undocumented -----------------------------------------------------
+
+#[test]
+fn ops04_critical_flow_or_a_documenting_peer() {
+    let (n, r) = shop(Value::Null, "HTTPS", "JDBC", Value::Null);
+    let doc = |flows: Vec<Value>, top: Value| arch(n.clone(), r.clone(), flows, top);
+    // No ops metadata anywhere and nothing critical: quiet.
+    let plain = vec![
+        flow("browse", &["web-to-svc"], json!({"criticality": "medium"})),
+        flow("store", &["svc-to-db"], Value::Null),
+    ];
+    assert!(run("OPS-04", &doc(plain, Value::Null)).is_empty());
+    // A critical flow without either: low, naming both.
+    let critical = vec![flow(
+        "checkout",
+        &["web-to-svc", "svc-to-db"],
+        json!({"criticality": "high"}),
+    )];
+    let f = run("OPS-04", &doc(critical, Value::Null));
+    assert_eq!(ids(&f), vec!["flow-impact-undocumented@checkout"]);
+    assert_eq!(f[0].severity, Severity::Low);
+    assert!(
+        f[0].title.contains("business impact or SLA"),
+        "{}",
+        f[0].title
+    );
+    // An availability target in an architecture control is its SLA: only the impact is missing.
+    let critical = vec![flow(
+        "checkout",
+        &["web-to-svc", "svc-to-db"],
+        json!({"criticality": "critical"}),
+    )];
+    let top = json!({"controls": control("availability", "https://example.com/availability", json!({"availability-target": "99.95%"}))});
+    let f = run("OPS-04", &doc(critical, top));
+    assert_eq!(ids(&f), vec!["flow-impact-undocumented@checkout"]);
+    assert!(
+        f[0].title.ends_with("states no business impact"),
+        "{}",
+        f[0].title
+    );
+    // A peer documents its impact: the undocumented, non-critical flow is reported at info.
+    let flows = vec![
+        flow(
+            "checkout",
+            &["web-to-svc", "svc-to-db"],
+            json!({"criticality": "critical", "business-impact": "Customers cannot buy - lost revenue", "sla": "99.9%"}),
+        ),
+        flow("browse", &["web-to-svc"], json!({"criticality": "low"})),
+    ];
+    let f = run("OPS-04", &doc(flows, Value::Null));
+    assert_eq!(ids(&f), vec!["flow-impact-undocumented@browse"]);
+    // ... but a peer with only an availability target (a resilience figure) does not.
+    let flows = vec![
+        flow(
+            "checkout",
+            &["web-to-svc", "svc-to-db"],
+            json!({"criticality": "medium", "availability-target": "99.5%"}),
+        ),
+        flow("browse", &["web-to-svc"], json!({"criticality": "low"})),
+    ];
+    assert!(run("OPS-04", &doc(flows.clone(), Value::Null)).is_empty());
+    let flows = vec![
+        flow(
+            "checkout",
+            &["web-to-svc", "svc-to-db"],
+            json!({"criticality": "critical", "business-impact": "Customers cannot buy - lost revenue", "sla": "99.9%"}),
+        ),
+        flow("browse", &["web-to-svc"], json!({"criticality": "low"})),
+    ];
+    let f = run("OPS-04", &doc(flows, Value::Null));
+    assert_eq!(f[0].severity, Severity::Info);
+    assert!(
+        f[0].evidence
+            .iter()
+            .any(|e| e.detail.contains("checkout.metadata.")),
+        "{:?}",
+        f[0].evidence
+    );
+}
+
+// ---- OPS-05 failure-mode-incomplete ------------------------------------------------------
+
+#[test]
+fn ops05_names_what_each_failure_mode_lacks() {
+    let modes = json!([
+        {"symptom": "HTTP 503", "remediation": "scale up", "escalation": "page dba"},
+        {"symptom": "Slow search", "remediation": "rebuild the index"},
+        "Disk full"
+    ]);
+    let (n, r) = shop(
+        json!({"failure-modes": modes}),
+        "HTTPS",
+        "JDBC",
+        Value::Null,
+    );
+    let f = run("OPS-05", &arch(n, r, vec![], Value::Null));
+    assert_eq!(ids(&f), vec!["failure-mode-incomplete@svc"]);
+    assert_eq!(f[0].severity, Severity::Low);
+    let lines: Vec<&str> = f[0]
+        .evidence
+        .iter()
+        .filter(|e| e.kind == "incomplete-failure-mode")
+        .map(|e| e.detail.as_str())
+        .collect();
+    assert_eq!(
+        lines,
+        vec![
+            "svc.metadata.failure-modes[1] (\"Slow search\") has no escalation",
+            "svc.metadata.failure-modes[2] (\"Disk full\") has no remediation and escalation",
+        ]
+    );
+    // A node-level escalation policy covers every failure mode's escalation.
+    let (n, r) = shop(
+        json!({"escalation-policy": "search-primary", "failure-modes": modes}),
+        "HTTPS",
+        "JDBC",
+        Value::Null,
+    );
+    let f = run("OPS-05", &arch(n, r, vec![], Value::Null));
+    assert_eq!(
+        f[0].title,
+        "svc: 1 of 3 failure mode(s) lack remediation or escalation"
+    );
+    // Complete entries, or none declared: quiet.
+    let (n, r) = shop(
+        json!({"failure-modes": [{"symptom": "x", "fix": "y", "escalate": "z"}]}),
+        "HTTPS",
+        "JDBC",
+        Value::Null,
+    );
+    assert!(run("OPS-05", &arch(n, r, vec![], Value::Null)).is_empty());
+    let (n, r) = shop(Value::Null, "HTTPS", "JDBC", Value::Null);
+    assert!(run("OPS-05", &arch(n, r, vec![], Value::Null)).is_empty());
+}
+
+// ---- OPS-06 dependencies-drift -----------------------------------------------------------
+
+/// svc → db (primary of a cluster), svc → cache, svc → broker → worker; reports is unrelated.
+fn drift_doc(deps: Value) -> String {
+    let n = vec![
+        node("user", "actor", Value::Null),
+        node("svc", "service", json!({"dependencies": deps})),
+        node("db-cluster", "database", Value::Null),
+        node("db-primary", "database", Value::Null),
+        node("db-replica", "database", Value::Null),
+        node("cache", "cache", Value::Null),
+        node("broker", "message-broker", Value::Null),
+        node("worker", "service", Value::Null),
+        with(
+            node("reports", "service", Value::Null),
+            "name",
+            json!("Reporting Service"),
+        ),
+    ];
+    let r = vec![
+        interacts("user-uses-svc", "user", &["svc"]),
+        conn("svc-to-db", "svc", "db-primary", "JDBC"),
+        composed("db-members", "db-cluster", &["db-primary", "db-replica"]),
+        conn("svc-to-cache", "svc", "cache", "TCP"),
+        with(
+            conn("svc-to-broker", "svc", "broker", "AMQP"),
+            "description",
+            json!("publishes events"),
+        ),
+        with(
+            conn("broker-to-worker", "broker", "worker", "AMQP"),
+            "description",
+            json!("delivers events to the consumer"),
+        ),
+    ];
+    arch(n, r, vec![], Value::Null)
+}
+
+#[test]
+fn ops06_unknown_unrelated_and_omitted_entries() {
+    let f = run(
+        "OPS-06",
+        &drift_doc(json!([
+            "db-cluster",
+            "ghost-service",
+            "Reporting Service",
+            "worker"
+        ])),
+    );
+    assert_eq!(ids(&f), vec!["dependencies-drift@svc"]);
+    assert_eq!(f[0].severity, Severity::Medium);
+    let ev = |kind: &str| {
+        f[0].evidence
+            .iter()
+            .find(|e| e.kind == kind)
+            .map(|e| e.detail.clone())
+            .unwrap_or_default()
+    };
+    assert!(
+        ev("unknown").contains("\"ghost-service\""),
+        "{}",
+        ev("unknown")
+    );
+    assert!(
+        ev("unrelated").starts_with("reports named"),
+        "{}",
+        ev("unrelated")
+    );
+    // The cache is called synchronously and not listed; the cluster stands for its primary and
+    // the worker behind the broker covers the broker.
+    assert!(
+        ev("omitted").contains("on cache synchronously"),
+        "{}",
+        ev("omitted")
+    );
+    assert!(!ev("omitted").contains("broker") && !ev("omitted").contains("db-primary"));
+    // Only omissions: low.
+    let f = run("OPS-06", &drift_doc(json!("db-primary, broker")));
+    assert_eq!(f[0].severity, Severity::Low);
+    assert_eq!(
+        f[0].title,
+        "svc's `dependencies` metadata disagrees with its relationships (1 omitted)"
+    );
+    // Upstream and downstream, names or ids, all matching: quiet.
+    let ok =
+        json!({"upstream": ["user"], "downstream": ["DB Cluster (PostgreSQL)", "cache", "broker"]});
+    assert!(run("OPS-06", &drift_doc(ok)).is_empty());
+    // Nothing names a node: probably packages, low with low confidence.
+    let f = run("OPS-06", &drift_doc(json!(["spring-boot 3.2", "jackson"])));
+    assert_eq!(f[0].severity, Severity::Low);
+    assert_eq!(f[0].confidence, calm_analysis::Confidence::Low);
 }
 
 // ---- DOC-01 incomplete-model -------------------------------------------------------------

@@ -89,6 +89,10 @@ impl Field {
                 "healthcheck",
                 "liveness-probe",
                 "readiness-probe",
+                "health-api",
+                "health-path",
+                "health-endpoints",
+                "health",
             ],
             Field::Runbook => &["runbook", "runbook-url", "runbooks", "playbook"],
             Field::Tier => &[
@@ -257,7 +261,11 @@ impl FlowField {
     ];
     pub fn keys(self) -> &'static [&'static str] {
         match self {
-            FlowField::BusinessImpact => &["business-impact", "impact", "business-criticality"],
+            // Not `business-criticality`: a tier ("high") says how much it matters, not what
+            // its outage costs (flow criticality reads it).
+            FlowField::BusinessImpact => {
+                &["business-impact", "impact", "business-impact-statement"]
+            }
             FlowField::DegradedBehavior => &[
                 "degraded-behavior",
                 "degraded-behaviour",
@@ -416,9 +424,15 @@ fn read_node(id: &str, md: &Map<String, Value>) -> NodeOps {
             Value::Array(items) => items
                 .iter()
                 .enumerate()
-                .filter_map(|(i, item)| item.as_object().map(|o| failure_mode(id, i, o)))
+                .filter_map(|(i, item)| match item {
+                    Value::Object(o) => Some(failure_mode(id, i, o)),
+                    // A bare string names the symptom only.
+                    Value::String(_) if !is_negative(item) => Some(symptom_only(id, i, item)),
+                    _ => None,
+                })
                 .collect(),
             Value::Object(o) => vec![failure_mode(id, 0, o)],
+            Value::String(_) if !is_negative(v) => vec![symptom_only(id, 0, v)],
             _ => Vec::new(),
         })
         .unwrap_or_default();
@@ -442,8 +456,33 @@ fn failure_mode(id: &str, index: usize, o: &Map<String, Value>) -> FailureMode {
         symptom: get(&["symptom", "symptoms", "name"]),
         likely_cause: get(&["likely-cause", "cause", "probable-cause"]),
         check: get(&["check", "diagnosis", "how-to-check", "detection"]),
-        remediation: get(&["remediation", "fix", "mitigation", "action"]),
-        escalation: get(&["escalation", "escalate", "contact"]),
+        remediation: get(&[
+            "remediation",
+            "remediation-steps",
+            "resolution",
+            "fix",
+            "mitigation",
+            "action",
+        ]),
+        escalation: get(&[
+            "escalation",
+            "escalate",
+            "escalate-to",
+            "escalation-contact",
+            "contact",
+        ]),
+    }
+}
+
+fn symptom_only(id: &str, index: usize, v: &Value) -> FailureMode {
+    FailureMode {
+        element: id.to_string(),
+        index,
+        symptom: Some(text(v)),
+        likely_cause: None,
+        check: None,
+        remediation: None,
+        escalation: None,
     }
 }
 

@@ -1,7 +1,8 @@
 //! OPS-01 `missing-ownership-runbook`.
 
-use crate::context::{Context, map_any};
+use crate::context::Context;
 use crate::finding::{Category, Finding, Severity};
+use crate::ops::Field;
 use crate::roles::Role;
 use crate::rules::security::{flow_ids, weight};
 use crate::rules::{Rule, RuleDoc, RuleMeta};
@@ -16,18 +17,20 @@ pub static META: RuleMeta = RuleMeta {
     doc: RuleDoc {
         what: "A node on the request path of a critical flow (criticality 4: `critical`, `tier-0`, \
 `tier-1`, or an availability target ≥ 99.9 %) that does not say who owns it or how to operate it \
-in an incident.\n\nOwnership: metadata `owner`, `owners`, `team`, `tech-owner`, \
-`business-owner`, `product-owner`. Operating knowledge: `runbook`, `runbook-url`, `playbook`, \
-`oncall`, `on-call`, `oncall-rotation`, `escalation`, `escalation-policy`, `pagerduty`. Both are \
-inherited from `composed-of` and `deployed-in` parents (a cluster's owner owns its members). \
-Actors, web clients and external systems are skipped. One finding per node naming what is \
-missing.",
+in an incident.\n\nRead through the operational metadata reader (`calm_analysis::ops`: the \
+tutorial-15 keys and their usual spellings). Ownership: `owner` (or `owning-team`, `team`, \
+`tech-owner`, `service-owner`, …). Operating knowledge, any one of: a runbook (`runbook`, \
+`runbook-url`, `playbook`), an on-call channel (`oncall-slack`, `oncall-rotation`, `on-call`, \
+`pagerduty-service`, `support-contact`, …) or an escalation (`escalation`, `escalation-policy`). \
+Values that declare absence (`none`, `false`, empty) do not count. All are inherited from \
+`composed-of` and `deployed-in` parents (a cluster's owner owns its members). Actors, web \
+clients and external systems are skipped. One finding per node naming what is missing.",
         why: "In an incident the first questions are who owns the failing component and what to do. \
 Without an owner nobody is paged; without a runbook the responder rediscovers the recovery \
 procedure under pressure, which is where most of the time to recover goes.",
         example: "`order-service` is on `order-processing-flow` (critical) and has neither `owner` \
 nor `runbook` metadata.",
-        how_to_fix: "Add `owner` (team or e-mail), `oncall-rotation`/`escalation` and `runbook` \
+        how_to_fix: "Add `owner` (team or e-mail), `oncall-slack` (or `oncall-rotation`/`escalation`) and `runbook` \
 (URL) metadata to the node or to the cluster/system that contains it; use `[[ OWNER ]]`-style \
 placeholders until the values are known.",
         false_positives: "Ownership recorded in a service catalogue instead of the model: set \
@@ -40,30 +43,6 @@ suppression at architecture level.",
     },
 };
 
-const OWNER_KEYS: &[&str] = &[
-    "owner",
-    "owners",
-    "team",
-    "tech-owner",
-    "business-owner",
-    "product-owner",
-    "owning-team",
-];
-const RUNBOOK_KEYS: &[&str] = &[
-    "runbook",
-    "runbook-url",
-    "runbooks",
-    "playbook",
-    "oncall",
-    "on-call",
-    "oncall-rotation",
-    "on-call-rotation",
-    "escalation",
-    "escalation-policy",
-    "pagerduty",
-    "support-contact",
-];
-
 pub struct MissingOwnershipRunbook;
 
 impl Rule for MissingOwnershipRunbook {
@@ -73,46 +52,37 @@ impl Rule for MissingOwnershipRunbook {
 
     fn check(&self, ctx: &Context) -> Vec<Finding> {
         let index = crate::rules::security::FlowIndex::build(ctx);
+        let facts = crate::ops::facts(ctx);
         let m = &ctx.model;
         let mut out = Vec::new();
         for n in 0..m.nodes.len() {
             if matches!(ctx.roles[n].role, Role::Actor | Role::Client) || ctx.roles[n].external {
                 continue;
             }
-            let critical: Vec<usize> = index
-                .flows_of(ctx, n)
-                .into_iter()
-                .filter(|f| {
-                    ctx.flows[*f].criticality >= 4
-                        && ctx.redundancy.supernodes[ctx.redundancy.super_of[n]]
-                            .iter()
-                            // On the flow's request path or closure (`node_flows` is sorted;
-                            // scanning the closure itself is quadratic on large models).
-                            .any(|m| ctx.node_flows[*m].binary_search(f).is_ok())
-                })
-                .collect();
+            let critical = super::critical_flows_of(ctx, &index, n);
             if critical.is_empty() {
                 continue;
             }
-            // The node, then its composed-of and deployed-in ancestors.
-            let mut scope: Vec<usize> = vec![n];
-            scope.extend(ctx.graph.ancestors(n));
-            scope.extend(ctx.graph.host_chain(n));
-            let owner = scope
-                .iter()
-                .any(|&s| map_any(&m.nodes[s].metadata, OWNER_KEYS).is_some());
-            let runbook = scope
-                .iter()
-                .any(|&s| map_any(&m.nodes[s].metadata, RUNBOOK_KEYS).is_some());
-            if owner && runbook {
+            // Stated on the node or inherited from its composed-of and deployed-in parents.
+            let ops = &facts.nodes[n];
+            let owner = ops.get(Field::Owner);
+            let runbook = [Field::Runbook, Field::Oncall, Field::Escalation]
+                .into_iter()
+                .find_map(|f| ops.get(f));
+            if owner.is_some() && runbook.is_some() {
                 continue;
             }
             let missing = match (owner, runbook) {
-                (false, false) => "owner and runbook/on-call",
-                (false, true) => "owner",
+                (None, None) => "owner and runbook/on-call",
+                (None, Some(_)) => "owner",
                 _ => "runbook/on-call",
             };
             let id = &m.nodes[n].id;
+            let stated = owner
+                .into_iter()
+                .chain(runbook)
+                .map(|s| format!("{} ({})", s.value, s.cite()))
+                .collect::<Vec<_>>();
             let b = ctx
                 .finding(&META, &[id.as_str()])
                 .title(format!("{id} is on a critical flow but declares no {missing}"))
@@ -122,8 +92,9 @@ impl Rule for MissingOwnershipRunbook {
                 .weight(weight(ctx, &critical))
                 .evidence("critical-flow", format!("on {}", flow_ids(ctx, &critical).join(", ")))
                 .evidence("missing", format!("no {missing} metadata on the node or its parents"))
+                .evidence_if(!stated.is_empty(), "stated", stated.join("; "))
                 .rationale(format!("When {id} fails during an incident nobody can tell from the model who to page or how to recover it."))
-                .recommendation(format!("Add `owner`, `oncall-rotation` and `runbook` metadata to {id} (or to the system that contains it)."));
+                .recommendation(format!("Add `owner`, `oncall-slack` (or `oncall-rotation`) and `runbook` metadata to {id} (or to the system that contains it)."));
             out.push(b.build());
         }
         out
