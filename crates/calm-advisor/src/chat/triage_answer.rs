@@ -336,16 +336,19 @@ fn causes(t: &Triage, n: usize) -> Vec<String> {
         .collect()
 }
 
+/// A cause that all the reported nodes have in common.
+fn is_shared(k: CauseKind) -> bool {
+    matches!(
+        k,
+        CauseKind::SharedUpstream | CauseKind::SharedHost | CauseKind::SharedDependency
+    )
+}
+
 fn shared(t: &Triage) -> Vec<String> {
     let shared: Vec<String> = t
         .causes
         .iter()
-        .filter(|c| {
-            matches!(
-                c.kind,
-                CauseKind::SharedUpstream | CauseKind::SharedHost | CauseKind::SharedDependency
-            )
-        })
+        .filter(|c| is_shared(c.kind))
         .map(|c| {
             format!(
                 "{} ({}): {}{}",
@@ -363,16 +366,7 @@ fn shared(t: &Triage) -> Vec<String> {
 }
 
 fn single_point(t: &Triage) -> Vec<String> {
-    let shared: Vec<_> = t
-        .causes
-        .iter()
-        .filter(|c| {
-            matches!(
-                c.kind,
-                CauseKind::SharedUpstream | CauseKind::SharedHost | CauseKind::SharedDependency
-            )
-        })
-        .collect();
+    let shared: Vec<_> = t.causes.iter().filter(|c| is_shared(c.kind)).collect();
     let single: Vec<_> = shared.iter().filter(|c| c.single_point).collect();
     if let Some(c) = single.first() {
         return vec![format!(
