@@ -827,8 +827,11 @@ enum Via {
 /// What `n` depends on: hard edges downstream, its hosts, and the broker around a queue it
 /// uses; each with the shortest distance, how the first hop reaches it, and the path
 /// (relationship ids, or words for hosting).
-fn downstream_of(ctx: &Context, n: usize) -> BTreeMap<usize, (usize, Via, Vec<String>)> {
-    let mut out: BTreeMap<usize, (usize, Via, Vec<String>)> = BTreeMap::new();
+/// Dependency → (distance, how it is reached, path of relationship ids).
+type Reach = BTreeMap<usize, (usize, Via, Vec<String>)>;
+
+fn downstream_of(ctx: &Context, n: usize) -> Reach {
+    let mut out: Reach = BTreeMap::new();
     let mut queue = VecDeque::from([(n, 0usize, Vec::<String>::new())]);
     let mut seen = BTreeSet::from([n]);
     while let Some((c, d, path)) = queue.pop_front() {
@@ -912,8 +915,7 @@ fn role_words(ctx: &Context, n: usize) -> &'static str {
 }
 
 fn downstream_causes(ctx: &Context, facts: &OpsFacts, observed: &[usize], causes: &mut Vec<Cause>) {
-    let per: Vec<BTreeMap<usize, (usize, Via, Vec<String>)>> =
-        observed.iter().map(|&n| downstream_of(ctx, n)).collect();
+    let per: Vec<Reach> = observed.iter().map(|&n| downstream_of(ctx, n)).collect();
     let mut all: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
     for (i, d) in per.iter().enumerate() {
         for m in d.keys() {
