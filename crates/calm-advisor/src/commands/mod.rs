@@ -2,6 +2,7 @@
 
 use crate::cli::Command;
 use crate::common::CmdResult;
+use std::path::{Path, PathBuf};
 
 mod chat;
 mod diff;
@@ -19,6 +20,7 @@ mod triage;
 mod validate;
 
 pub fn run(command: Command) -> CmdResult {
+    crate::common::huge_pages_for_big_workloads(input_files(&command));
     match command {
         Command::Validate(a) => validate::run(&a),
         Command::Review(a) => review::run(&a),
@@ -34,5 +36,30 @@ pub fn run(command: Command) -> CmdResult {
         Command::Mcp(a) => mcp::run(&a),
         Command::Lsp(a) => lsp::run(&a),
         Command::InitAi(a) => init_ai::run(&a),
+    }
+}
+
+/// The files a command reads, when its command line names all of them; `None` for workloads the
+/// command line does not size (servers, the chat, commands that read a repository or a
+/// workspace). Decides whether the run uses transparent huge pages.
+fn input_files(command: &Command) -> Option<Vec<&Path>> {
+    match command {
+        Command::Validate(a) => Some(
+            a.architecture
+                .iter()
+                .chain(&a.pattern)
+                .chain(&a.timeline)
+                .map(PathBuf::as_path)
+                .collect(),
+        ),
+        Command::Review(a) => Some(
+            a.file
+                .iter()
+                .chain(&a.baseline)
+                .chain(&a.config)
+                .map(PathBuf::as_path)
+                .collect(),
+        ),
+        _ => None,
     }
 }

@@ -15,13 +15,6 @@ pub fn run(args: &ValidateArgs) -> CmdResult {
     if args.calm_hub_url.is_some() && args.verbose {
         eprintln!("calm-advisor validate: --calm-hub-url is ignored (calm-advisor works offline)");
     }
-    crate::common::small_pages_for_small_inputs(
-        args.architecture
-            .iter()
-            .chain(&args.pattern)
-            .chain(&args.timeline)
-            .map(|p| p.as_path()),
-    );
     let config = Config {
         schema_dirs: args.schema_directory.clone(),
         url_mapping: args.url_mapping.clone(),
