@@ -301,8 +301,6 @@ impl<'a> Context<'a> {
     }
 
     /// Start a finding of `rule` about the elements `ids` (the first is the primary element; the
-
-    /// Start a finding of `rule` about the elements `ids` (the first is the primary element; the
     /// id of the finding is `rule@ids[0]@ids[1]…`).
     pub fn finding(&self, rule: &'static RuleMeta, ids: &[&str]) -> FindingBuilder<'_, 'a> {
         FindingBuilder::new(self, rule, ids)

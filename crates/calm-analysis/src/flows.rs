@@ -67,9 +67,9 @@ impl Topology<'_> {
         for n in reached {
             seen[n] = true;
         }
-        for n in 0..self.model.nodes.len() {
+        for (n, &in_journey) in seen.iter().enumerate() {
             if self.roles[n].role == Role::Client
-                && !seen[n]
+                && !in_journey
                 && self.graph.inc[n].is_empty()
                 && !self.graph.out[n].is_empty()
             {
@@ -85,8 +85,8 @@ impl Topology<'_> {
             for n in reached {
                 seen[n] = true;
             }
-            for n in 0..self.model.nodes.len() {
-                if !seen[n]
+            for (n, &in_journey) in seen.iter().enumerate() {
+                if !in_journey
                     && self.graph.inc[n].is_empty()
                     && self.graph.out[n]
                         .iter()

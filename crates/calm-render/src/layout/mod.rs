@@ -240,8 +240,8 @@ pub fn layout(g: &RGraph, cfg: &LayoutConfig) -> Layout {
             }
         })
         .collect();
-    for i in 0..n {
-        boxes[i].depth = g.ancestors(i).len();
+    for (i, b) in boxes.iter_mut().enumerate().take(n) {
+        b.depth = g.ancestors(i).len();
     }
 
     // Which level each edge is lifted to, and between which two members of that level.

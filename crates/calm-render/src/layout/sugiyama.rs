@@ -279,8 +279,8 @@ pub fn layout(sizes: &[Size], edges: &[(usize, usize)], spacing: &Spacing) -> Le
     let min_x = (0..total)
         .map(|v| x[v] - item_size[v].0 / 2.0)
         .fold(f64::INFINITY, f64::min);
-    for v in 0..total {
-        x[v] -= min_x;
+    for xv in x.iter_mut().take(total) {
+        *xv -= min_x;
     }
     let mut extent_minor = (0..total)
         .map(|v| x[v] + item_size[v].0 / 2.0)

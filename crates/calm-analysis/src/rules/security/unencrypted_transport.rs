@@ -135,9 +135,8 @@ impl Rule for UnencryptedTransport {
             // Encryption stated only in words ("link encrypted by the scheme interface", "over
             // the VPN"): kept as a finding, at low, until it is declared.
             let prose = prose_encryption(&rel.description);
-            let (likelihood, impact) = if prose.is_some() {
-                (1, 2)
-            } else if same_host {
+            // Both stated-in-words encryption and a link that never leaves its host: low.
+            let (likelihood, impact) = if prose.is_some() || same_host {
                 (1, 2)
             } else if boundary && sensitive.is_some() {
                 (4, 4)
