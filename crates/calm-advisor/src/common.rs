@@ -153,3 +153,37 @@ fn write_atomic_with(
         .map_err(|e| CliError::input(format!("cannot write {}: {}", path.display(), e.error)))?;
     Ok(())
 }
+
+#[cfg(all(test, target_os = "linux"))]
+mod tests {
+    use super::*;
+    use rustix::thread::{disable_transparent_huge_pages, transparent_huge_pages_are_disabled};
+
+    /// The only test that changes the process's huge-page setting (it is per process).
+    #[test]
+    fn huge_pages_come_back_for_big_or_unsized_workloads_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let small = dir.path().join("small.json");
+        let big = dir.path().join("big.json");
+        std::fs::write(&small, "{}").unwrap();
+        std::fs::File::create(&big)
+            .unwrap()
+            .set_len(BIG_INPUT_BYTES)
+            .unwrap();
+        if disable_transparent_huge_pages(true).is_err() {
+            return; // a kernel without the prctl: nothing to check
+        }
+        huge_pages_for_big_workloads(Some([small.as_path()]));
+        assert!(transparent_huge_pages_are_disabled().unwrap());
+        // A missing file counts as empty: still small.
+        huge_pages_for_big_workloads(Some([dir.path().join("missing.json").as_path()]));
+        assert!(transparent_huge_pages_are_disabled().unwrap());
+        // Together at least 1 MiB.
+        huge_pages_for_big_workloads(Some([small.as_path(), big.as_path()]));
+        assert!(!transparent_huge_pages_are_disabled().unwrap());
+
+        disable_transparent_huge_pages(true).unwrap();
+        huge_pages_for_big_workloads(None::<[&Path; 0]>);
+        assert!(!transparent_huge_pages_are_disabled().unwrap());
+    }
+}
