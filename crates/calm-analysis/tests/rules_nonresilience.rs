@@ -1135,6 +1135,51 @@ fn ops01_inherited_from_the_containing_system() {
     assert!(run("missing-ownership-runbook", &arch(n, r, flows, Value::Null)).is_empty());
 }
 
+#[test]
+fn ops01_a_databases_dba_contact_is_its_operating_team() {
+    // Tutorial 15 gives the databases `backup-schedule`, `restore-time` and `dba-contact` only.
+    let flows = vec![flow(
+        "f",
+        &["web-to-svc", "svc-to-db"],
+        json!({"business-criticality": "critical"}),
+    )];
+    let dba = json!({"backup-schedule": "daily", "dba-contact": "dba-team@example.com"});
+    let (n, r) = shop(
+        json!({"owner": "team-a", "runbook": "https://wiki/svc"}),
+        "HTTPS",
+        "JDBC",
+        dba.clone(),
+    );
+    assert!(
+        run(
+            "missing-ownership-runbook",
+            &arch(n, r, flows.clone(), Value::Null)
+        )
+        .is_empty()
+    );
+    // Only on a datastore: a service's DBA contact is not its owner.
+    let (n, r) = shop(
+        dba,
+        "HTTPS",
+        "JDBC",
+        json!({"owner": "dba", "runbook": "https://wiki/db"}),
+    );
+    let f = run(
+        "missing-ownership-runbook",
+        &arch(n, r, flows.clone(), Value::Null),
+    );
+    assert_eq!(ids(&f), vec!["missing-ownership-runbook@svc"]);
+    // A declared absence does not count.
+    let (n, r) = shop(
+        json!({"owner": "team-a", "runbook": "https://wiki/svc"}),
+        "HTTPS",
+        "JDBC",
+        json!({"dba-contact": "none"}),
+    );
+    let f = run("missing-ownership-runbook", &arch(n, r, flows, Value::Null));
+    assert_eq!(ids(&f), vec!["missing-ownership-runbook@db"]);
+}
+
 // ---- OPS-02 missing-observability --------------------------------------------------------
 
 #[test]

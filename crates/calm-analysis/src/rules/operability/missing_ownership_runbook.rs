@@ -22,6 +22,8 @@ tutorial-15 keys and their usual spellings). Ownership: `owner` (or `owning-team
 `tech-owner`, `service-owner`, …). Operating knowledge, any one of: a runbook (`runbook`, \
 `runbook-url`, `playbook`), an on-call channel (`oncall-slack`, `oncall-rotation`, `on-call`, \
 `pagerduty-service`, `support-contact`, …) or an escalation (`escalation`, `escalation-policy`). \
+On a datastore a DBA contact (`dba-contact`, `dba-team`, `database-owner`) answers both: \
+it names the team that operates the store and is paged for it. \
 Values that declare absence (`none`, `false`, empty) do not count. All are inherited from \
 `composed-of` and `deployed-in` parents (a cluster's owner owns its members). Actors, web \
 clients and external systems are skipped. One finding per node naming what is missing.",
@@ -65,10 +67,18 @@ impl Rule for MissingOwnershipRunbook {
             }
             // Stated on the node or inherited from its composed-of and deployed-in parents.
             let ops = &facts.nodes[n];
-            let owner = ops.get(Field::Owner);
+            // A datastore's DBA contact is the team that operates it and the one paged for it
+            // (tutorial 15 gives databases a `dba-contact`, not an owner): it answers both.
+            let dba = ctx.roles[n]
+                .role
+                .is_datastore()
+                .then(|| ops.get(Field::DbaContact))
+                .flatten();
+            let owner = ops.get(Field::Owner).or(dba);
             let runbook = [Field::Runbook, Field::Oncall, Field::Escalation]
                 .into_iter()
-                .find_map(|f| ops.get(f));
+                .find_map(|f| ops.get(f))
+                .or(dba);
             if owner.is_some() && runbook.is_some() {
                 continue;
             }
