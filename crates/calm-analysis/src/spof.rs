@@ -10,6 +10,8 @@
 //! roots share one virtual root (a conservative approximation, reported in `notes`).
 
 use crate::context::SpofInput;
+use crate::graph::Graph;
+use crate::redundancy::Redundancy;
 use petgraph::algo::dominators::{Dominators, simple_fast};
 use petgraph::graph::{DiGraph, NodeIndex};
 use std::collections::BTreeMap;
@@ -45,20 +47,22 @@ pub struct Collapsed {
     pub virtual_root: NodeIndex,
 }
 
-pub fn collapsed(ctx: &SpofInput) -> Collapsed {
-    let sn = ctx.redundancy.supernodes.len();
-    let mut g: DiGraph<(), ()> = DiGraph::with_capacity(sn + 1, ctx.graph.edges.len());
+/// The request graph (hard edges only) collapsed by `redundancy`; no edge to the virtual root
+/// yet (callers join it to the roots they need).
+pub fn collapsed(graph: &Graph, redundancy: &Redundancy) -> Collapsed {
+    let sn = redundancy.supernodes.len();
+    let mut g: DiGraph<(), ()> = DiGraph::with_capacity(sn + 1, graph.edges.len());
     for _ in 0..=sn {
         g.add_node(());
     }
     let mut seen = std::collections::HashSet::new();
-    for e in &ctx.graph.edges {
+    for e in &graph.edges {
         if !e.mode.is_hard() {
             continue;
         }
         let (a, b) = (
-            ctx.redundancy.super_of[e.source],
-            ctx.redundancy.super_of[e.destination],
+            redundancy.super_of[e.source],
+            redundancy.super_of[e.destination],
         );
         if a != b && seen.insert((a, b)) {
             g.add_edge(NodeIndex::new(a), NodeIndex::new(b), ());
@@ -112,7 +116,7 @@ fn required_of(
 }
 
 pub fn analyse(ctx: &SpofInput) -> Spof {
-    let mut c = collapsed(ctx);
+    let mut c = collapsed(ctx.graph, ctx.redundancy);
     let sup = &ctx.redundancy.super_of;
     let client = |s: usize| {
         ctx.redundancy.supernodes[s]

@@ -183,12 +183,7 @@ fn impact(t: &Triage) -> Vec<String> {
             out.push("  an inferred journey: the model declares no impact for it".into());
             continue;
         }
-        for (label, v) in [
-            ("business impact", &f.business_impact),
-            ("degraded behaviour", &f.degraded_behavior),
-            ("customer communication", &f.customer_communication),
-            ("SLA", &f.sla),
-        ] {
+        for (label, v) in f.impact() {
             out.push(match v {
                 Some(s) => format!("  {label}: {}", cite(s)),
                 None => format!("  {label}: not declared in the model"),

@@ -22,7 +22,7 @@ use crate::context::Context;
 use crate::graph::EdgeMode;
 use crate::roles::Role;
 use petgraph::algo::dominators::simple_fast;
-use petgraph::graph::{DiGraph, NodeIndex};
+use petgraph::graph::NodeIndex;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
@@ -123,6 +123,21 @@ pub struct AffectedFlow {
     pub degraded_behavior: Option<Stated>,
     pub customer_communication: Option<Stated>,
     pub sla: Option<Stated>,
+}
+
+impl AffectedFlow {
+    /// The flow's declared impact, labelled, in reading order (every text output lists these).
+    pub fn impact(&self) -> [(&'static str, Option<&Stated>); 4] {
+        [
+            ("business impact", self.business_impact.as_ref()),
+            ("degraded behaviour", self.degraded_behavior.as_ref()),
+            (
+                "customer communication",
+                self.customer_communication.as_ref(),
+            ),
+            ("SLA", self.sla.as_ref()),
+        ]
+    }
 }
 
 /// How traffic reaches a reported node, and what it calls.
@@ -316,13 +331,16 @@ pub fn triage(ctx: &Context, q: &Query) -> Triage {
         .map(|&n| dependency_path(ctx, &dom, n))
         .collect();
 
-    let modes = match_failure_modes(ctx, &facts, q, &failing, &slow);
+    // What each reported node depends on (parallel to `observed`), for the causes and for where
+    // to look for failure modes.
+    let reach: Vec<Reach> = observed.iter().map(|&n| downstream_of(ctx, n)).collect();
+    let modes = match_failure_modes(ctx, &facts, q, &failing, &slow, &reach);
     let mut causes = Vec::new();
     if observed.len() >= 2 {
         shared_upstream(ctx, &dom, &observed, &mut causes);
     }
     if !observed.is_empty() {
-        downstream_causes(ctx, &facts, &observed, &mut causes);
+        downstream_causes(ctx, &facts, &observed, &reach, &mut causes);
         for &n in &observed {
             causes.push(itself(ctx, n, observed.len()));
         }
@@ -605,27 +623,13 @@ struct Dominance {
 
 impl Dominance {
     fn new(ctx: &Context) -> Dominance {
-        let sn = ctx.redundancy.supernodes.len();
-        let mut g: DiGraph<(), ()> = DiGraph::with_capacity(sn + 1, ctx.graph.edges.len());
-        for _ in 0..=sn {
-            g.add_node(());
-        }
-        let mut seen = BTreeSet::new();
-        for e in &ctx.graph.edges {
-            let (a, b) = (
-                ctx.redundancy.super_of[e.source],
-                ctx.redundancy.super_of[e.destination],
-            );
-            if e.mode.is_hard() && a != b && seen.insert((a, b)) {
-                g.add_edge(NodeIndex::new(a), NodeIndex::new(b), ());
-            }
-        }
+        let crate::spof::Collapsed {
+            graph: mut g,
+            virtual_root,
+        } = crate::spof::collapsed(&ctx.graph, &ctx.redundancy);
+        let sn = virtual_root.index();
         for r in ctx.journey_roots() {
-            g.add_edge(
-                NodeIndex::new(sn),
-                NodeIndex::new(ctx.redundancy.super_of[r]),
-                (),
-            );
+            g.add_edge(virtual_root, NodeIndex::new(ctx.redundancy.super_of[r]), ());
         }
         let d = simple_fast(&g, NodeIndex::new(sn));
         let idom = (0..sn)
@@ -914,8 +918,14 @@ fn role_words(ctx: &Context, n: usize) -> &'static str {
     }
 }
 
-fn downstream_causes(ctx: &Context, facts: &OpsFacts, observed: &[usize], causes: &mut Vec<Cause>) {
-    let per: Vec<Reach> = observed.iter().map(|&n| downstream_of(ctx, n)).collect();
+/// `per[i]`: what `observed[i]` depends on ([`downstream_of`]).
+fn downstream_causes(
+    ctx: &Context,
+    facts: &OpsFacts,
+    observed: &[usize],
+    per: &[Reach],
+    causes: &mut Vec<Cause>,
+) {
     let mut all: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
     for (i, d) in per.iter().enumerate() {
         for m in d.keys() {
@@ -1012,7 +1022,7 @@ fn downstream_causes(ctx: &Context, facts: &OpsFacts, observed: &[usize], causes
             && !is_primary
             && let Some(rep) = facts.nodes[m].get(Field::ReplicationLag)
         {
-            let source = replication_source(ctx, facts, m);
+            let source = replication_source(ctx, m);
             let from = source.map(|s| format!(" from {s}")).unwrap_or_default();
             push_cause(
                 causes,
@@ -1036,7 +1046,7 @@ fn downstream_causes(ctx: &Context, facts: &OpsFacts, observed: &[usize], causes
 
 /// The primary a replica replicates from, when the model says so (`replicates-from`
 /// metadata, or the primary of its redundancy group).
-fn replication_source(ctx: &Context, facts: &OpsFacts, n: usize) -> Option<String> {
+fn replication_source(ctx: &Context, n: usize) -> Option<String> {
     if let Some(s) = ctx.model.nodes[n]
         .metadata
         .iter()
@@ -1044,7 +1054,6 @@ fn replication_source(ctx: &Context, facts: &OpsFacts, n: usize) -> Option<Strin
     {
         return Some(text(s.1));
     }
-    let _ = facts;
     let g = ctx.redundancy.group_of[n]?;
     let p = ctx.redundancy.groups[g].primary?;
     (p != n).then(|| ctx.node_id(p).to_string())
@@ -1291,6 +1300,7 @@ fn match_failure_modes(
     q: &Query,
     failing: &[usize],
     slow: &[usize],
+    reach: &[Reach],
 ) -> Vec<MatchedFailureMode> {
     let mut query: BTreeSet<String> = q.symptom.as_deref().map(words).unwrap_or_default();
     if !failing.is_empty() {
@@ -1320,8 +1330,8 @@ fn match_failure_modes(
     }
     // Where to look: the reported nodes (and what they depend on), else the whole model.
     let mut scope: Vec<usize> = failing.iter().chain(slow).copied().collect();
-    for &n in failing.iter().chain(slow) {
-        scope.extend(downstream_of(ctx, n).into_keys());
+    for r in reach {
+        scope.extend(r.keys().copied());
     }
     if scope.is_empty() {
         scope = (0..ctx.model.nodes.len()).collect();

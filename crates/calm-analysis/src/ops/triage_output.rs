@@ -75,9 +75,8 @@ impl Out {
             Style::Markdown => format!("[`{}`]", s.replace('`', "'")),
         }
     }
-    fn stated(&self, label: &str, s: &Option<Stated>) -> Option<String> {
-        s.as_ref()
-            .map(|s| format!("{label}: {} {}", s.value, self.cite(&s.cite())))
+    fn stated(&self, label: &str, s: Option<&Stated>) -> Option<String> {
+        s.map(|s| format!("{label}: {} {}", s.value, self.cite(&s.cite())))
     }
 }
 
@@ -245,7 +244,7 @@ fn render(t: &Triage, style: Style) -> String {
             ("alerts", &s.alerts),
             ("runbook", &s.runbook),
         ] {
-            if let Some(line) = o.stated(label, v) {
+            if let Some(line) = o.stated(label, v.as_ref()) {
                 o.item(1, &line);
                 any = true;
             }
@@ -274,7 +273,7 @@ fn render(t: &Triage, style: Style) -> String {
             ("DBA", &c.dba_contact),
         ]
         .into_iter()
-        .filter_map(|(l, v)| o.stated(l, v))
+        .filter_map(|(l, v)| o.stated(l, v.as_ref()))
         .collect();
         let line = if parts.is_empty() {
             "no owner or on-call declared".to_string()
@@ -353,12 +352,7 @@ fn flow(o: &mut Out, f: &AffectedFlow) {
         );
         return;
     }
-    for (label, v) in [
-        ("business impact", &f.business_impact),
-        ("degraded behaviour", &f.degraded_behavior),
-        ("customer communication", &f.customer_communication),
-        ("SLA", &f.sla),
-    ] {
+    for (label, v) in f.impact() {
         match o.stated(label, v) {
             Some(line) => o.item(1, &line),
             None => o.item(1, &format!("{label}: not declared")),
