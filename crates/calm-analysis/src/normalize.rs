@@ -51,6 +51,9 @@ pub struct Interface {
     pub protocol: Option<String>,
     pub port: Option<u64>,
     pub url: Option<String>,
+    /// The operations the interface lists, in document order ([`interface_operations`]):
+    /// gRPC methods and operation ids by name (`SubmitTrade`), HTTP ones as `POST /orders`.
+    pub operations: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -274,6 +277,7 @@ impl Model {
                                 .or_else(|| it.get("host"))
                                 .and_then(Value::as_str)
                                 .map(str::to_string),
+                            operations: interface_operations(it),
                         })
                         .collect()
                 })
@@ -545,6 +549,100 @@ pub fn availability(v: &Value) -> Option<f64> {
 
 /// Lower-case word tokens of a string (`api-gateway_2` → `api`, `gateway`, `2`).
 /// Interface `type` values that are protocol names (a dialect of the `protocol` field).
+/// Keys under which an interface (or its `configuration`) lists its operations.
+const OPERATION_LISTS: &[&str] = &[
+    "methods",
+    "operations",
+    "rpcs",
+    "endpoints",
+    "routes",
+    "paths",
+];
+const HTTP_METHODS: &[&str] = &["GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE"];
+
+/// The operations an interface lists, on itself or in its `configuration` (1.0-rc2 interface
+/// definitions put them there): arrays of names or of objects (`{"name": "SubmitTrade"}`,
+/// `{"method": "POST", "path": "/orders"}`), OpenAPI-like path maps (`{"/orders": {"post": …}}`),
+/// and a single HTTP operation stated on the interface itself.
+fn interface_operations(interface: &Value) -> Vec<String> {
+    let mut out = Vec::new();
+    for obj in [Some(interface), interface.get("configuration")]
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_object)
+    {
+        for (k, v) in obj {
+            if !OPERATION_LISTS.iter().any(|l| k.eq_ignore_ascii_case(l)) {
+                continue;
+            }
+            match v {
+                Value::Array(items) => out.extend(items.iter().filter_map(operation_of)),
+                Value::Object(paths) => {
+                    for (path, ops) in paths {
+                        match ops {
+                            Value::Object(by_verb) => out.extend(
+                                by_verb
+                                    .keys()
+                                    .filter_map(|m| http_method(m))
+                                    .map(|m| format!("{m} {path}")),
+                            ),
+                            Value::String(m) => {
+                                if let Some(m) = http_method(m) {
+                                    out.push(format!("{m} {path}"));
+                                }
+                            }
+                            _ => {}
+                        }
+                    }
+                }
+                Value::String(op) => out.push(op.clone()),
+                _ => {}
+            }
+        }
+        out.extend(http_operation(obj));
+    }
+    out
+}
+
+fn operation_of(item: &Value) -> Option<String> {
+    match item {
+        Value::String(op) => Some(op.clone()),
+        Value::Object(o) => http_operation(o).or_else(|| {
+            [
+                "name",
+                "operation",
+                "operation-id",
+                "operationId",
+                "rpc",
+                "method",
+            ]
+            .iter()
+            .find_map(|k| o.get(*k)?.as_str())
+            .map(str::to_string)
+        }),
+        _ => None,
+    }
+}
+
+/// `{"method": "POST", "path": "/orders"}` as `POST /orders`.
+fn http_operation(o: &Map<String, Value>) -> Option<String> {
+    let method = ["method", "http-method", "verb"]
+        .iter()
+        .find_map(|k| http_method(o.get(*k)?.as_str()?))?;
+    let path = ["path", "route", "endpoint"]
+        .iter()
+        .find_map(|k| o.get(*k)?.as_str())
+        .unwrap_or_default();
+    Some(format!("{method} {path}").trim_end().to_string())
+}
+
+fn http_method(m: &str) -> Option<&'static str> {
+    HTTP_METHODS
+        .iter()
+        .find(|h| h.eq_ignore_ascii_case(m))
+        .copied()
+}
+
 const INTERFACE_TYPE_PROTOCOLS: &[&str] = &[
     "http",
     "https",
@@ -568,6 +666,30 @@ const INTERFACE_TYPE_PROTOCOLS: &[&str] = &[
     "wss",
     "kafka",
 ];
+
+/// Words of an identifier or key: camelCase and PascalCase (`SubmitTrade`, `APIKey`), `_`, `-`,
+/// `.`, `/` and spaces split, lower case.
+pub fn identifier_words(key: &str) -> Vec<String> {
+    let chars: Vec<char> = key.chars().collect();
+    let mut k = String::new();
+    for (i, &c) in chars.iter().enumerate() {
+        if c.is_ascii_uppercase() && i > 0 {
+            let prev = chars[i - 1];
+            let next_lower = chars.get(i + 1).is_some_and(|n| n.is_ascii_lowercase());
+            if prev.is_ascii_lowercase()
+                || prev.is_ascii_digit()
+                || (prev.is_ascii_uppercase() && next_lower)
+            {
+                k.push('-');
+            }
+        }
+        k.push(c.to_ascii_lowercase());
+    }
+    k.split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_string)
+        .collect()
+}
 
 pub fn tokens(s: &str) -> Vec<String> {
     s.split(|c: char| !c.is_ascii_alphanumeric())

@@ -478,6 +478,71 @@ fn sec04_unclassified_internet_facing_entry_fires_the_store_behind_it_does_not()
 }
 
 #[test]
+fn sec04_operations_the_callees_interface_lists_are_calls_too() {
+    // A 1.0-rc2 gRPC interface lists its methods in `configuration`; a REST one its operations.
+    let trading = with(
+        node("trading-api", "service", Value::Null),
+        "interfaces",
+        json!([
+            {"unique-id": "grpc", "configuration": {"service-name": "TradeService", "methods": [
+                {"name": "GetTradeStatus"}, {"name": "SubmitTrade"}]}},
+            {"unique-id": "status", "operations": [{"method": "GET", "path": "/status"}]}
+        ]),
+    );
+    let n = vec![node("web", "service", Value::Null), trading.clone()];
+    let r = vec![conn("web-to-trading", "web", "trading-api", "HTTPS")];
+    let f = run("missing-authn-authz", &arch(n, r, vec![], Value::Null));
+    assert_eq!(ids(&f), vec!["missing-authn-authz@trading-api"]);
+    assert_eq!(f[0].severity, Severity::Medium);
+    assert!(
+        f[0].title.contains("operation SubmitTrade of grpc"),
+        "{}",
+        f[0].title
+    );
+    // The edge names the read-only interface: nothing it can call writes.
+    let n = vec![node("web", "service", Value::Null), trading];
+    let r = vec![conn_if(
+        "web-to-trading",
+        "web",
+        "trading-api",
+        "status",
+        "HTTPS",
+    )];
+    assert!(run("missing-authn-authz", &arch(n, r, vec![], Value::Null)).is_empty());
+    // HTTP operations as an OpenAPI-like path map: POST writes, GET does not.
+    let orders = |verb: &str| {
+        with(
+            node("orders", "service", Value::Null),
+            "interfaces",
+            json!([{"unique-id": "rest", "paths": {"/orders": {verb: {"summary": "orders"}}}}]),
+        )
+    };
+    for (verb, fires) in [("post", true), ("get", false)] {
+        let n = vec![node("web", "service", Value::Null), orders(verb)];
+        let r = vec![conn("web-to-orders", "web", "orders", "HTTPS")];
+        let f = run("missing-authn-authz", &arch(n, r, vec![], Value::Null));
+        assert_eq!(f.len(), usize::from(fires), "{verb}");
+        if fires {
+            assert!(f[0].title.contains("POST /orders"), "{}", f[0].title);
+        }
+    }
+    // "Place Trade" as a call label is a write.
+    let n = vec![
+        node("ui", "service", Value::Null),
+        node("trade-svc", "service", Value::Null),
+    ];
+    let mut r = vec![conn("ui-to-trade", "ui", "trade-svc", "HTTPS")];
+    r[0]["description"] = json!("Place Trade");
+    assert_eq!(
+        ids(&run(
+            "missing-authn-authz",
+            &arch(n, r, vec![], Value::Null)
+        )),
+        vec!["missing-authn-authz@trade-svc"]
+    );
+}
+
+#[test]
 fn sec04_write_and_admin_edges_between_internal_components() {
     let n = vec![
         node("worker", "service", Value::Null),

@@ -3,7 +3,7 @@
 use super::{classification, control_evidence, is_sensitive, meta_get, with_add_control};
 use crate::context::Context;
 use crate::finding::{Category, Finding, Severity};
-use crate::normalize::tokens;
+use crate::normalize::{Kind, Relationship, identifier_words, tokens};
 use crate::roles::Role;
 use crate::rules::{Rule, RuleDoc, RuleMeta};
 
@@ -23,7 +23,10 @@ pub static META: RuleMeta = RuleMeta {
 calls matter: (1) it is an internet-facing entry (an outside actor, client software such actors \
 use, or an external system calls it); (2) a call writes, executes or administers (the \
 relationship or the callee speaks of create/update/delete, submit, place, book, execute, run, \
-approve, transfer, pay, upload, provision, deploy, admin, manage…); or (3) it handles \
+approve, transfer, pay, upload, provision, deploy, admin, manage…, or an operation the callee's \
+interface lists starts with such a verb: gRPC methods and operation ids such as `SubmitTrade`, \
+HTTP `POST`/`PUT`/`PATCH`/`DELETE` operations; only the interfaces the relationship names, when \
+it names any); or (3) it handles \
 confidential/PII/PCI/PHI data (its own `data-classification` or a `composed-of` parent's).\n\n\
 Evidence that clears the whole node: a control on the node, a parent or the architecture with \
 config `auth-method`, `authentication`, `mfa-required`, `role-based-access`, `authorization`, \
@@ -157,6 +160,52 @@ const WRITE_WORDS: &[&str] = &[
     "refunds",
     "approve",
     "settles",
+    // Imperatives used as call labels ("Place Trade", "Cancel Order").
+    "place",
+    "cancel",
+    "cancels",
+    "amend",
+    "amends",
+    "insert",
+    "inserts",
+];
+
+/// The first word of an operation that changes state, moves money or runs something
+/// (`SubmitTrade`, `CreateOrder`, `POST /orders`): operation names start with their verb.
+const WRITE_OPERATION_VERBS: &[&str] = &[
+    "post",
+    "put",
+    "patch",
+    "delete",
+    "create",
+    "update",
+    "remove",
+    "submit",
+    "place",
+    "cancel",
+    "amend",
+    "execute",
+    "run",
+    "approve",
+    "reject",
+    "transfer",
+    "pay",
+    "refund",
+    "upload",
+    "provision",
+    "deploy",
+    "modify",
+    "set",
+    "insert",
+    "write",
+    "save",
+    "store",
+    "register",
+    "invoke",
+    "trigger",
+    "settle",
+    "book",
+    "add",
 ];
 
 /// Calls that move money, administer or execute: unauthenticated from outside, they are high.
@@ -205,6 +254,32 @@ fn exposed_router(ctx: &Context, n: usize) -> bool {
         }
     }
     false
+}
+
+/// The first operation that writes or executes among the callee's interfaces that `rel` names
+/// (all of the callee's when it names none), as "operation SubmitTrade of trade-api".
+fn write_operation(ctx: &Context, callee: usize, rel: &Relationship) -> Option<String> {
+    let named: &[String] = match &rel.kind {
+        Kind::Connects {
+            destination_interfaces,
+            ..
+        } => destination_interfaces,
+        _ => &[],
+    };
+    ctx.model.nodes[callee]
+        .interfaces
+        .iter()
+        .filter(|i| named.is_empty() || named.contains(&i.id))
+        .find_map(|i| {
+            i.operations
+                .iter()
+                .find(|op| {
+                    identifier_words(op)
+                        .first()
+                        .is_some_and(|w| WRITE_OPERATION_VERBS.contains(&w.as_str()))
+                })
+                .map(|op| format!("operation {op} of {}", i.id))
+        })
 }
 
 /// The first write/execute verb of a relationship description, as "creates", "executes"…
@@ -313,7 +388,7 @@ impl Rule for MissingAuthnAuthz {
                 // balancer, WAF, CDN) that check no identity on the way.
                 let untrusted =
                     (super::is_untrusted(ctx, caller) || exposed_router(ctx, caller)) && !public;
-                let write = write_word(&rel.description);
+                let write = write_word(&rel.description).or_else(|| write_operation(ctx, n, rel));
                 if untrusted && !outside.contains(&caller) {
                     outside.push(caller);
                 }
@@ -403,10 +478,10 @@ impl Rule for MissingAuthnAuthz {
             // High only on a confirmed premise: an outside caller reaching classified data.
             // Prose-only authentication keeps the finding, at low.
             // Moving money, administering or executing on behalf of whoever asks.
-            let dangerous = writes
-                .iter()
-                .chain(privileged.iter())
-                .any(|w| DANGEROUS.iter().any(|d| w.contains(d)));
+            let dangerous = writes.iter().chain(privileged.iter()).any(|w| {
+                let w = w.to_ascii_lowercase();
+                DANGEROUS.iter().any(|d| w.contains(d))
+            });
             let (likelihood, impact) = if prose.is_some() {
                 (1, 2)
             } else if (class.is_some() || dangerous) && !outside.is_empty() {

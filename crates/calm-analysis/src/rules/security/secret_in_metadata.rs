@@ -329,29 +329,6 @@ fn build(ctx: &Context, kind: &str, owner: &str, path: &str, f: &Found) -> Findi
 
 // ---- keys --------------------------------------------------------------------------------
 
-/// Words of a key: camelCase, `_`, `.` and spaces split, lower case.
-fn key_words(key: &str) -> Vec<String> {
-    let chars: Vec<char> = key.chars().collect();
-    let mut k = String::new();
-    for (i, &c) in chars.iter().enumerate() {
-        if c.is_ascii_uppercase() && i > 0 {
-            let prev = chars[i - 1];
-            let next_lower = chars.get(i + 1).is_some_and(|n| n.is_ascii_lowercase());
-            if prev.is_ascii_lowercase()
-                || prev.is_ascii_digit()
-                || (prev.is_ascii_uppercase() && next_lower)
-            {
-                k.push('-');
-            }
-        }
-        k.push(c.to_ascii_lowercase());
-    }
-    k.split(|c: char| !c.is_ascii_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(str::to_string)
-        .collect()
-}
-
 /// Trailing words that qualify a credential without changing what the key holds.
 const QUALIFIERS: &[&str] = &[
     "value",
@@ -426,7 +403,7 @@ const KEY_PHRASES: &[&str] = &[
 /// The credential a metadata key names (`password`, `api-key`, …), or `None` when the key is
 /// neutral or describes a secret (`token-ttl`, `password-min-length`, `secret-store`).
 fn credential_word(key: &str) -> Option<String> {
-    let mut words = key_words(key);
+    let mut words = crate::normalize::identifier_words(key);
     while words.len() > 1
         && words.last().is_some_and(|w| {
             QUALIFIERS.contains(&w.as_str()) || w.chars().all(|c| c.is_ascii_digit())
@@ -459,7 +436,7 @@ fn credential_word(key: &str) -> Option<String> {
 /// Keys that hold the value of their parent (`db-password: {value: …}`).
 fn is_value_key(key: &str) -> bool {
     matches!(
-        key_words(key).join("-").as_str(),
+        crate::normalize::identifier_words(key).join("-").as_str(),
         "value" | "plaintext" | "plain-text" | "literal" | "raw" | "data"
     )
 }
