@@ -1850,6 +1850,75 @@ fn doc01_unwired_node_is_reported_low_on_that_node() {
     assert_eq!(got[0].severity, Severity::Low);
 }
 
+fn no_traffic_of(f: &[Finding]) -> Vec<&str> {
+    f.iter()
+        .filter(|f| f.id.ends_with("#no-traffic"))
+        .map(|f| f.id.as_str())
+        .collect()
+}
+
+#[test]
+fn doc01_a_member_without_traffic_is_reported_info() {
+    // `search` sits in the platform system like `svc`, but nothing calls it and it calls nothing.
+    let (mut n, mut r) = shop(Value::Null, "HTTPS", "JDBC", Value::Null);
+    n.push(node("platform", "system", Value::Null));
+    n.push(node("search", "service", Value::Null));
+    n.push(node("orders-data", "data-asset", Value::Null));
+    r.push(composed(
+        "platform-parts",
+        "platform",
+        &["svc", "db", "search", "orders-data"],
+    ));
+    let f = run(
+        "incomplete-model",
+        &arch(n.clone(), r.clone(), vec![], Value::Null),
+    );
+    assert_eq!(
+        no_traffic_of(&f),
+        vec!["incomplete-model@search#no-traffic"]
+    );
+    let s = f.iter().find(|f| f.id.ends_with("#no-traffic")).unwrap();
+    assert_eq!(s.severity, Severity::Info);
+    assert!(s.title.contains("placed in platform"), "{}", s.title);
+    assert!(
+        unwired_of(&f).is_empty(),
+        "a member is wired, just not to traffic"
+    );
+    // Traffic to a container around it covers it (C4 edges drawn to the system).
+    let mut r2 = r.clone();
+    r2.push(conn("svc-to-platform", "svc", "platform", "HTTPS"));
+    let f = run(
+        "incomplete-model",
+        &arch(n.clone(), r2, vec![], Value::Null),
+    );
+    assert!(no_traffic_of(&f).is_empty());
+    // Wired to something: not reported.
+    r.push(conn("svc-to-search", "svc", "search", "HTTPS"));
+    assert!(no_traffic_of(&run("incomplete-model", &arch(n, r, vec![], Value::Null))).is_empty());
+    // A standby takes traffic through its group's primary.
+    let (mut n, mut r) = shop(Value::Null, "HTTPS", "JDBC", Value::Null);
+    n.push(node(
+        "db-cluster",
+        "database",
+        json!({"failover": "automatic"}),
+    ));
+    n.push(node("db-standby", "database", json!({"role": "replica"})));
+    r.push(composed("db-members", "db-cluster", &["db", "db-standby"]));
+    let f = run("incomplete-model", &arch(n, r, vec![], Value::Null));
+    assert!(no_traffic_of(&f).is_empty(), "{:?}", no_traffic_of(&f));
+    // A document with no traffic at all is a structure sketch, not a gap.
+    let sketch = arch(
+        vec![
+            node("platform", "system", Value::Null),
+            node("a", "service", Value::Null),
+        ],
+        vec![composed("parts", "platform", &["a"])],
+        vec![],
+        Value::Null,
+    );
+    assert!(no_traffic_of(&run("incomplete-model", &sketch)).is_empty());
+}
+
 #[test]
 fn doc01_unwired_must_not_fire() {
     // A one-node document is a stub, not a wiring gap.

@@ -29,7 +29,11 @@ as plain services);\n- `incomplete-model@NODE#unwired` (low, one finding per nod
 actors included — that appears in no relationship at all (no `connects`, `interacts`, \
 `deployed-in`, `composed-of` or `options`) in a document that has relationships. Containers of \
 `deployed-in`/`composed-of` count as wired; a document without relationships (a one-node stub) \
-is not reported.",
+is not reported;\n- `incomplete-model@NODE#no-traffic` (info, one finding per node): a node that \
+is only a member of containers (`composed-of`/`deployed-in`) while neither it nor any container \
+around it is in a `connects` or `interacts`, in a document where other nodes are. Containers, \
+data assets, network zones, clusters and systems are not reported, nor a standby or replica whose \
+redundancy group has a member that carries traffic.",
         why: "Every other rule reads protocols, interfaces and roles. When they are missing the \
 review still runs, but sync/async, encryption and SPOF findings carry low confidence, and real \
 risks can hide behind an assumption (Threagile incomplete-model). An unwired node is either dead \
@@ -229,9 +233,101 @@ impl Rule for IncompleteModel {
                         .build(),
                 );
             }
+            // Placed in a container but carrying no traffic, where other nodes do: neither the
+            // node nor any container around it is in a `connects` or `interacts`.
+            let traffic = traffic_nodes(ctx);
+            if traffic.iter().any(|t| *t) {
+                for (n, nd) in m.nodes.iter().enumerate() {
+                    let leaf = ctx.graph.children[n].is_empty() && ctx.graph.hosted[n].is_empty();
+                    let member = !ctx.graph.parents[n].is_empty() || !ctx.graph.hosts[n].is_empty();
+                    if !member
+                        || traffic[n]
+                        || !leaf
+                        || matches!(
+                            ctx.roles[n].role,
+                            Role::DataAsset | Role::NetworkZone | Role::Cluster | Role::System
+                        )
+                        || containers_around(ctx, n).iter().any(|a| traffic[*a])
+                        // A standby or replica takes traffic through its group's active member.
+                        || ctx.redundancy.supernodes[ctx.redundancy.super_of[n]]
+                            .iter()
+                            .any(|peer| traffic[*peer])
+                    {
+                        continue;
+                    }
+                    let id = nd.id.as_str();
+                    let label = ctx.label(n);
+                    let containers: Vec<&str> = ctx.graph.parents[n]
+                        .iter()
+                        .chain(&ctx.graph.hosts[n])
+                        .map(|p| ctx.node_id(*p))
+                        .collect();
+                    out.push(
+                        ctx.finding(&META, &[id])
+                            .variant("no-traffic")
+                            .title(format!("{label} is placed in {} but exchanges no traffic", containers.join(", ")))
+                            .score(1, 1)
+                            .nodes([id])
+                            .evidence(
+                                "no-traffic",
+                                format!(
+                                    "{id} ({}) is only a member of {}: no connects or interacts reaches it or a container around it",
+                                    ctx.roles[n].role.as_str(),
+                                    containers.join(", ")
+                                ),
+                            )
+                            .rationale(format!("{label} is in the model but nothing calls it and it calls nothing, so every analysis that follows edges (SPOF, blast radius, flows, exposure) ignores it: its dependencies were probably left out."))
+                            .recommendation(format!("Connect {id} to what it calls or serves (`connects`/`interacts`); if it hosts or groups other nodes, make it their container (`deployed-in`/`composed-of`); or remove it if it is obsolete."))
+                            .build(),
+                    );
+                }
+            }
         }
         out
     }
+}
+
+/// Every container around `n`, transitively through `composed-of` and `deployed-in`.
+fn containers_around(ctx: &Context, n: usize) -> Vec<usize> {
+    let mut out: Vec<usize> = Vec::new();
+    let mut stack: Vec<usize> = ctx.graph.parents[n]
+        .iter()
+        .chain(&ctx.graph.hosts[n])
+        .copied()
+        .collect();
+    while let Some(c) = stack.pop() {
+        if c == n || out.contains(&c) {
+            continue;
+        }
+        out.push(c);
+        stack.extend(ctx.graph.parents[c].iter().chain(&ctx.graph.hosts[c]));
+    }
+    out
+}
+
+/// Per node: whether a `connects` or `interacts` names it.
+fn traffic_nodes(ctx: &Context) -> Vec<bool> {
+    let mut traffic = vec![false; ctx.model.nodes.len()];
+    for r in &ctx.model.relationships {
+        match &r.kind {
+            Kind::Connects {
+                source,
+                destination,
+                ..
+            } => {
+                traffic[*source] = true;
+                traffic[*destination] = true;
+            }
+            Kind::Interacts { actor, nodes } => {
+                traffic[*actor] = true;
+                for n in nodes {
+                    traffic[*n] = true;
+                }
+            }
+            _ => {}
+        }
+    }
+    traffic
 }
 
 /// Per node: whether any relationship mentions it (as source, destination, actor, interacted
