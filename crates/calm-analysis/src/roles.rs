@@ -96,6 +96,26 @@ pub struct RoleInfo {
     pub batch: bool,
 }
 
+/// A `system` that its own name or the opening of its description calls external or third
+/// party ("External card network (Visa/Mastercard)", "A third-party identity provider",
+/// "Payment Provider (3rd party)"): someone else's software, as C4 context diagrams draw it.
+/// Only the description's first word (after an article) counts: "Handles external requests"
+/// is not about the node itself.
+fn says_external(n: &crate::normalize::Node) -> bool {
+    let external = |w: &[String]| match w {
+        [a, ..] if matches!(a.as_str(), "external" | "thirdparty" | "3rd") => true,
+        [a, b, ..] => a == "third" && b == "party",
+        _ => false,
+    };
+    let description = tokens(&n.description);
+    let opening = match description.first().map(String::as_str) {
+        Some("a" | "an" | "the") => &description[1..],
+        _ => &description[..],
+    };
+    let name = tokens(&n.name);
+    external(opening) || (0..name.len()).any(|i| external(&name[i..]))
+}
+
 /// Words that make a node a side-effect sink: observability, audit and outbound notification.
 /// A request hands such a node a copy of what happened and goes on; an outage loses telemetry
 /// or delays a message, it does not stop the user's journey.
@@ -397,7 +417,8 @@ pub fn infer(model: &Model) -> Vec<RoleInfo> {
                 || platform
                     .as_ref()
                     .is_some_and(|p| p.kind == crate::platform::PlatformKind::External)
-                || (nt == "system" && any_ecosystem && !has_parent[i] && !is_container[i]);
+                || (nt == "system" && any_ecosystem && !has_parent[i] && !is_container[i])
+                || (nt == "system" && !is_container[i] && says_external(n));
             let role = if external && matches!(role, Role::System | Role::Service) {
                 Role::ExternalSystem
             } else {
@@ -619,6 +640,26 @@ mod tests {
         assert_eq!(r[4].role, Role::Database);
         assert_eq!(r[4].confidence, Confidence::High);
         assert_eq!(r[5].role, Role::Service);
+    }
+
+    /// A `system` its name or the opening of its description calls external is someone else's.
+    #[test]
+    fn a_system_described_as_external_is_external() {
+        let doc = Document::from_str(
+            "r.json",
+            r#"{"nodes":[
+              {"unique-id":"card-network","node-type":"system","name":"Card Network","description":"External card network (Visa/Mastercard) for authorization"},
+              {"unique-id":"idv","node-type":"system","name":"IDV","description":"A third-party identity verification provider"},
+              {"unique-id":"tax","node-type":"system","name":"Tax Provider (3rd party)","description":"Computes VAT"},
+              {"unique-id":"edge","node-type":"system","name":"Edge","description":"Handles external requests from partners"},
+              {"unique-id":"adapter","node-type":"service","name":"Adapter","description":"External API adapter"}
+            ]}"#,
+        )
+        .unwrap();
+        let r = infer(&Model::build(&doc));
+        let external: Vec<bool> = r.iter().map(|r| r.external).collect();
+        assert_eq!(external, vec![true, true, true, false, false]);
+        assert_eq!(r[1].role, Role::ExternalSystem);
     }
 
     /// Node-type first: a service's AMQP or JDBC interface describes the edges that use it.
