@@ -207,6 +207,13 @@ fn role_of_tokens(toks: &[String]) -> Option<(Role, String)> {
     if has("esb") || (has("service") && has("bus") && has("enterprise")) {
         return Some((Role::Gateway, "enterprise service bus".into()));
     }
+    // Stores that AI architectures name by what they hold.
+    if has("vector") && (has("store") || has("db") || has("database") || has("index")) {
+        return Some((Role::Database, "vector store".into()));
+    }
+    if has("knowledge") && has("base") {
+        return Some((Role::Database, "knowledge base".into()));
+    }
     if (has("load") && (has("balancer") || has("balancing"))) || has("loadbalancer") {
         return Some((Role::LoadBalancer, "load balancer".into()));
     }
@@ -270,6 +277,15 @@ fn role_of_tokens(toks: &[String]) -> Option<(Role, String)> {
                 "datastore",
                 "sql",
                 "ledger",
+                "vectorstore",
+                "vectordb",
+                "knowledgebase",
+                "pinecone",
+                "weaviate",
+                "qdrant",
+                "milvus",
+                "chromadb",
+                "pgvector",
             ],
             Role::Database,
         ),
@@ -640,6 +656,32 @@ mod tests {
         assert_eq!(r[4].role, Role::Database);
         assert_eq!(r[4].confidence, Confidence::High);
         assert_eq!(r[5].role, Role::Service);
+    }
+
+    /// AI architectures name their stores by what they hold.
+    #[test]
+    fn vector_stores_and_knowledge_bases_are_databases() {
+        let doc = Document::from_str(
+            "r.json",
+            r#"{"nodes":[
+              {"unique-id":"vs","node-type":"ai:vector-store","name":"Vector Store"},
+              {"unique-id":"kb","node-type":"ai:knowledge-base","name":"Policy KB"},
+              {"unique-id":"emb","node-type":"service","name":"Pinecone index"},
+              {"unique-id":"vec","node-type":"service","name":"Vector math service"}
+            ]}"#,
+        )
+        .unwrap();
+        let r = infer(&Model::build(&doc));
+        let roles: Vec<Role> = r.iter().map(|r| r.role).collect();
+        assert_eq!(
+            roles,
+            vec![
+                Role::Database,
+                Role::Database,
+                Role::Database,
+                Role::Service
+            ]
+        );
     }
 
     /// A `system` its name or the opening of its description calls external is someone else's.
