@@ -75,30 +75,7 @@ pub fn align(old: &[Value], new: &[Value]) -> Alignment {
     let a: Vec<String> = old.iter().map(identity).collect();
     let b: Vec<String> = new.iter().map(identity).collect();
     let (n, m) = (a.len(), b.len());
-    // Classic O(n·m) LCS table; CALM arrays are small (hundreds at most).
-    let mut lcs = vec![vec![0u32; m + 1]; n + 1];
-    for i in (0..n).rev() {
-        for j in (0..m).rev() {
-            lcs[i][j] = if a[i] == b[j] {
-                lcs[i + 1][j + 1] + 1
-            } else {
-                lcs[i + 1][j].max(lcs[i][j + 1])
-            };
-        }
-    }
-    let mut matches = Vec::new();
-    let (mut i, mut j) = (0, 0);
-    while i < n && j < m {
-        if a[i] == b[j] {
-            matches.push((i, j));
-            i += 1;
-            j += 1;
-        } else if lcs[i + 1][j] >= lcs[i][j + 1] {
-            i += 1;
-        } else {
-            j += 1;
-        }
-    }
+    let mut matches = common_subsequence(&a, &b);
     matches.push((n, m)); // sentinel
     let mut out = Vec::new();
     let (mut pi, mut pj) = (0, 0);
@@ -136,6 +113,111 @@ pub fn align(old: &[Value], new: &[Value]) -> Alignment {
         pi = mi + 1;
         pj = mj + 1;
     }
+    out
+}
+
+/// Above this many cells (n·m) the LCS table is not built: 4 M cells are 16 MB and a few tens
+/// of milliseconds; a 10,000-node array would need 400 MB.
+const LCS_CELLS: usize = 4_000_000;
+
+/// Matched `(old, new)` index pairs, in order: a longest common subsequence of the identities.
+/// Arrays of up to [`LCS_CELLS`] get the exact table. Larger ones (the nodes of a
+/// 10,000-node model) first match their common head and tail, which is all a recipe leaves
+/// unchanged around its edit; a middle still too large is matched on the identities that occur
+/// once on each side (patience diff: the longest increasing run of their new positions).
+fn common_subsequence(a: &[String], b: &[String]) -> Vec<(usize, usize)> {
+    if a.len().saturating_mul(b.len()) <= LCS_CELLS {
+        return lcs(a, b);
+    }
+    let head = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+    let tail = a[head..]
+        .iter()
+        .rev()
+        .zip(b[head..].iter().rev())
+        .take_while(|(x, y)| x == y)
+        .count();
+    let (am, bm) = (&a[head..a.len() - tail], &b[head..b.len() - tail]);
+    let middle = if am.len().saturating_mul(bm.len()) <= LCS_CELLS {
+        lcs(am, bm)
+    } else {
+        patience(am, bm)
+    };
+    (0..head)
+        .map(|i| (i, i))
+        .chain(middle.into_iter().map(|(i, j)| (i + head, j + head)))
+        .chain((0..tail).map(|k| (a.len() - tail + k, b.len() - tail + k)))
+        .collect()
+}
+
+/// The classic O(n·m) longest common subsequence, preferring to advance in `a` on ties.
+fn lcs(a: &[String], b: &[String]) -> Vec<(usize, usize)> {
+    let (n, m) = (a.len(), b.len());
+    let mut table = vec![vec![0u32; m + 1]; n + 1];
+    for i in (0..n).rev() {
+        for j in (0..m).rev() {
+            table[i][j] = if a[i] == b[j] {
+                table[i + 1][j + 1] + 1
+            } else {
+                table[i + 1][j].max(table[i][j + 1])
+            };
+        }
+    }
+    let mut matches = Vec::new();
+    let (mut i, mut j) = (0, 0);
+    while i < n && j < m {
+        if a[i] == b[j] {
+            matches.push((i, j));
+            i += 1;
+            j += 1;
+        } else if table[i + 1][j] >= table[i][j + 1] {
+            i += 1;
+        } else {
+            j += 1;
+        }
+    }
+    matches
+}
+
+/// Patience matching: the identities that occur exactly once in `a` and once in `b`, kept
+/// where their positions increase together (longest increasing subsequence, O(k log k)).
+fn patience(a: &[String], b: &[String]) -> Vec<(usize, usize)> {
+    use std::collections::HashMap;
+    let mut count: HashMap<&str, (u32, u32, usize)> = HashMap::new();
+    for s in a {
+        count.entry(s).or_default().0 += 1;
+    }
+    for (j, s) in b.iter().enumerate() {
+        let e = count.entry(s).or_default();
+        e.1 += 1;
+        e.2 = j;
+    }
+    let pairs: Vec<(usize, usize)> = a
+        .iter()
+        .enumerate()
+        .filter_map(|(i, s)| match count[s.as_str()] {
+            (1, 1, j) => Some((i, j)),
+            _ => None,
+        })
+        .collect();
+    // tails[k]: index into `pairs` of the smallest last `j` of an increasing run of length k+1.
+    let mut tails: Vec<usize> = Vec::new();
+    let mut prev: Vec<Option<usize>> = vec![None; pairs.len()];
+    for (p, &(_, j)) in pairs.iter().enumerate() {
+        let k = tails.partition_point(|&t| pairs[t].1 < j);
+        prev[p] = k.checked_sub(1).map(|k| tails[k]);
+        if k == tails.len() {
+            tails.push(p);
+        } else {
+            tails[k] = p;
+        }
+    }
+    let mut out = Vec::with_capacity(tails.len());
+    let mut cur = tails.last().copied();
+    while let Some(p) = cur {
+        out.push(pairs[p]);
+        cur = prev[p];
+    }
+    out.reverse();
     out
 }
 
@@ -403,6 +485,44 @@ mod tests {
             !out.replace("\r\n", "").contains('\n'),
             "a bare LF was inserted: {out:?}"
         );
+    }
+
+    /// Arrays too large for the LCS table (2,500 × 2,500 cells) align through their common head
+    /// and tail and patience matching, to the same answer on a typical edit.
+    #[test]
+    fn large_arrays_align_without_the_quadratic_table() {
+        let node = |id: &str| json!({"unique-id": id, "node-type": "service"});
+        let old: Vec<Value> = (0..2500).map(|i| node(&format!("n{i}"))).collect();
+        let mut new = old.clone();
+        new.remove(2000);
+        new[1500] = json!({"unique-id": "n1500", "node-type": "database"});
+        new.insert(1000, node("x"));
+        new.push(node("last"));
+        let al = align(&old, &new);
+        assert_eq!(
+            al.len(),
+            2500 + 2,
+            "one removal, one pairing and two insertions"
+        );
+        assert!(al.contains(&(None, Some(1000))));
+        assert!(al.contains(&(Some(2000), None)));
+        assert!(al.contains(&(Some(1500), Some(1501))));
+        assert!(al.contains(&(Some(2499), Some(2499))));
+        assert_eq!(al.last(), Some(&(None, Some(2500))));
+        // In order on both sides.
+        let olds: Vec<usize> = al.iter().filter_map(|p| p.0).collect();
+        let news: Vec<usize> = al.iter().filter_map(|p| p.1).collect();
+        assert_eq!(olds, (0..2500).collect::<Vec<_>>());
+        assert_eq!(news, (0..2501).collect::<Vec<_>>());
+        // A shuffled middle still matches what it can in order.
+        let mut moved = old.clone();
+        moved.swap(10, 2400);
+        let al = align(&old, &moved);
+        let kept = al
+            .iter()
+            .filter(|p| matches!(p, (Some(_), Some(_))))
+            .count();
+        assert!(kept >= 2498, "{kept}");
     }
 
     #[test]

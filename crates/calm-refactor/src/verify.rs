@@ -13,7 +13,8 @@
 use crate::{Plan, plan};
 use calm_analysis::{Finding, ReviewOptions, Severity};
 use serde_json::Value;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::sync::{Arc, Mutex};
 
 /// Dangling references and duplicate ids in a CALM document (empty = consistent).
 pub fn check_references(doc: &Value) -> Vec<String> {
@@ -235,6 +236,25 @@ impl Verification {
 pub struct Verifier {
     engine: Result<calm_validate::Validator, String>,
     review: ReviewOptions,
+    /// What the last few texts checked gave ([`Checked`]): the text before a change is the
+    /// same for every fix offered on one buffer (an editor asks for all the quick fixes under
+    /// the cursor, and again when the cursor comes back), and validating and reviewing it is
+    /// most of a check's cost on a large model.
+    checked: Mutex<VecDeque<Arc<Checked>>>,
+}
+
+/// How many texts [`Verifier`] remembers: the text of a buffer and the results of the fixes
+/// offered on it. Each entry holds its text and the ids and titles of its findings.
+const CHECKED_TEXTS: usize = 4;
+
+/// The validation errors and findings of one text.
+struct Checked {
+    name: String,
+    text: String,
+    /// Suppressions expire by date: a review of another day is another review.
+    today: String,
+    validation: Result<Vec<String>, String>,
+    findings: Result<Vec<FindingChange>, String>,
 }
 
 impl Default for Verifier {
@@ -249,7 +269,39 @@ impl Verifier {
             .map_err(|e| e.to_string());
         // Today's date decides which suppressions have expired, as in `review`.
         let review = ReviewOptions::default();
-        Verifier { engine, review }
+        Verifier {
+            engine,
+            review,
+            checked: Mutex::new(VecDeque::new()),
+        }
+    }
+
+    /// The validation errors and findings of `text`, from the last texts checked when it is
+    /// one of them (compared in full: a stale answer would let a broken change through).
+    fn checked(&self, name: &str, text: &str) -> Arc<Checked> {
+        let cache = || self.checked.lock().unwrap_or_else(|e| e.into_inner());
+        let today = calm_analysis::suppress::today();
+        if let Some(hit) = cache()
+            .iter()
+            .find(|c| c.name == name && c.text == text && c.today == today)
+        {
+            return hit.clone();
+        }
+        let fresh = Arc::new(Checked {
+            name: name.to_string(),
+            text: text.to_string(),
+            today,
+            validation: self.validation_errors(name, text),
+            findings: self
+                .findings(name, text)
+                .map(|f| f.iter().map(FindingChange::of).collect()),
+        });
+        let mut c = cache();
+        if c.len() == CHECKED_TEXTS {
+            c.pop_front();
+        }
+        c.push_back(fresh.clone());
+        fresh
     }
 
     /// Validation errors of a document as `code at pointer: message`.
@@ -297,10 +349,11 @@ impl Verifier {
         let before_refs: BTreeSet<String> = check_references(&p.before).into_iter().collect();
         v.reference_problems.retain(|x| !before_refs.contains(x));
 
-        match (
-            self.validation_errors(&p.name, &p.before_text),
-            self.validation_errors(&p.name, &p.after_text),
-        ) {
+        let (before_checked, after_checked) = (
+            self.checked(&p.name, &p.before_text),
+            self.checked(&p.name, &p.after_text),
+        );
+        match (&before_checked.validation, &after_checked.validation) {
             (Ok(before), Ok(after)) => {
                 // Pointers move when elements are inserted; compare by code and message.
                 let strip = |e: &String| {
@@ -313,15 +366,15 @@ impl Verifier {
                 let mut old: Vec<String> = before.iter().map(strip).collect();
                 v.preexisting_validation_errors = before.len();
                 for e in after {
-                    let key = strip(&e);
+                    let key = strip(e);
                     if let Some(i) = old.iter().position(|o| *o == key) {
                         old.remove(i);
                     } else {
-                        v.new_validation_errors.push(e);
+                        v.new_validation_errors.push(e.clone());
                     }
                 }
             }
-            (_, Err(e)) | (Err(e), _) => v.validator_failure = Some(e),
+            (_, Err(e)) | (Err(e), _) => v.validator_failure = Some(e.clone()),
         }
 
         match plan(&p.name, &p.after_text, &p.recipe) {
@@ -330,21 +383,18 @@ impl Verifier {
             Err(e) => v.not_idempotent = vec![format!("a second run fails: {e}")],
         }
 
-        if let (Ok(before), Ok(after)) = (
-            self.findings(&p.name, &p.before_text),
-            self.findings(&p.name, &p.after_text),
-        ) {
+        if let (Ok(before), Ok(after)) = (&before_checked.findings, &after_checked.findings) {
             let after_ids: BTreeSet<&str> = after.iter().map(|f| f.id.as_str()).collect();
             let before_ids: BTreeSet<&str> = before.iter().map(|f| f.id.as_str()).collect();
             v.resolved = before
                 .iter()
                 .filter(|f| !after_ids.contains(f.id.as_str()))
-                .map(FindingChange::of)
+                .cloned()
                 .collect();
             v.introduced = after
                 .iter()
                 .filter(|f| !before_ids.contains(f.id.as_str()))
-                .map(FindingChange::of)
+                .cloned()
                 .collect();
             v.introduced
                 .sort_by(|a, b| b.severity.cmp(&a.severity).then(a.id.cmp(&b.id)));

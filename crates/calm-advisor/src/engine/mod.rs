@@ -201,6 +201,19 @@ fn select_findings(
 pub struct LibraryEngine {
     verifier: std::sync::OnceLock<calm_refactor::Verifier>,
     validator: std::sync::OnceLock<Result<calm_validate::Validator, String>>,
+    /// The last review (document name, text, categories): applying findings, explaining and
+    /// suppressing them all start by reviewing the same text again, once per finding an editor
+    /// offers a fix for.
+    last_review: std::sync::Mutex<Option<LastReview>>,
+}
+
+struct LastReview {
+    name: String,
+    text: String,
+    categories: Vec<String>,
+    /// Suppressions expire by date: a review of another day is another review.
+    today: String,
+    review: std::sync::Arc<calm_analysis::Review>,
 }
 
 fn categories_of(names: &[String]) -> Result<Vec<calm_analysis::Category>, EngineError> {
@@ -272,16 +285,37 @@ impl LibraryEngine {
             .map_err(|e| EngineError::Failed(format!("the validator cannot start: {e}")))
     }
 
+    /// The review of `doc`, from [`LibraryEngine::last_review`] when it is of the same text.
     fn review_of(
         &self,
         doc: &Document,
         categories: &[String],
-    ) -> Result<calm_analysis::Review, EngineError> {
+    ) -> Result<std::sync::Arc<calm_analysis::Review>, EngineError> {
+        let today = calm_analysis::suppress::today();
         let opts = calm_analysis::ReviewOptions {
             categories: categories_of(categories)?,
+            today: Some(today.clone()),
             ..Default::default()
         };
-        Ok(calm_analysis::review(doc, &opts))
+        let (name, text) = (doc.name(), doc.source.text());
+        let last = || self.last_review.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(l) = last().as_ref()
+            && l.name == name
+            && l.text == text
+            && l.categories == categories
+            && l.today == today
+        {
+            return Ok(l.review.clone());
+        }
+        let review = std::sync::Arc::new(calm_analysis::review(doc, &opts));
+        *last() = Some(LastReview {
+            name: name.to_string(),
+            text: text.to_string(),
+            categories: categories.to_vec(),
+            today,
+            review: review.clone(),
+        });
+        Ok(review)
     }
 
     /// The review findings of `text` (for `fix --finding` / `--all`).
