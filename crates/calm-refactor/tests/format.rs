@@ -443,3 +443,33 @@ fn rename_reaches_timeline_moments() {
         "arch-v1.json"
     );
 }
+
+/// Instances of a node whose name ends in a number (`svc-12`, as generated or scripted models
+/// name them) are told apart as `svc 1`, `svc 2`, not `svc- 1`.
+#[test]
+fn instances_of_a_numbered_name_get_clean_names() {
+    let text = r#"{
+  "nodes": [
+    {"unique-id": "client", "node-type": "actor", "name": "client", "description": "c"},
+    {"unique-id": "svc-12", "node-type": "service", "name": "svc-12", "description": "s",
+     "interfaces": [{"unique-id": "svc-12-http", "protocol": "HTTPS", "port": 443}]}
+  ],
+  "relationships": [
+    {"unique-id": "uses", "relationship-type": {"interacts": {"actor": "client", "nodes": ["svc-12"]}}}
+  ]
+}"#;
+    let p = plan(
+        "t.json",
+        text,
+        &recipe("add-load-balancer", "--target svc-12"),
+    )
+    .unwrap();
+    let names: Vec<&str> = p.after["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|n| n["unique-id"].as_str().unwrap().starts_with("svc-12-"))
+        .map(|n| n["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, vec!["svc 1", "svc 2"]);
+}

@@ -343,20 +343,27 @@ impl AddLoadBalancer {
             .iter()
             .filter_map(|r| s(r, "/unique-id").map(str::to_string))
             .collect();
-        for rid in &rel_ids {
-            let r = d.relationship(rid).cloned().unwrap_or(Value::Null);
-            let in_interacts = r
-                .pointer("/relationship-type/interacts/nodes")
-                .and_then(Value::as_array)
-                .is_some_and(|a| a.iter().any(|m| m.as_str() == Some(&primary)));
-            let in_connects = s(&r, "/relationship-type/connects/destination/node")
-                == Some(primary.as_str())
-                && s(&r, "/relationship-type/connects/source/node")
-                    .is_some_and(|src| src != lb && !names.iter().any(|n| n == src));
-            if in_interacts || in_connects {
-                d.retarget(rid, &primary, &lb, Some(lb_ifaces.clone()))?;
-                retargeted.push(rid.clone());
-            }
+        // Chosen in one pass before any is changed (retargeting one changes only that one; a
+        // lookup by id per relationship would make a large model quadratic).
+        let reaching: Vec<String> = d
+            .relationships()
+            .iter()
+            .filter(|r| {
+                let in_interacts = r
+                    .pointer("/relationship-type/interacts/nodes")
+                    .and_then(Value::as_array)
+                    .is_some_and(|a| a.iter().any(|m| m.as_str() == Some(&primary)));
+                let in_connects = s(r, "/relationship-type/connects/destination/node")
+                    == Some(primary.as_str())
+                    && s(r, "/relationship-type/connects/source/node")
+                        .is_some_and(|src| src != lb && !names.iter().any(|n| n == src));
+                in_interacts || in_connects
+            })
+            .filter_map(|r| s(r, "/unique-id").map(str::to_string))
+            .collect();
+        for rid in &reaching {
+            d.retarget(rid, &primary, &lb, Some(lb_ifaces.clone()))?;
+            retargeted.push(rid.clone());
         }
 
         // 5. The load balancer connects to every instance.
@@ -528,17 +535,23 @@ impl AddLoadBalancer {
 
         // 9. Instances get distinct display names (diagrams show names) and HA metadata.
         let base_name = display_name(d, &primary);
+        // "Order Service 2" and "svc-5963" both end in a number: "Order Service", "svc".
         let base_name = base_name
-            .trim_end_matches(|c: char| c.is_ascii_digit() || c == ' ')
+            .trim_end_matches(|c: char| c.is_ascii_digit() || matches!(c, ' ' | '-' | '_'))
             .to_string();
         let same_name = names.iter().all(|n| {
             let dn = display_name(d, n);
             dn == base_name
-                || dn
-                    .strip_prefix(base_name.as_str())
-                    .is_some_and(|r| r.trim().parse::<usize>().is_ok())
+                || dn.strip_prefix(base_name.as_str()).is_some_and(|r| {
+                    r.trim_start_matches([' ', '-', '_'])
+                        .parse::<usize>()
+                        .is_ok()
+                })
         });
-        if same_name && d.node(&primary).and_then(|n| n.get("name")).is_some() {
+        if same_name
+            && !base_name.is_empty()
+            && d.node(&primary).and_then(|n| n.get("name")).is_some()
+        {
             for (i, name) in names.iter().enumerate() {
                 let want = Value::from(format!("{base_name} {}", i + 1));
                 let idx = d.nodes().iter().position(|n| {
