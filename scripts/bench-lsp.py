@@ -6,7 +6,11 @@ buffer (an incremental edit, as an editor sends while someone types) and measure
 sending `didChange` to receiving the `publishDiagnostics` of that version. Prints the median, the
 server's resident memory (VmRSS) once idle after the file was opened and analysed, and its peak.
 
-Usage: scripts/bench-lsp.py BINARY FILE [FILE...] [--runs N]
+With --requests, also the latency of a hover on the first node, of the code actions under the
+first review diagnostic (each quick fix planned and verified as `fix` does it) and of a hover on
+that diagnostic (its explanation); medians of 3 after the file was opened.
+
+Usage: scripts/bench-lsp.py BINARY FILE [FILE...] [--runs N] [--requests]
 Targets (issue 13): tutorial <= 20 ms, 1,000 nodes <= 200 ms, 10,000 nodes <= 2 s median;
 <= 300 MB after opening the 10,000-node file.
 """
@@ -72,7 +76,32 @@ class Server:
         self.p.wait(timeout=30)
 
 
-def bench(binary, path, runs):
+def measure_requests(s, uri, text, diags):
+    def pos(at):
+        return {"line": text.count("\n", 0, at), "character": at - (text.rfind("\n", 0, at) + 1)}
+
+    def median_ms(method, params, times=3):
+        ts = []
+        for _ in range(times):
+            t = time.perf_counter()
+            s.request(method, params)
+            ts.append((time.perf_counter() - t) * 1000)
+        return round(statistics.median(ts), 1)
+
+    out = {}
+    at = text.index('"unique-id"', text.index('"nodes"')) + 2
+    out["hover_node_ms"] = median_ms("textDocument/hover",
+                                     {"textDocument": {"uri": uri}, "position": pos(at)})
+    d = next((d for d in diags if "review" in d.get("source", "")), None)
+    if d is not None:
+        out["code_actions_ms"] = median_ms("textDocument/codeAction", {
+            "textDocument": {"uri": uri}, "range": d["range"], "context": {"diagnostics": [d]}})
+        out["hover_finding_ms"] = median_ms("textDocument/hover", {
+            "textDocument": {"uri": uri}, "position": d["range"]["start"]})
+    return out
+
+
+def bench(binary, path, runs, with_requests=False):
     path = os.path.abspath(path)
     text = open(path, encoding="utf-8").read()
     uri = "file://" + path
@@ -105,8 +134,9 @@ def bench(binary, path, runs):
                                             "contentChanges": [{"range": rng, "text": new}]})
         s.wait_diagnostics(uri, i + 2)
         times.append((time.perf_counter() - t) * 1000)
+    requests = measure_requests(s, uri, text, diags) if with_requests else {}
     s.close()
-    return {"file": os.path.basename(path), "bytes": len(text), "diagnostics": len(diags),
+    return {**requests, "file": os.path.basename(path), "bytes": len(text), "diagnostics": len(diags),
             "open_ms": round(opened, 1), "median_change_ms": round(statistics.median(times), 1),
             "min_ms": round(min(times), 1), "max_ms": round(max(times), 1), "runs": runs,
             "rss_mb_after_open": round(rss, 1), "peak_rss_mb": round(peak, 1)}
@@ -121,9 +151,11 @@ def main():
         del args[i:i + 2]
     if len(args) < 2:
         sys.exit(__doc__)
+    with_requests = "--requests" in args
+    args = [a for a in args if a != "--requests"]
     binary, files = args[0], args[1:]
     for f in files:
-        print(json.dumps(bench(binary, f, runs)))
+        print(json.dumps(bench(binary, f, runs, with_requests)))
 
 
 if __name__ == "__main__":
