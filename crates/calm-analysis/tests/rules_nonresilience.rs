@@ -1811,8 +1811,13 @@ fn unwired_dlq_review(text: &str) -> Vec<Finding> {
 }
 
 fn unwired_of(f: &[Finding]) -> Vec<&str> {
+    variant_of(f, "#unwired")
+}
+
+/// The ids of the findings of one variant (`#unwired`, `#no-traffic`).
+fn variant_of<'f>(f: &'f [Finding], variant: &str) -> Vec<&'f str> {
     f.iter()
-        .filter(|f| f.id.ends_with("#unwired"))
+        .filter(|f| f.id.ends_with(variant))
         .map(|f| f.id.as_str())
         .collect()
 }
@@ -1851,10 +1856,7 @@ fn doc01_unwired_node_is_reported_low_on_that_node() {
 }
 
 fn no_traffic_of(f: &[Finding]) -> Vec<&str> {
-    f.iter()
-        .filter(|f| f.id.ends_with("#no-traffic"))
-        .map(|f| f.id.as_str())
-        .collect()
+    variant_of(f, "#no-traffic")
 }
 
 #[test]
