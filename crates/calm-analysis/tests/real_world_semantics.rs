@@ -414,3 +414,58 @@ fn a_caller_and_its_callee_are_no_replicas_a_primary_and_its_replica_are() {
     );
     assert!(find(&f, "datastore-no-replication@ledger-primary").is_none());
 }
+
+/// A load balancer in front of one tier of VMs (a container of its instances) or of one node
+/// with several replicas still needs to know which instance is dead.
+#[test]
+fn the_one_pool_behind_a_load_balancer_needs_a_health_check() {
+    let tier = |lb_meta: Value| {
+        let mut lb = node("lb", "network", "External Load Balancer");
+        lb["metadata"] = lb_meta;
+        reviewed(
+            vec![
+                node("user", "actor", "User"),
+                lb,
+                node("web-tier", "compute", "Web Tier"),
+                node("web-vms", "compute", "Web Server VMs"),
+            ],
+            vec![
+                interacts("uses", "user", &["lb"]),
+                conn("lb-to-web", "lb", "web-tier", "HTTPS"),
+                composed("tier-vms", "web-tier", &["web-vms"]),
+            ],
+            vec![],
+        )
+    };
+    let f = tier(json!({}));
+    let h = find(&f, "missing-health-check@web-tier").expect("the tier is a pool");
+    assert!(
+        h.rationale.contains("runs as a pool of instances"),
+        "{}",
+        h.rationale
+    );
+    assert!(
+        h.evidence
+            .iter()
+            .any(|e| e.detail.contains("its members web-vms")),
+        "{:?}",
+        h.evidence
+    );
+    // The load balancer checks its backends: nothing to report.
+    let f = tier(json!({"health-check-path": "/health"}));
+    assert!(find(&f, "missing-health-check@web-tier").is_none());
+    // One plain service behind a load balancer is not a pool.
+    let f = reviewed(
+        vec![
+            node("user", "actor", "User"),
+            node("lb", "network", "Load Balancer"),
+            node("svc", "service", "Orders"),
+        ],
+        vec![
+            interacts("uses", "user", &["lb"]),
+            conn("lb-to-svc", "lb", "svc", "HTTPS"),
+        ],
+        vec![],
+    );
+    assert!(find(&f, "missing-health-check@svc").is_none());
+}

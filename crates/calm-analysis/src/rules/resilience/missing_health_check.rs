@@ -14,7 +14,9 @@ pub static META: RuleMeta = RuleMeta {
     summary: "redundancy group or load-balancer targets without health endpoint or health-check control",
     tags: &["resilience", "operability", "seems:misconfiguration"],
     doc: RuleDoc {
-        what: "Members of a redundancy group, or targets of a load balancer, with no health evidence: \
+        what: "Members of a redundancy group, targets of a load balancer, or the one target of a load \
+balancer that is itself a pool (a tier whose `composed-of`/`deployed-in` members are its \
+instances, or a node declaring several instances), with no health evidence: \
 `health-endpoint`, `health-check`, `health-check-path`, `health-check-url`, `readiness-probe`, \
 `liveness-probe` metadata on the member or on the relationship that reaches it, or a control with \
 `health-check-*` config. Groups with automatic failover declared and managed nodes are exempt.",
@@ -96,6 +98,30 @@ impl Rule for MissingHealthCheck {
                     targets,
                     format!("targets of load balancer {}", ctx.node_id(lb)),
                 ));
+            } else if let [t] = targets[..]
+                && ctx.redundancy.group_of[t].is_none()
+                && !ctx.role(t).is_datastore()
+            {
+                // One target that is itself a pool: a tier of VMs (its `composed-of` or
+                // `deployed-in` members) or a node declaring several instances.
+                let members: Vec<&str> = ctx.graph.children[t]
+                    .iter()
+                    .chain(&ctx.graph.hosted[t])
+                    .map(|m| ctx.node_id(*m))
+                    .collect();
+                let pool = if !members.is_empty() {
+                    Some(format!("its members {}", members.join(", ")))
+                } else if ctx.redundancy.node[t].instances >= 2 {
+                    ctx.redundancy.node[t].evidence.clone()
+                } else {
+                    None
+                };
+                if let Some(pool) = pool {
+                    sets.push((
+                        vec![t],
+                        format!("pool behind load balancer {} ({pool})", ctx.node_id(lb)),
+                    ));
+                }
             }
         }
         for (members, why) in sets {
@@ -116,7 +142,11 @@ impl Rule for MissingHealthCheck {
                     .nodes(missing.clone())
                     .evidence("redundancy", why)
                     .evidence("no-health-check", "no health endpoint/probe metadata or health-check control on the members or the relationships reaching them")
-                    .rationale(format!("{} are redundant, but nothing declares how a failed instance is detected and ejected, so a dead member keeps receiving traffic until someone notices.", super::and_list(&missing)))
+                    .rationale(if members.len() == 1 {
+                        format!("{} runs as a pool of instances, but nothing declares how a failed instance is detected and ejected, so a dead instance keeps receiving traffic until someone notices.", missing[0])
+                    } else {
+                        format!("{} are redundant, but nothing declares how a failed instance is detected and ejected, so a dead member keeps receiving traffic until someone notices.", super::and_list(&missing))
+                    })
                     .recommendation("Expose a health endpoint on every instance and let the load balancer or orchestrator check it.")
                     .fix("add-control", &["--scope", &format!("node:{first}"), "--id", "health-check", "--config", "health-check-path=/health"], "safe", format!("declares a health check on {first}"))
                     .build(),
