@@ -154,9 +154,11 @@ fn covered_by_health_check_rule(ctx: &Context, n: usize) -> bool {
             let e = &ctx.graph.edges[*e];
             e.mode.is_hard()
                 && ctx.role(e.source) == Role::LoadBalancer
-                && ctx
+                && (ctx
                     .hard_successors(e.source)
                     .filter(|t| *t != n)
                     .any(|_| true)
+                    || crate::rules::resilience::missing_health_check::pool_evidence(ctx, n)
+                        .is_some())
         })
 }

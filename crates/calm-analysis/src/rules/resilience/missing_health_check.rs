@@ -102,21 +102,7 @@ impl Rule for MissingHealthCheck {
                 && ctx.redundancy.group_of[t].is_none()
                 && !ctx.role(t).is_datastore()
             {
-                // One target that is itself a pool: a tier of VMs (its `composed-of` or
-                // `deployed-in` members) or a node declaring several instances.
-                let members: Vec<&str> = ctx.graph.children[t]
-                    .iter()
-                    .chain(&ctx.graph.hosted[t])
-                    .map(|m| ctx.node_id(*m))
-                    .collect();
-                let pool = if !members.is_empty() {
-                    Some(format!("its members {}", members.join(", ")))
-                } else if ctx.redundancy.node[t].instances >= 2 {
-                    ctx.redundancy.node[t].evidence.clone()
-                } else {
-                    None
-                };
-                if let Some(pool) = pool {
+                if let Some(pool) = pool_evidence(ctx, t) {
                     sets.push((
                         vec![t],
                         format!("pool behind load balancer {} ({pool})", ctx.node_id(lb)),
@@ -153,5 +139,28 @@ impl Rule for MissingHealthCheck {
             );
         }
         out
+    }
+}
+
+/// What makes node `t` a pool of instances by itself: a tier whose `composed-of` or
+/// `deployed-in` members are its instances ("its members web-vm-a, web-vm-b"), or a declared
+/// instance count of 2 or more.
+pub(crate) fn pool_evidence(ctx: &Context, t: usize) -> Option<String> {
+    let members: Vec<&str> = ctx.graph.children[t]
+        .iter()
+        .chain(&ctx.graph.hosted[t])
+        .map(|m| ctx.node_id(*m))
+        .collect();
+    if !members.is_empty() {
+        Some(format!("its members {}", members.join(", ")))
+    } else if ctx.redundancy.node[t].instances >= 2 {
+        let r = &ctx.redundancy.node[t];
+        Some(
+            r.evidence
+                .clone()
+                .unwrap_or_else(|| format!("{} instances", r.instances)),
+        )
+    } else {
+        None
     }
 }
