@@ -202,13 +202,7 @@ fn impact(t: &Triage) -> Vec<String> {
 fn dependency_graph(t: &Triage) -> Vec<String> {
     let mut out = Vec::new();
     for d in &t.dependency_graph {
-        let mut path: Vec<String> = Vec::new();
-        if !d.entries.is_empty() {
-            path.push(d.entries.join(", "));
-        }
-        path.extend(d.upstream.iter().cloned());
-        path.push(d.node.clone());
-        out.push(format!("{}: reached via {}", d.node, path.join(" → ")));
+        out.push(format!("{}: reached via {}", d.node, d.route().join(" → ")));
         if !d.downstream.is_empty() {
             out.push(format!(
                 "  depends on {}",

@@ -154,6 +154,18 @@ pub struct DependencyPath {
     pub downstream: Vec<Edge>,
 }
 
+impl DependencyPath {
+    /// How requests reach the node: its entries (joined), what they all cross, the node.
+    pub fn route(&self) -> Vec<String> {
+        let entries = (!self.entries.is_empty()).then(|| self.entries.join(", "));
+        entries
+            .into_iter()
+            .chain(self.upstream.iter().cloned())
+            .chain(std::iter::once(self.node.clone()))
+            .collect()
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub struct Edge {

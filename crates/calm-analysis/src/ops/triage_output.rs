@@ -145,13 +145,10 @@ fn render(t: &Triage, style: Style) -> String {
     if !t.dependency_graph.is_empty() {
         o.section("Dependency graph");
         for d in &t.dependency_graph {
-            let mut path: Vec<String> = Vec::new();
-            if !d.entries.is_empty() {
-                path.push(d.entries.join(", "));
-            }
-            path.extend(d.upstream.iter().cloned());
-            path.push(d.node.clone());
-            o.item(0, &format!("{}: {}", o.code(&d.node), path.join(" → ")));
+            o.item(
+                0,
+                &format!("{}: {}", o.code(&d.node), d.route().join(" → ")),
+            );
             if d.downstream.is_empty() {
                 o.item(1, "calls nothing");
             } else {
