@@ -101,13 +101,12 @@ impl Rule for MissingHealthCheck {
             } else if let [t] = targets[..]
                 && ctx.redundancy.group_of[t].is_none()
                 && !ctx.role(t).is_datastore()
+                && let Some(pool) = pool_evidence(ctx, t)
             {
-                if let Some(pool) = pool_evidence(ctx, t) {
-                    sets.push((
-                        vec![t],
-                        format!("pool behind load balancer {} ({pool})", ctx.node_id(lb)),
-                    ));
-                }
+                sets.push((
+                    vec![t],
+                    format!("pool behind load balancer {} ({pool})", ctx.node_id(lb)),
+                ));
             }
         }
         for (members, why) in sets {
